@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { InvalidOptionError } from '../core/errors.js';
+import { Search } from '../core/search.js';
+import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/optimizer.js';
+import { planFor, plannedEvaluations } from '../optimizers/bracket-plan.js';
+import { readConfigSpaceJson } from '../space/configspace-json.js';
+import { loadObjective } from './load-objective.js';
+import { number, integer, stopOnSignals } from './cli-values.js';
+import { attachProgress } from './progress.js';
+import { formatSummary } from './print-summary.js';
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run a search: space from ConfigSpace JSON, objective from an ES module exporting compute(config, budget, ctx)')
+    .requiredOption('--space <file>', 'configuration space (ConfigSpace JSON, 0.4 or 1.x schema)')
+    .requiredOption('--objective <module>', 'ES module (JavaScript or TypeScript) exporting compute(config, budget, ctx)')
+    .requiredOption('--min-budget <n>', 'smallest budget', number('--min-budget'))
+    .requiredOption('--max-budget <n>', 'largest budget', number('--max-budget'))
+    .option('--eta <n>', 'successive-halving rate', number('--eta'), 3)
+    .option('--iterations <n>', 'successive-halving iterations', integer('--iterations'), 10)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('bohb'))
+    .option('--seed <n>', 'seed of every random choice (default: random, recorded in run.json)', integer('--seed'))
+    .option('--log-dir <dir>', 'where configs.json and results.json are written', 'runs/latest')
+    .option('--resume', 'continue the search logged in --log-dir', false)
+    .option('--overwrite', 'replace an existing run in --log-dir', false)
+    .option('--warm-start <dirs...>', 'earlier runs (ours or hpbandster\'s) that feed the model')
+    .option('--concurrency <n>', 'jobs run at once in this process', integer('--concurrency'), 1)
+    .option('--timeout <ms>', 'per-job timeout in milliseconds (0 = none)', integer('--timeout'), 0)
+    .option('--json', 'print the result as JSON on stdout instead of a summary', false)
+    .action(async (opts) => {
+      if (!fs.existsSync(opts.space)) throw new InvalidOptionError(`--space ${opts.space}: no such file`);
+      const space = readConfigSpaceJson(fs.readFileSync(opts.space, 'utf8'));
+      const objective = await loadObjective(opts.objective);
+      const { InlineExecutor } = await import('../executors/inline-executor.js');
+      const executor = new InlineExecutor(objective, { concurrency: opts.concurrency, timeoutMs: opts.timeout, workdir: `${opts.logDir}/work` });
+      const search = new Search({
+        space,
+        executor,
+        optimizer: opts.optimizer as OptimizerName,
+        minBudget: opts.minBudget,
+        maxBudget: opts.maxBudget,
+        eta: opts.eta,
+        nIterations: opts.iterations,
+        seed: opts.seed,
+        logDir: opts.logDir,
+        resume: opts.resume,
+        overwrite: opts.overwrite,
+        warmStartFrom: opts.warmStart,
+      });
+      search.on('warning', ({ message }) => process.stderr.write(`warning: ${message}\n`));
+      const planned = plannedEvaluations(planFor(opts.optimizer, { minBudget: opts.minBudget, maxBudget: opts.maxBudget, eta: opts.eta }), opts.iterations);
+      const stopProgress = opts.json ? () => {} : attachProgress(search, planned);
+      const signal = stopOnSignals();
+      const result = await search.run({ signal }).finally(async () => {
+        stopProgress();
+        await executor.close();
+      });
+      if (opts.json) process.stdout.write(`${JSON.stringify(result.toJSON())}\n`);
+      else process.stdout.write(`${formatSummary(result, `search finished${signal.aborted ? ' (interrupted: run again with --resume to continue)' : ''}; logs in ${opts.logDir}`)}\n`);
+    });
+}

@@ -1,0 +1,95 @@
+import { InvalidOptionError } from '../core/errors.js';
+import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../core/types.js';
+import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
+
+/** Options of the in-process executor. */
+export interface InlineExecutorOptions {
+  /** Jobs run at once (useful for async objectives that wait on I/O or other processes). @defaultValue 1 */
+  readonly concurrency?: number;
+  /** Milliseconds after which a job is abandoned as failed ('timeout') and its signal aborted; 0 = none. @defaultValue 0 */
+  readonly timeoutMs?: number;
+  /** Directory under which each configuration gets a private working directory path. */
+  readonly workdir?: string;
+}
+
+export const INLINE_EXECUTOR_DEFAULTS = Object.freeze({ concurrency: 1, timeoutMs: 0 });
+
+/**
+ * Runs the objective in this thread. An objective that ignores its AbortSignal cannot be
+ * interrupted here (only a thread or process can be killed): on timeout or abort the job
+ * is reported at once and the objective's eventual return value is discarded.
+ */
+export class InlineExecutor implements Executor {
+  readonly capacity: number;
+  private readonly timeoutMs: number;
+  private readonly running = new Set<AbortController>();
+  private closed = false;
+
+  constructor(
+    private readonly objective: Objective,
+    private readonly options: InlineExecutorOptions = {},
+  ) {
+    if (typeof objective !== 'function') throw new InvalidOptionError(`objective must be a function (got ${typeof objective})`);
+    const concurrency = options.concurrency ?? INLINE_EXECUTOR_DEFAULTS.concurrency;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new InvalidOptionError(`options.concurrency must be an integer >= 1 (got ${concurrency})`);
+    }
+    const timeoutMs = options.timeoutMs ?? INLINE_EXECUTOR_DEFAULTS.timeoutMs;
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
+      throw new InvalidOptionError(`options.timeoutMs must be a number >= 0 (got ${timeoutMs})`);
+    }
+    this.capacity = concurrency;
+    this.timeoutMs = timeoutMs;
+  }
+
+  async submit(job: Job, signal: AbortSignal): Promise<JobOutcome> {
+    if (this.closed) return failed('aborted', 'the executor is closed');
+    if (signal.aborted) return failed('aborted', 'the search was aborted before the job started');
+    const controller = new AbortController();
+    this.running.add(controller);
+    const onAbort = (): void => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const startedAt = Date.now() / 1000;
+      job.onStart?.();
+      const ctx: TrialContext = {
+        configId: job.configId,
+        budget: job.budget,
+        signal: controller.signal,
+        report: (step, loss) => job.onReport?.(step, loss),
+        ...(this.options.workdir ? { workdir: `${this.options.workdir}/${job.configId.join('_')}` } : {}),
+      };
+      let timedOut = false;
+      const interrupted = new Promise<JobOutcome>((resolve) => {
+        controller.signal.addEventListener('abort', () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())), { once: true });
+      });
+      const abortMessage = (): string =>
+        timedOut ? `the job ran past its timeout of ${this.timeoutMs} ms` : 'the job was aborted';
+      if (this.timeoutMs > 0) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort(new Error('timeout'));
+        }, this.timeoutMs);
+      }
+      const evaluation = (async () => {
+        try {
+          return outcomeFromReturnValue(await this.objective(job.config, job.budget, ctx));
+        } catch (error) {
+          return outcomeFromError(error);
+        }
+      })();
+      const outcome = await Promise.race([evaluation, interrupted]);
+      return { ...outcome, startedAt };
+    } finally {
+      if (timer) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      this.running.delete(controller);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const controller of this.running) controller.abort(new Error('executor closed'));
+  }
+}

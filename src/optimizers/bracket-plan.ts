@@ -1,0 +1,52 @@
+import { budgetLadder, bracketWithS, hyperbandBracket, randomSearchBracket, type Bracket, type BudgetLadder } from './budgets.js';
+
+/** Which budgets and how many configurations each successive-halving iteration uses. */
+export interface BracketPlan {
+  readonly name: 'hyperband' | 'successive-halving' | 'random-search';
+  readonly ladder: BudgetLadder;
+  /** The rungs of iteration `iteration` (0-based). */
+  bracket(iteration: number): Bracket;
+}
+
+export interface BudgetOptions {
+  /** Smallest budget a configuration is evaluated with. */
+  readonly minBudget: number;
+  /** Largest budget; the incumbent is the best configuration at this budget. */
+  readonly maxBudget: number;
+  /** Successive-halving rate: keep the best 1/η of each rung, η× the budget. */
+  readonly eta: number;
+}
+
+/** Hyperband: iterations cycle through brackets from the most aggressive (s = max) down to s = 0. */
+export function hyperbandPlan(options: BudgetOptions): BracketPlan {
+  const ladder = budgetLadder(options.minBudget, options.maxBudget, options.eta);
+  return { name: 'hyperband', ladder, bracket: (iteration) => hyperbandBracket(ladder, iteration) };
+}
+
+/** Successive halving: every iteration is the most aggressive bracket, from minBudget to maxBudget. */
+export function successiveHalvingPlan(options: BudgetOptions): BracketPlan {
+  const ladder = budgetLadder(options.minBudget, options.maxBudget, options.eta);
+  const bracket = bracketWithS(ladder, ladder.maxSHIter - 1);
+  return { name: 'successive-halving', ladder, bracket: () => bracket };
+}
+
+/** Random search as hpbandster runs it: one rung at maxBudget, Hyperband's iteration cost per iteration. */
+export function randomSearchPlan(options: BudgetOptions): BracketPlan {
+  const ladder = budgetLadder(options.minBudget, options.maxBudget, options.eta);
+  const bracket = randomSearchBracket(ladder);
+  return { name: 'random-search', ladder, bracket: () => bracket };
+}
+
+/** Evaluations the first `nIterations` iterations of a plan schedule when nothing fails. */
+export function plannedEvaluations(plan: BracketPlan, nIterations: number): number {
+  let total = 0;
+  for (let i = 0; i < nIterations; i++) for (const n of plan.bracket(i).nConfigs) total += n;
+  return total;
+}
+
+/** The plan of a named optimizer (BOHB and Hyperband share Hyperband's brackets). */
+export function planFor(optimizer: string, options: BudgetOptions): BracketPlan {
+  if (optimizer === 'successive-halving') return successiveHalvingPlan(options);
+  if (optimizer === 'random-search') return randomSearchPlan(options);
+  return hyperbandPlan(options);
+}

@@ -1,0 +1,249 @@
+import type { Rng } from '../core/rng.js';
+import type { HyperparameterValue } from '../core/types.js';
+import {
+  checkHyperparameterName,
+  describeChoices,
+  describeValue,
+  invalidHyperparameter,
+  isPlainValue,
+  notAnIndex,
+  notEncodable,
+  type HyperparameterContract,
+} from './hyperparameter-common.js';
+
+/** Options of {@link CategoricalHyperparameter}. */
+export interface CategoricalHyperparameterOptions {
+  /**
+   * The default choice.
+   * @defaultValue the choice with the highest weight, or the first choice without weights (as ConfigSpace)
+   */
+  readonly default?: HyperparameterValue;
+  /**
+   * Relative sampling weights, one per choice, non-negative with a positive sum.
+   * @defaultValue null (uniform)
+   */
+  readonly weights?: readonly number[] | null;
+}
+
+/** Options of {@link OrdinalHyperparameter}. */
+export interface OrdinalHyperparameterOptions {
+  /**
+   * The default element.
+   * @defaultValue the first element of the sequence
+   */
+  readonly default?: HyperparameterValue;
+}
+
+/** Checks a list of choices / sequence elements and indexes it: value -> position. */
+function indexValues(name: string, values: unknown, what: 'choices' | 'sequence'): Map<HyperparameterValue, number> {
+  if (!Array.isArray(values) || values.length === 0) {
+    throw invalidHyperparameter(name, `${what} must be a non-empty array (got ${describeValue(values)})`);
+  }
+  const index = new Map<HyperparameterValue, number>();
+  values.forEach((value: unknown, position) => {
+    if (!isPlainValue(value)) {
+      throw invalidHyperparameter(
+        name,
+        `${what}[${position}] must be a string, a finite number or a boolean (got ${describeValue(value)})`,
+      );
+    }
+    if (index.has(value)) throw invalidHyperparameter(name, `duplicate value ${describeValue(value)} in ${what}`);
+    index.set(value, position);
+  });
+  return index;
+}
+
+function roundToIndex(name: string, x: number, levels: number): number {
+  const index = Math.round(x);
+  if (!(index >= 0 && index < levels)) throw notAnIndex(name, x, levels);
+  return index;
+}
+
+/** An unordered choice among strings, numbers or booleans; the vector value is the choice's index. */
+export class CategoricalHyperparameter implements HyperparameterContract {
+  readonly kind = 'categorical' as const;
+  readonly name: string;
+  readonly choices: readonly HyperparameterValue[];
+  /** The weights as given, or null for a uniform prior. */
+  readonly weights: readonly number[] | null;
+  /** The sampling probability of each choice (normalised weights), ConfigSpace 0.4's `probabilities`. */
+  readonly probabilities: readonly number[];
+  readonly default: HyperparameterValue;
+  private readonly indexOfChoice: Map<HyperparameterValue, number>;
+
+  constructor(name: string, choices: readonly HyperparameterValue[], options: CategoricalHyperparameterOptions = {}) {
+    checkHyperparameterName(name);
+    this.name = name;
+    this.indexOfChoice = indexValues(name, choices, 'choices');
+    this.choices = Object.freeze([...choices]);
+    if (typeof options !== 'object' || options === null) {
+      throw invalidHyperparameter(name, `options must be an object (got ${describeValue(options)})`);
+    }
+    const weights = options.weights ?? null;
+    if (weights !== null) {
+      if (!Array.isArray(weights) || weights.length !== choices.length) {
+        throw invalidHyperparameter(
+          name,
+          `weights must be an array with one weight per choice (${choices.length}) (got ${describeValue(weights)})`,
+        );
+      }
+      weights.forEach((weight: unknown, position) => {
+        if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+          throw invalidHyperparameter(name, `weights[${position}] must be a finite number >= 0 (got ${describeValue(weight)})`);
+        }
+      });
+      if (!(weights.reduce((sum, weight) => sum + weight, 0) > 0)) {
+        throw invalidHyperparameter(name, `weights must not all be zero (got ${describeValue(weights)})`);
+      }
+    }
+    this.weights = weights === null ? null : Object.freeze([...weights]);
+    const total = weights === null ? choices.length : weights.reduce((sum, weight) => sum + weight, 0);
+    this.probabilities = Object.freeze(choices.map((_, i) => (weights === null ? 1 : weights[i]) / total));
+    let fallback = choices[0];
+    if (weights !== null) {
+      // First choice of maximal weight, as np.argmax in ConfigSpace.
+      let best = 0;
+      for (let i = 1; i < weights.length; i++) if (weights[i] > weights[best]) best = i;
+      fallback = choices[best];
+    }
+    const defaultValue = options.default ?? fallback;
+    if (!this.indexOfChoice.has(defaultValue)) {
+      throw invalidHyperparameter(name, `default must be one of ${describeChoices(choices)} (got ${describeValue(defaultValue)})`);
+    }
+    this.default = defaultValue;
+  }
+
+  /** The number of choices, the model's number of levels for this dimension. */
+  get size(): number {
+    return this.choices.length;
+  }
+
+  toVectorValue(value: HyperparameterValue): number {
+    const index = this.indexOfChoice.get(value);
+    if (index === undefined) throw notEncodable(this.name, value, `one of ${describeChoices(this.choices)}`);
+    return index;
+  }
+
+  fromVectorValue(x: number): HyperparameterValue {
+    return this.choices[roundToIndex(this.name, x, this.choices.length)];
+  }
+
+  isLegal(value: unknown): boolean {
+    return this.indexOfChoice.has(value as HyperparameterValue);
+  }
+
+  illegalReason(value: unknown): string | undefined {
+    return this.isLegal(value) ? undefined : `must be one of ${describeChoices(this.choices)}`;
+  }
+
+  sampleVectorValue(rng: Rng): number {
+    return this.weights === null ? rng.int(this.choices.length) : rng.weightedIndex(this.weights);
+  }
+
+  toString(): string {
+    return `${this.name}, Type: Categorical, Choices: {${this.choices.join(', ')}}, Default: ${this.default}`;
+  }
+}
+
+/** An ordered sequence of values; the vector value is the position in the sequence. */
+export class OrdinalHyperparameter implements HyperparameterContract {
+  readonly kind = 'ordinal' as const;
+  readonly name: string;
+  readonly sequence: readonly HyperparameterValue[];
+  readonly default: HyperparameterValue;
+  private readonly indexOfElement: Map<HyperparameterValue, number>;
+
+  constructor(name: string, sequence: readonly HyperparameterValue[], options: OrdinalHyperparameterOptions = {}) {
+    checkHyperparameterName(name);
+    this.name = name;
+    this.indexOfElement = indexValues(name, sequence, 'sequence');
+    this.sequence = Object.freeze([...sequence]);
+    if (typeof options !== 'object' || options === null) {
+      throw invalidHyperparameter(name, `options must be an object (got ${describeValue(options)})`);
+    }
+    const defaultValue = options.default ?? sequence[0];
+    if (!this.indexOfElement.has(defaultValue)) {
+      throw invalidHyperparameter(name, `default must be one of ${describeChoices(sequence)} (got ${describeValue(defaultValue)})`);
+    }
+    this.default = defaultValue;
+  }
+
+  get size(): number {
+    return this.sequence.length;
+  }
+
+  /** The position of `value` in the sequence, or -1; conditions compare ordinals by it. */
+  indexOf(value: HyperparameterValue): number {
+    return this.indexOfElement.get(value) ?? -1;
+  }
+
+  toVectorValue(value: HyperparameterValue): number {
+    const index = this.indexOfElement.get(value);
+    if (index === undefined) throw notEncodable(this.name, value, `one of ${describeChoices(this.sequence)}`);
+    return index;
+  }
+
+  fromVectorValue(x: number): HyperparameterValue {
+    return this.sequence[roundToIndex(this.name, x, this.sequence.length)];
+  }
+
+  isLegal(value: unknown): boolean {
+    return this.indexOfElement.has(value as HyperparameterValue);
+  }
+
+  illegalReason(value: unknown): string | undefined {
+    return this.isLegal(value) ? undefined : `must be one of ${describeChoices(this.sequence)}`;
+  }
+
+  sampleVectorValue(rng: Rng): number {
+    return rng.int(this.sequence.length);
+  }
+
+  toString(): string {
+    return `${this.name}, Type: Ordinal, Sequence: {${this.sequence.join(', ')}}, Default: ${this.default}`;
+  }
+}
+
+/** A hyperparameter with one value; vector value 0 as in ConfigSpace 0.4. */
+export class Constant implements HyperparameterContract {
+  readonly kind = 'constant' as const;
+  readonly name: string;
+  readonly value: HyperparameterValue;
+  readonly default: HyperparameterValue;
+
+  constructor(name: string, value: HyperparameterValue) {
+    checkHyperparameterName(name);
+    if (!isPlainValue(value)) {
+      throw invalidHyperparameter(name, `value must be a string, a finite number or a boolean (got ${describeValue(value)})`);
+    }
+    this.name = name;
+    this.value = value;
+    this.default = value;
+  }
+
+  toVectorValue(value: HyperparameterValue): number {
+    if (value !== this.value) throw notEncodable(this.name, value, describeValue(this.value));
+    return 0;
+  }
+
+  fromVectorValue(x: number): HyperparameterValue {
+    roundToIndex(this.name, x, 1);
+    return this.value;
+  }
+
+  isLegal(value: unknown): boolean {
+    return value === this.value;
+  }
+
+  illegalReason(value: unknown): string | undefined {
+    return value === this.value ? undefined : `must be ${describeValue(this.value)}`;
+  }
+
+  sampleVectorValue(_rng: Rng): number {
+    return 0;
+  }
+
+  toString(): string {
+    return `${this.name}, Type: Constant, Value: ${this.value}`;
+  }
+}

@@ -1,0 +1,270 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { InvalidOptionError, RunLogError } from '../core/errors.js';
+import type { ConfigId, ConfigInfo, Configuration, Run } from '../core/types.js';
+import { pythonFloat, toPythonJson } from './python-json.js';
+
+/** File names of an hpbandster run directory (`hpbandster.core.result.json_result_logger`). */
+export const CONFIGS_FILE = 'configs.json';
+/** See {@link CONFIGS_FILE}. */
+export const RESULTS_FILE = 'results.json';
+/** See {@link CONFIGS_FILE}. */
+export const SPACE_FILE = 'configspace.json';
+
+/** How {@link RunLogger.open} treats a directory that already holds a run. */
+export type RunLoggerMode = 'new' | 'overwrite' | 'append';
+
+/** Options of {@link RunLogger.open}. */
+export interface RunLoggerOptions {
+  /**
+   * `'new'` refuses a directory whose configs.json or results.json is non-empty; `'overwrite'`
+   * empties both (and removes configspace.json); `'append'` keeps what is there and logs after
+   * it (resume).
+   * @defaultValue `'new'`
+   */
+  readonly mode?: RunLoggerMode;
+}
+
+/** Defaults of {@link RunLoggerOptions}. */
+export const RUN_LOGGER_DEFAULTS: Readonly<Required<RunLoggerOptions>> = Object.freeze({ mode: 'new' });
+
+const MODES: readonly RunLoggerMode[] = ['new', 'overwrite', 'append'];
+
+/**
+ * Writes a run in hpbandster's `json_result_logger` format, so hpbandster's own
+ * `logged_results_to_HBS_result` (and its plotting tools) can read it, and bandster can read
+ * hpbandster's runs:
+ *
+ * - `configs.json`: `[[iteration, stage, index], {config}, {"model_based_pick": bool, ...}]`
+ * - `results.json`: `[[iteration, stage, index], budget, {"submitted": t, "started": t, "finished": t},
+ *   {"loss": x, "info": {...}} | null, null | "error text"]`
+ *
+ * one line per entry, written as Python's `json.dumps` writes it (see `python-json.ts`).
+ *
+ * Crash safety: each line reaches the file in one `write(2)` on a descriptor opened with
+ * `O_APPEND`, as soon as it is logged (no buffering), so killing the process at any moment loses
+ * at most the line being written, which is then a strict prefix of a line. Reopening in
+ * `'append'` mode ends such a cut line with a newline before logging more, and the reader skips
+ * it with a warning. Lines are not fsync'ed: they survive the process, not a power cut.
+ *
+ * The logger is an observer: the scheduler calls {@link logConfig} when it samples a
+ * configuration and {@link logResult} when a run ends, as hpbandster's master does.
+ */
+export class RunLogger {
+  /** The run directory. */
+  readonly dir: string;
+  /** Path of configs.json. */
+  readonly configsPath: string;
+  /** Path of results.json. */
+  readonly resultsPath: string;
+  /** Path of configspace.json. */
+  readonly spacePath: string;
+  private configsFd: number | undefined;
+  private resultsFd: number | undefined;
+
+  private constructor(dir: string, configsFd: number, resultsFd: number) {
+    this.dir = dir;
+    this.configsPath = path.join(dir, CONFIGS_FILE);
+    this.resultsPath = path.join(dir, RESULTS_FILE);
+    this.spacePath = path.join(dir, SPACE_FILE);
+    this.configsFd = configsFd;
+    this.resultsFd = resultsFd;
+  }
+
+  /**
+   * Opens (creating it when needed) the run directory `dir` for logging.
+   *
+   * @throws InvalidOptionError when `options.mode` is not one of the modes.
+   * @throws RunLogError naming the file when mode is `'new'` and the directory already holds a
+   *   run (nothing is changed then), or when a file cannot be created or opened.
+   */
+  static open(dir: string, options: RunLoggerOptions = {}): RunLogger {
+    if (typeof dir !== 'string' || dir === '') {
+      throw new InvalidOptionError(`dir must be a non-empty string (got ${JSON.stringify(dir)})`);
+    }
+    const mode = options.mode ?? RUN_LOGGER_DEFAULTS.mode;
+    if (!MODES.includes(mode)) {
+      throw new InvalidOptionError(`options.mode must be 'new', 'overwrite' or 'append' (got ${JSON.stringify(mode)})`);
+    }
+    const configsPath = path.join(dir, CONFIGS_FILE);
+    const resultsPath = path.join(dir, RESULTS_FILE);
+    attempt(dir, 'cannot create the run directory', () => fs.mkdirSync(dir, { recursive: true }));
+
+    if (mode === 'new') {
+      // Check both before creating either, so a refused directory is left exactly as it was.
+      for (const file of [configsPath, resultsPath]) {
+        if (fileSize(file) > 0) {
+          throw new RunLogError(file, undefined, "already holds a run; open it with mode 'append' to resume it or 'overwrite' to replace it");
+        }
+      }
+    }
+    if (mode === 'overwrite') {
+      const spacePath = path.join(dir, SPACE_FILE);
+      attempt(spacePath, 'cannot remove the previous run\'s space', () => fs.rmSync(spacePath, { force: true }));
+    }
+
+    const configsFd = openLog(configsPath, mode);
+    let resultsFd: number;
+    try {
+      resultsFd = openLog(resultsPath, mode);
+    } catch (error) {
+      fs.closeSync(configsFd);
+      throw error;
+    }
+    return new RunLogger(dir, configsFd, resultsFd);
+  }
+
+  /**
+   * Writes the configuration space (ConfigSpace JSON text) to configspace.json atomically: a
+   * temporary file in the same directory, flushed, then renamed over the old one, so readers see
+   * either the old space or the new one, never half of one.
+   *
+   * @throws RunLogError naming configspace.json when it cannot be written.
+   */
+  writeSpace(json: string): void {
+    const temporary = `${this.spacePath}.tmp-${process.pid}`;
+    attempt(this.spacePath, 'cannot write', () => {
+      try {
+        const fd = fs.openSync(temporary, 'w');
+        try {
+          fs.writeFileSync(fd, json);
+          fs.fsyncSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
+        fs.renameSync(temporary, this.spacePath);
+      } catch (error) {
+        fs.rmSync(temporary, { force: true });
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Appends `[[iteration, stage, index], {config}, {"model_based_pick": bool, ...info}]` to
+   * configs.json.
+   *
+   * @throws InvalidOptionError when `configId` is not three non-negative integers.
+   * @throws RunLogError naming configs.json when the logger is closed, the line cannot be
+   *   serialised (a circular info) or written.
+   */
+  logConfig(configId: ConfigId, config: Configuration, info: ConfigInfo): void {
+    const id = formatConfigId(configId, 'configId');
+    const line = serialise(this.configsPath, () => {
+      // model_based_pick first, as hpbandster's config generators put it.
+      const { model_based_pick, ...rest } = info;
+      return `[${id}, ${toPythonJson(config)}, ${toPythonJson({ model_based_pick, ...rest })}]\n`;
+    });
+    appendLine(this.configsPath, this.configsFd, line);
+  }
+
+  /**
+   * Appends one finished run to results.json. Budget, loss and timestamps are written as Python
+   * floats (`9.0`); a failed run (`loss === null`) is written with result `null` and its error
+   * text, as hpbandster does, so its `info` is not logged (the format has no place for it).
+   *
+   * @throws InvalidOptionError when `run.configId` is not three non-negative integers.
+   * @throws RunLogError naming results.json when the logger is closed, the line cannot be
+   *   serialised or written.
+   */
+  logResult(run: Run): void {
+    const id = formatConfigId(run.configId, 'run.configId');
+    const line = serialise(this.resultsPath, () => {
+      const { submitted, started, finished } = run.timestamps;
+      const times = `{"submitted": ${pythonFloat(submitted)}, "started": ${pythonFloat(started)}, "finished": ${pythonFloat(finished)}}`;
+      const result = run.loss === null ? 'null' : `{"loss": ${pythonFloat(run.loss)}, "info": ${toPythonJson(run.info)}}`;
+      const error = run.error === null ? 'null' : toPythonJson(run.error);
+      return `[${id}, ${pythonFloat(run.budget)}, ${times}, ${result}, ${error}]\n`;
+    });
+    appendLine(this.resultsPath, this.resultsFd, line);
+  }
+
+  /** Closes both files. Further logging throws; closing again does nothing. */
+  close(): void {
+    const fds = [this.configsFd, this.resultsFd];
+    this.configsFd = undefined;
+    this.resultsFd = undefined;
+    for (const fd of fds) if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Runs `action`, turning a file-system error into a RunLogError naming `file`. */
+function attempt<T>(file: string, what: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw runLogError(file, what, error);
+  }
+}
+
+function runLogError(file: string, what: string, cause: unknown): RunLogError {
+  const error = new RunLogError(file, undefined, `${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  Object.defineProperty(error, 'cause', { value: cause, configurable: true, writable: true });
+  return error;
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw runLogError(file, 'cannot inspect', error);
+  }
+}
+
+/** Opens one log file for appending, truncating it or repairing a cut last line per `mode`. */
+function openLog(file: string, mode: RunLoggerMode): number {
+  return attempt(file, 'cannot open', () => {
+    // 'a+': O_APPEND for writing (every write lands at the end, whatever the offset), and
+    // readable so that 'append' can look at the last byte.
+    const fd = fs.openSync(file, 'a+');
+    try {
+      if (mode === 'overwrite') {
+        fs.ftruncateSync(fd, 0);
+      } else if (mode === 'append') {
+        const size = fs.fstatSync(fd).size;
+        const last = Buffer.alloc(1);
+        if (size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) {
+          // A crash cut the last line short. End it, so the next line is not glued to it; the
+          // reader skips the cut line (a strict prefix of a line) with a warning.
+          writeFully(fd, Buffer.from('\n'));
+        }
+      }
+      return fd;
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
+  });
+}
+
+function appendLine(file: string, fd: number | undefined, line: string): void {
+  if (fd === undefined) throw new RunLogError(file, undefined, 'the run logger is closed');
+  attempt(file, 'cannot append', () => writeFully(fd, Buffer.from(line, 'utf8')));
+}
+
+/** One write(2) per line; more only if the kernel writes short (disk nearly full, a signal). */
+function writeFully(fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) throw new Error('write made no progress');
+    offset += written;
+  }
+}
+
+function serialise(file: string, build: () => string): string {
+  try {
+    return build();
+  } catch (error) {
+    throw runLogError(file, 'cannot serialise the line', error);
+  }
+}
+
+function formatConfigId(configId: ConfigId, name: string): string {
+  if (!Array.isArray(configId) || configId.length !== 3 || !configId.every((part) => Number.isSafeInteger(part) && part >= 0)) {
+    throw new InvalidOptionError(`${name} must be [iteration, stage, index], three non-negative integers (got ${JSON.stringify(configId)})`);
+  }
+  return `[${configId[0]}, ${configId[1]}, ${configId[2]}]`;
+}
