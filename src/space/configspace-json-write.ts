@@ -76,7 +76,7 @@ function valueOf(space: ConfigurationSpace, name: string): (value: Hyperparamete
 
 function legacyWriter(space: ConfigurationSpace): Writer {
   const writer: Writer = {
-    hyperparameter(hp) {
+    hyperparameter(hp): PyJson {
       switch (hp.kind) {
         case 'constant':
           return { name: hp.name, type: 'constant', value: hp.value };
@@ -103,7 +103,7 @@ function legacyWriter(space: ConfigurationSpace): Writer {
           return { name: hp.name, type: 'ordinal', sequence: [...hp.sequence], default: hp.default };
       }
     },
-    condition(condition) {
+    condition(condition): PyJson {
       if (condition.type === 'AND' || condition.type === 'OR') {
         return { child: condition.child, type: condition.type, conditions: condition.components.map(writer.condition) };
       }
@@ -113,7 +113,7 @@ function legacyWriter(space: ConfigurationSpace): Writer {
       }
       return { child: condition.child, parent: condition.parent, type: condition.type, value: value(condition.value) };
     },
-    forbidden(clause) {
+    forbidden(clause): PyJson {
       switch (clause.type) {
         case 'EQUALS':
           return { name: clause.name, type: 'EQUALS', value: valueOf(space, clause.name)(clause.value) };
@@ -130,7 +130,7 @@ function legacyWriter(space: ConfigurationSpace): Writer {
 
 function modernWriter(space: ConfigurationSpace): Writer {
   const writer: Writer = {
-    hyperparameter(hp) {
+    hyperparameter(hp): PyJson {
       switch (hp.kind) {
         case 'constant':
           return { type: 'constant', name: hp.name, value: hp.value, meta: null };
@@ -159,7 +159,7 @@ function modernWriter(space: ConfigurationSpace): Writer {
           return { type: 'ordinal', name: hp.name, sequence: [...hp.sequence], default_value: hp.default, meta: null };
       }
     },
-    condition(condition) {
+    condition(condition): PyJson {
       if (condition.type === 'AND' || condition.type === 'OR') {
         return { type: condition.type, child: condition.child, conditions: condition.components.map(writer.condition) };
       }
@@ -169,7 +169,7 @@ function modernWriter(space: ConfigurationSpace): Writer {
       }
       return { type: condition.type, child: condition.child, parent: condition.parent, value: value(condition.value) };
     },
-    forbidden(clause) {
+    forbidden(clause): PyJson {
       switch (clause.type) {
         case 'EQUALS':
           return { type: 'EQUALS', name: clause.name, value: valueOf(space, clause.name)(clause.value) };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Configuration } from '../../src/core/types.js';
 
 /** Shared read-only fixtures: real files written by Python ConfigSpace 0.4.21 / 1.2.0 and hpbandster. */
-export const FIXTURES = '/work/shared/fixtures';
+export const FIXTURES = process.env.BANDSTER_FIXTURES ?? '/work/shared/fixtures';
 
 export function fixtureText(relativePath: string): string {
   return readFileSync(`${FIXTURES}/${relativePath}`, 'utf8');
