@@ -7,8 +7,9 @@ import { Result } from '../../src/core/result.js';
 import { configIdKey } from '../../src/core/types.js';
 import type { ConfigId, Configuration, Run } from '../../src/core/types.js';
 import type { LoggedConfig } from '../../src/storage/run-reader.js';
+import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 
-const FIXTURE = '/work/shared/fixtures/hpbandster/counting_ones_4_4';
+const FIXTURE = HPBANDSTER_RUN;
 
 function run(configId: ConfigId, budget: number, loss: number | null, finished: number): Run {
   return {

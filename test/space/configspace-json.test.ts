@@ -21,7 +21,7 @@ import {
   writeConfigSpaceJson,
 } from '../../src/space/index.js';
 import { pythonFloat as pythonFloatRepr } from '../../src/storage/python-json.js';
-import { fixtureText, samplesFixture, SPACE_FIXTURES } from './fixtures.js';
+import { fixtureText, samplesFixture, SPACE_FIXTURES } from '../helpers/fixtures.js';
 
 function brokenAt(document: unknown, path: string, pattern: RegExp): void {
   assert.throws(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigurationError } from '../../src/core/errors.js';
 import { readConfigSpaceJson } from '../../src/space/index.js';
-import { fixtureText } from './fixtures.js';
+import { fixtureText } from '../helpers/fixtures.js';
 
 const space = readConfigSpaceJson(fixtureText('configspace/v0.4/mixed_conditional.json'));
 const valid = Object.freeze({

@@ -11,7 +11,7 @@ import {
   UniformFloatHyperparameter,
   UniformIntegerHyperparameter,
 } from '../../src/space/index.js';
-import { fixtureText, samplesFixture } from './fixtures.js';
+import { fixtureText, samplesFixture } from '../helpers/fixtures.js';
 
 const space = readConfigSpaceJson(fixtureText('configspace/v0.4/mixed_conditional.json'));
 const fixture = samplesFixture('v0.4');

@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import { test } from 'node:test';
 
 import { parsePythonJson, pythonFloat, PythonJsonSyntaxError, pythonString, toPythonJson } from '../../src/storage/python-json.js';
+import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 
-const FIXTURE = '/work/shared/fixtures/hpbandster/counting_ones_4_4';
+const FIXTURE = HPBANDSTER_RUN;
 
 function fixtureLines(file: string): string[] {
   return fs.readFileSync(`${FIXTURE}/${file}`, 'utf8').split('\n').filter((line) => line !== '');

@@ -11,8 +11,9 @@ import { InvalidOptionError, RunLogError } from '../../src/core/errors.js';
 import type { ConfigId, ConfigInfo, Configuration, Run } from '../../src/core/types.js';
 import { RunLogger } from '../../src/storage/run-logger.js';
 import { readRunDirectory } from '../../src/storage/run-reader.js';
+import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 
-const FIXTURE = '/work/shared/fixtures/hpbandster/counting_ones_4_4';
+const FIXTURE = HPBANDSTER_RUN;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '../..');
 

@@ -7,8 +7,9 @@ import type { TestContext } from 'node:test';
 
 import { RunLogError } from '../../src/core/errors.js';
 import { readRunDirectory } from '../../src/storage/run-reader.js';
+import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 
-const FIXTURE = '/work/shared/fixtures/hpbandster/counting_ones_4_4';
+const FIXTURE = HPBANDSTER_RUN;
 
 function tempDir(t: TestContext): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-reader-'));

@@ -1,4 +1,5 @@
 /** TypeScript twin of the hard-image selection (native/addon.cc, SelectMostAccurateHardImages). */
+import { DEFAULT_HARDNESS_THRESHOLD } from '../types.js';
 import { nanError, rangeError, readFiniteNumber, readFloat64Array, readInteger } from './validate.js';
 
 /** The `count` most accurate images with hardness <= threshold, most accurate first (ties: lower index). */
@@ -6,7 +7,7 @@ export function selectMostAccurateHardImages(
   hardness: Float64Array,
   accuracy: Float64Array,
   count: number,
-  threshold: number,
+  threshold: number = DEFAULT_HARDNESS_THRESHOLD,
 ): Uint32Array {
   const hardnessValues = readFloat64Array(hardness, 'hardness');
   const accuracyValues = readFloat64Array(accuracy, 'accuracy');

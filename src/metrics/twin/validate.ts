@@ -15,7 +15,7 @@ function argumentError(kind: 'type' | 'range', argument: string, message: string
   const error = kind === 'type' ? new TypeError(message) : new RangeError(message);
   const details: Record<string, unknown> = { code: kind === 'type' ? 'ERR_INVALID_ARG_TYPE' : 'ERR_OUT_OF_RANGE', argument };
   if (index !== undefined) details.index = index;
-  return Object.assign(error, details) as MetricsArgumentError;
+  return Object.assign(error, details) as unknown as MetricsArgumentError;
 }
 
 export function typeError(argument: string, message: string): MetricsArgumentError {
@@ -35,9 +35,9 @@ export function nanError(argument: string, index: number): MetricsArgumentError 
   return rangeError(argument, `${argument}[${index}] is NaN`, index);
 }
 
-// Node-API's "object": not null, not a function.
+// node-addon-api's Value::IsObject(): any object, functions included, not null.
 function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 
 export function readInteger(value: unknown, name: string, min: number, max: number, rangeText: string): number {

@@ -1,8 +1,21 @@
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Configuration } from '../../src/core/types.js';
 
-/** Shared read-only fixtures: real files written by Python ConfigSpace 0.4.21 / 1.2.0 and hpbandster. */
-export const FIXTURES = process.env.BANDSTER_FIXTURES ?? '/work/shared/fixtures';
+/**
+ * Shared read-only fixtures: real files written by Python ConfigSpace 0.4.21 / 1.2.0 and
+ * hpbandster, in `shared/` beside the repository (CI lays it out the same way).
+ */
+export const FIXTURES = process.env.BANDSTER_FIXTURES ?? path.resolve(fileURLToPath(new URL('../../..', import.meta.url)), 'shared/fixtures');
+
+/** The absolute path of a fixture file or folder. */
+export function fixturePath(relativePath: string): string {
+  return path.join(FIXTURES, relativePath);
+}
+
+/** hpbandster 0.7.4's own BOHB run on counting ones 4+4. */
+export const HPBANDSTER_RUN = fixturePath('hpbandster/counting_ones_4_4');
 
 export function fixtureText(relativePath: string): string {
   return readFileSync(`${FIXTURES}/${relativePath}`, 'utf8');

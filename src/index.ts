@@ -1,0 +1,104 @@
+/**
+ * bandster: BOHB hyperparameter optimization for Node.js.
+ *
+ * The public API. Heavy parts (thread pool, distributed executor, segmentation trainer,
+ * backends) live behind their own entry points so that this one stays light.
+ *
+ * @example
+ * ```ts
+ * import { ConfigurationSpace, UniformFloatHyperparameter, Search } from 'bandster';
+ * const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('lr', 1e-4, 1e-1, { log: true }));
+ * const search = new Search({ space, objective: (config, budget) => train(config, budget), minBudget: 1, maxBudget: 27, nIterations: 8, seed: 1, logDir: 'runs/lr' });
+ * const result = await search.run();
+ * console.log(result.incumbent());
+ * ```
+ */
+
+// Configuration spaces and ConfigSpace JSON.
+export {
+  AndConjunction,
+  CategoricalHyperparameter,
+  ConfigurationSpace,
+  Constant,
+  EqualsCondition,
+  ForbiddenAndConjunction,
+  ForbiddenEqualsClause,
+  ForbiddenInClause,
+  GreaterThanCondition,
+  InCondition,
+  LessThanCondition,
+  NotEqualsCondition,
+  OrConjunction,
+  OrdinalHyperparameter,
+  UniformFloatHyperparameter,
+  UniformIntegerHyperparameter,
+  readConfigSpaceJson,
+  writeConfigSpaceJson,
+} from './space/index.js';
+export type {
+  CategoricalHyperparameterOptions,
+  Condition,
+  ConfigSpaceJsonSchema,
+  ConfigurationSpaceOptions,
+  Forbidden,
+  Hyperparameter,
+  HyperparameterKind,
+  NumericHyperparameterOptions,
+  OrdinalHyperparameterOptions,
+  VectorDimension,
+  WriteConfigSpaceJsonOptions,
+} from './space/index.js';
+
+// Searching.
+export { Search, SEARCH_DEFAULTS } from './core/search.js';
+export type { RunOptions, SearchOptions } from './core/search.js';
+export type { SearchEvents } from './core/search-events.js';
+export { Result } from './core/result.js';
+export type { ConfigEntry, Incumbent, LearningCurvePoint, ResultSummary, TrajectoryPoint, TrajectoryRule } from './core/result.js';
+export { Rng } from './core/rng.js';
+export { configIdKey, parseConfigIdKey } from './core/types.js';
+export type {
+  ConfigId,
+  ConfigInfo,
+  Configuration,
+  Executor,
+  HyperparameterValue,
+  Job,
+  JobError,
+  JobOutcome,
+  Objective,
+  ObjectiveResult,
+  Observation,
+  Run,
+  RunStatus,
+  RunTimestamps,
+  TrialContext,
+} from './core/types.js';
+export { AbortedError, BandsterError, ConfigurationError, InvalidOptionError, RunLogError, SpaceFormatError } from './core/errors.js';
+
+// Optimizers: a config generator plus a bracket plan.
+export { OPTIMIZER_NAMES, createOptimizer } from './optimizers/optimizer.js';
+export type { Optimizer, OptimizerName } from './optimizers/optimizer.js';
+export type { ConfigGenerator, Proposal } from './optimizers/config-generator.js';
+export { BohbGenerator, BOHB_MODEL_DEFAULTS } from './optimizers/kde/bohb-generator.js';
+export type { BohbModelOptions } from './optimizers/kde/bohb-generator.js';
+export { RandomGenerator } from './optimizers/random-generator.js';
+export { hyperbandPlan, plannedEvaluations, randomSearchPlan, successiveHalvingPlan } from './optimizers/bracket-plan.js';
+export type { BracketPlan, BudgetOptions } from './optimizers/bracket-plan.js';
+export { budgetLadder } from './optimizers/budgets.js';
+export type { Bracket, BudgetLadder } from './optimizers/budgets.js';
+
+// Executors.
+export { InlineExecutor, INLINE_EXECUTOR_DEFAULTS } from './executors/inline-executor.js';
+export type { InlineExecutorOptions } from './executors/inline-executor.js';
+
+// Logs in hpbandster's format.
+export { RunLogger } from './storage/run-logger.js';
+export { readRunDirectory } from './storage/run-reader.js';
+export type { LoggedConfig, LoggedRun } from './storage/run-reader.js';
+
+// Benchmark problems.
+export type { Benchmark } from './benchmarks/benchmark.js';
+export { countingOnes, countingOnesRegret } from './benchmarks/counting-ones.js';
+export { branin } from './benchmarks/branin.js';
+export { hartmann6 } from './benchmarks/hartmann6.js';
