@@ -22,6 +22,7 @@ export function runCommand(): Command {
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZER_NAMES).default('bohb'))
     .option('--seed <n>', 'seed of every random choice (default: random, recorded in run.json)', integer('--seed'))
     .option('--log-dir <dir>', 'where configs.json and results.json are written', 'runs/latest')
+    .option('--asynchronous', 'asynchronous successive halving (ASHA): promote without waiting at rung barriers', false)
     .option('--resume', 'continue the search logged in --log-dir', false)
     .option('--overwrite', 'replace an existing run in --log-dir', false)
     .option('--warm-start <dirs...>', 'earlier runs (ours or hpbandster\'s) that feed the model')
@@ -42,6 +43,7 @@ export function runCommand(): Command {
         maxBudget: opts.maxBudget,
         eta: opts.eta,
         nIterations: opts.iterations,
+        asynchronous: opts.asynchronous,
         seed: opts.seed,
         logDir: opts.logDir,
         resume: opts.resume,

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { InvalidOptionError } from './errors.js';
 import { Result } from './result.js';
 import { Rng } from './rng.js';
+import { AsynchronousSuccessiveHalving } from './asynchronous-successive-halving.js';
 import { SuccessiveHalvingIteration, type IterationJob } from './successive-halving-iteration.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { SearchEvents } from './search-events.js';
@@ -30,6 +31,13 @@ export interface SearchOptions {
   readonly eta?: number;
   /** Successive-halving iterations to run (hpbandster's `n_iterations`). */
   readonly nIterations: number;
+  /**
+   * Asynchronous successive halving (ASHA): promote a configuration as soon as it is in the top
+   * 1/η of the results seen so far at its rung, so workers never wait at a rung barrier. The
+   * search samples as many new configurations as `nIterations` synchronous iterations would.
+   * @defaultValue false
+   */
+  readonly asynchronous?: boolean;
   /** Seed of every random choice; a random one is drawn and recorded in the log when absent. */
   readonly seed?: number;
   /** BOHB's model options (hpbandster's defaults otherwise). */
@@ -94,7 +102,11 @@ type Emit = <K extends keyof SearchEvents & string>(event: K, payload: SearchEve
 /** The state of one execution of a search. */
 class SearchRun {
   private readonly optimizer: Optimizer;
+  /** Synchronous mode: every iteration started, and those not finished yet (oldest first). */
   private readonly iterations: SuccessiveHalvingIteration[] = [];
+  private activeIterations: SuccessiveHalvingIteration[] = [];
+  /** Asynchronous mode: the one ASHA scheduler. */
+  private readonly asha: AsynchronousSuccessiveHalving | undefined;
   private readonly configs = new Map<string, { configId: ConfigId; config: Configuration; info: ConfigInfo }>();
   private readonly runs: Run[] = [];
   private readonly inFlight = new Map<Promise<void>, InFlight>();
@@ -117,6 +129,14 @@ class SearchRun {
       { minBudget: options.minBudget, maxBudget: options.maxBudget, eta: options.eta ?? SEARCH_DEFAULTS.eta },
       options.model,
     );
+    if (options.asynchronous) {
+      const plan = this.optimizer.plan;
+      let newConfigs = 0;
+      for (let i = 0; i < options.nIterations; i++) newConfigs += plan.bracket(i).nConfigs[0];
+      this.asha = new AsynchronousSuccessiveHalving(plan.ladder, plan.bracket(0).nConfigs[0], newConfigs, log.settings.iterationOffset, (configId, budget) =>
+        this.configFor(configId, budget),
+      );
+    }
   }
 
   async execute(signal: AbortSignal | undefined): Promise<Result> {
@@ -125,6 +145,9 @@ class SearchRun {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for (const { config, run } of this.log.earlierRuns) this.record(run, config, true);
+      // ASHA's decisions depend on the order results arrived, so a resumed asynchronous search
+      // restores its rungs from the log instead of replaying the schedule.
+      if (this.asha) this.restoreAsynchronous(this.asha);
       const capacity = Math.max(1, Math.floor(this.executor.capacity));
       for (;;) {
         while (this.inFlight.size < capacity && !this.controller.signal.aborted) {
@@ -148,17 +171,22 @@ class SearchRun {
 
   /** The next job of the oldest active iteration; starts a new iteration when all wait. */
   private nextJob(): IterationJob | null {
+    if (this.asha) return this.asha.nextJob();
     for (;;) {
-      for (const iteration of this.iterations) {
-        if (iteration.isFinished) continue;
+      for (const iteration of this.activeIterations) {
         const job = iteration.nextJob();
         if (job) return job;
         if (iteration.isFinished) this.markFinished(iteration);
       }
+      if (this.activeIterations.some((iteration) => iteration.isFinished)) {
+        this.activeIterations = this.activeIterations.filter((iteration) => !iteration.isFinished);
+      }
       if (this.iterations.length >= this.options.nIterations) return null;
       const index = this.log.settings.iterationOffset + this.iterations.length;
       const bracket = this.optimizer.plan.bracket(this.iterations.length);
-      this.iterations.push(new SuccessiveHalvingIteration(index, bracket, (configId, budget) => this.configFor(configId, budget)));
+      const iteration = new SuccessiveHalvingIteration(index, bracket, (configId, budget) => this.configFor(configId, budget));
+      this.iterations.push(iteration);
+      this.activeIterations.push(iteration);
     }
   }
 
@@ -251,7 +279,16 @@ class SearchRun {
     }
   }
 
-  private iterationOf(configId: ConfigId): SuccessiveHalvingIteration {
+  private restoreAsynchronous(asha: AsynchronousSuccessiveHalving): void {
+    for (const restored of this.log.restoredConfigs()) {
+      this.configs.set(configIdKey(restored.configId), { configId: restored.configId, config: restored.config, info: restored.info });
+      for (const run of restored.runs) this.record(run, restored.config, true);
+      asha.restore(restored.configId, restored.config, restored.runs);
+    }
+  }
+
+  private iterationOf(configId: ConfigId): Pick<SuccessiveHalvingIteration, 'registerResult' | 'requeue'> {
+    if (this.asha) return this.asha;
     return this.iterations[configId[0] - this.log.settings.iterationOffset];
   }
 }

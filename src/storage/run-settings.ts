@@ -9,6 +9,8 @@ export interface RunSettings {
   readonly maxBudget: number;
   readonly eta: number;
   readonly nIterations: number;
+  /** Asynchronous successive halving (ASHA) instead of hpbandster's synchronous iterations. */
+  readonly asynchronous?: boolean;
   readonly seed: number;
   /** Iterations below this number came from warm-start sources, not from this search. */
   readonly iterationOffset: number;

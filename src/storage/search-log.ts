@@ -17,6 +17,7 @@ export interface SearchLogOptions {
   readonly maxBudget: number;
   readonly eta?: number;
   readonly nIterations: number;
+  readonly asynchronous?: boolean;
   readonly seed?: number;
   readonly model?: object;
   readonly logDir?: string;
@@ -42,6 +43,8 @@ export interface SearchLog {
   restoredConfig(configId: ConfigId): KnownConfig | undefined;
   /** A finished evaluation of this search logged before a crash (resume). */
   restoredResult(configId: ConfigId, budget: number): Run | undefined;
+  /** Every configuration of this search logged before a crash, with its finished evaluations (resume). */
+  restoredConfigs(): { configId: ConfigId; config: Configuration; info: ConfigInfo; runs: Run[] }[];
   logConfig(configId: ConfigId, config: Configuration, info: ConfigInfo): void;
   logResult(run: Run): void;
   close(): void;
@@ -96,6 +99,17 @@ export function openSearchLog(options: SearchLogOptions, warn: (message: string)
     earlierRuns,
     restoredConfig: (configId) => known.get(configIdKey(configId)),
     restoredResult: (configId, budget) => restoredResults.get(resultKey(configId, budget)),
+    restoredConfigs: () => {
+      if (!logged) return [];
+      const runsByConfig = new Map<string, Run[]>();
+      for (const run of restoredResults.values()) {
+        const key = configIdKey(run.configId);
+        runsByConfig.set(key, [...(runsByConfig.get(key) ?? []), run]);
+      }
+      return [...logged.run.configs.values()]
+        .filter((entry) => entry.configId[0] >= settings.iterationOffset)
+        .map((entry) => ({ ...entry, runs: runsByConfig.get(configIdKey(entry.configId)) ?? [] }));
+    },
     logConfig: (configId, config, info) => logger?.logConfig(configId, config, info),
     logResult: (run) => logger?.logResult(run),
     close: () => logger?.close(),
@@ -115,6 +129,7 @@ function freshSettings(options: SearchLogOptions, warmStartFrom: readonly string
     maxBudget: options.maxBudget,
     eta: options.eta ?? 3,
     nIterations: options.nIterations,
+    asynchronous: options.asynchronous ?? false,
     seed: options.seed ?? randomInt(0, 2 ** 31 - 1),
     iterationOffset,
     model: { ...(options.model ?? {}) },
@@ -143,10 +158,11 @@ function resumedSettings(options: SearchLogOptions, logged: RunSettings, dir: st
     minBudget: options.minBudget,
     maxBudget: options.maxBudget,
     eta: options.eta ?? 3,
+    asynchronous: options.asynchronous ?? false,
   };
   if (options.seed !== undefined) given.seed = options.seed;
   for (const [field, value] of Object.entries(given)) {
-    const before = (logged as unknown as Record<string, unknown>)[field];
+    const before = (logged as unknown as Record<string, unknown>)[field] ?? (field === 'asynchronous' ? false : undefined);
     if (before !== value) {
       throw new InvalidOptionError(`options.${field} differs from the run being resumed in ${dir} (got ${JSON.stringify(value)}, the run has ${JSON.stringify(before)})`);
     }
