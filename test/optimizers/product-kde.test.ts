@@ -49,7 +49,8 @@ test('the density equals statsmodels’ product-kernel formula (Gaussian, Aitchi
       const x = randomData(rng, 1)[0];
       const expected = referencePdf(data, kde.bandwidths, kinds, x);
       const actual = kde.density(x);
-      assert.ok(Math.abs(actual - expected) <= 1e-10 * expected, `n=${n}: ${actual} vs ${expected}`);
+      // The table-based exponential is accurate to 6e-10 relative (src/optimizers/kde/fast-exp.ts).
+      assert.ok(Math.abs(actual - expected) <= 1e-9 * expected, `n=${n}: ${actual} vs ${expected}`);
     }
   }
 });

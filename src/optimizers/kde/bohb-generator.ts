@@ -5,7 +5,11 @@ import type { ConfigurationSpace, VectorDimension } from '../../space/configurat
 import type { ConfigGenerator, Proposal } from '../config-generator.js';
 import { imputeInactive } from './impute.js';
 import { ProductKde } from './product-kde.js';
-import { truncatedNormalUnit } from './truncated-normal.js';
+import { truncatedNormalUnit as importedTruncatedNormalUnit } from './truncated-normal.js';
+
+// A module-local reference: tsx/esbuild compile calls to imported functions into getter calls
+// on a namespace object, which the per-dimension loop of a proposal would pay every time.
+const truncatedNormalUnit = importedTruncatedNormalUnit;
 
 /** BOHB's model options; defaults are hpbandster's. */
 export interface BohbModelOptions {
