@@ -12,25 +12,28 @@ export async function runOptimizerBenchmarks(options: { quick?: boolean; write: 
   const quick = options.quick ?? false;
 
   write('\n1. propose() after the model is fitted (random fraction 0, 64 candidates)\n');
-  write('   d    N      median ms   fit ms   target ms   hpbandster ms   vs hpbandster (best)   vs prior sample\n');
+  write('   d    N      median ms   fit ms   target ms   hpbandster ms   faster than hpbandster   ×prior sample\n');
   for (const dimension of [8, 32]) {
     for (const nResults of [100, 500, 1000, 2000]) {
       const timing = timePropose(dimension, nResults, quick ? 11 : 41);
       const [fast, slow] = HPBANDSTER_PROPOSE_MS[dimension];
+      // The issue's target: 100× faster than hpbandster's slowest figure for that d (0.36 ms, 1.6 ms).
+      const target = slow / 100;
+      const speedup = `${(fast / timing.medianMs).toFixed(0)}–${(slow / timing.medianMs).toFixed(0)}×`;
       write(
-        `   ${String(dimension).padEnd(4)} ${String(nResults).padEnd(6)} ${timing.medianMs.toFixed(3).padStart(9)}   ${timing.fitMs.toFixed(2).padStart(6)}   ${(fast / 100).toFixed(2).padStart(9)}   ${`${fast}–${slow}`.padStart(13)}   ${(fast / timing.medianMs).toFixed(0).padStart(19)}×   ${(timing.medianMs / timing.sampleMs).toFixed(1).padStart(13)}×\n`,
+        `   ${String(dimension).padEnd(4)} ${String(nResults).padEnd(6)} ${timing.medianMs.toFixed(3).padStart(9)}   ${timing.fitMs.toFixed(2).padStart(6)}   ${`≤ ${target.toFixed(2)}`.padStart(9)}   ${`${fast}–${slow}`.padStart(13)}   ${speedup.padStart(22)}   ${(timing.medianMs / timing.sampleMs).toFixed(0).padStart(12)}×\n`,
       );
     }
   }
 
   write('\n2. orchestration throughput, objective returns at once (counting-ones space, d = 16, in process, no log)\n');
-  write('   optimizer        evaluations   evals/s   target   hpbandster   vs hpbandster   share of bare loop\n');
+  write('   optimizer        evaluations   evals/s   target   hpbandster   vs hpbandster   µs per evaluation   ×bare objective call\n');
   const targets: Partial<Record<OptimizerName, number>> = { bohb: 4000, hyperband: 30000 };
   for (const [optimizer, iterations] of [['bohb', quick ? 10 : 40], ['hyperband', quick ? 20 : 200], ['random-search', quick ? 200 : 2000]] as const) {
     const figure = await measureThroughput(optimizer, iterations);
     const reference = HPBANDSTER_EVALS_PER_SECOND[optimizer]!;
     write(
-      `   ${optimizer.padEnd(16)} ${String(figure.evaluations).padStart(11)}   ${figure.evaluationsPerSecond.toFixed(0).padStart(7)}   ${String(targets[optimizer] ?? '-').padStart(6)}   ${String(reference).padStart(10)}   ${(figure.evaluationsPerSecond / reference).toFixed(0).padStart(12)}×   ${((100 * figure.evaluationsPerSecond) / figure.bareLoopPerSecond).toFixed(2).padStart(16)} %\n`,
+      `   ${optimizer.padEnd(16)} ${String(figure.evaluations).padStart(11)}   ${figure.evaluationsPerSecond.toFixed(0).padStart(7)}   ${String(targets[optimizer] ?? '-').padStart(6)}   ${String(reference).padStart(10)}   ${(figure.evaluationsPerSecond / reference).toFixed(0).padStart(12)}×   ${(1e6 / figure.evaluationsPerSecond).toFixed(1).padStart(17)}   ${(figure.bareLoopPerSecond / figure.evaluationsPerSecond).toFixed(0).padStart(19)}×\n`,
     );
   }
 
