@@ -23,7 +23,7 @@ export function formatSummary(result: Result, title: string, top = 5): string {
     const entries = result.idToConfig();
     for (const run of best) {
       const info = entries.get(configIdKey(run.configId))?.info;
-      lines.push(`    ${configIdKey(run.configId).padEnd(13)} ${String(run.loss).padEnd(13)} ${info?.model_based_pick ? 'yes' : 'no'}`);
+      lines.push(`    ${configIdKey(run.configId).padEnd(13)} ${(run.loss as number).toPrecision(8).padEnd(13)} ${info?.model_based_pick ? 'yes' : 'no'}`);
     }
   }
   return lines.join('\n');

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidOptionError, RunLogError } from '../core/errors.js';
 import { configIdKey, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
+import type { SearchOptions } from '../core/search.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
 import { writeConfigSpaceJson } from '../space/configspace-json.js';
 import { RunLogger } from './run-logger.js';
@@ -10,21 +11,10 @@ import { readRunDirectory, type LoggedRun } from './run-reader.js';
 import { readRunSettings, writeRunSettings, type RunSettings } from './run-settings.js';
 
 /** What the search log needs to know of the search's options. */
-export interface SearchLogOptions {
-  readonly space: ConfigurationSpace;
-  readonly optimizer?: string;
-  readonly minBudget: number;
-  readonly maxBudget: number;
-  readonly eta?: number;
-  readonly nIterations: number;
-  readonly asynchronous?: boolean;
-  readonly seed?: number;
-  readonly model?: object;
-  readonly logDir?: string;
-  readonly resume?: boolean;
-  readonly overwrite?: boolean;
-  readonly warmStartFrom?: string | readonly string[];
-}
+export type SearchLogOptions = Pick<
+  SearchOptions,
+  'space' | 'optimizer' | 'minBudget' | 'maxBudget' | 'eta' | 'nIterations' | 'asynchronous' | 'seed' | 'model' | 'logDir' | 'resume' | 'overwrite' | 'warmStartFrom'
+>;
 
 interface KnownConfig {
   readonly config: Configuration;
