@@ -1,8 +1,9 @@
 /**
  * bandster: BOHB hyperparameter optimization for Node.js.
  *
- * The public API. Heavy parts (thread pool, distributed executor, segmentation trainer,
- * backends) live behind their own entry points so that this one stays light.
+ * The public API. Heavy parts live behind their own entry points (the distributed executor:
+ * `bandster/distributed`) or load on first use (piscina, for the thread pool), so importing
+ * this one stays light.
  *
  * @example
  * ```ts
@@ -91,6 +92,11 @@ export type { Bracket, BudgetLadder } from './optimizers/budgets.js';
 // Executors.
 export { InlineExecutor, INLINE_EXECUTOR_DEFAULTS } from './executors/inline-executor.js';
 export type { InlineExecutorOptions } from './executors/inline-executor.js';
+// piscina is imported on the first submit, so exporting the thread pool keeps this entry light.
+export { ThreadPoolExecutor, THREAD_POOL_EXECUTOR_DEFAULTS } from './executors/thread-pool-executor.js';
+export type { ThreadPoolExecutorOptions } from './executors/thread-pool-executor.js';
+export { threadSharedData } from './executors/thread-pool-shared.js';
+export type { ThreadPoolSharedData, ThreadTrialContext } from './executors/thread-pool-shared.js';
 
 // Logs in hpbandster's format.
 export { RunLogger } from './storage/run-logger.js';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { InvalidOptionError } from '../core/errors.js';
+import type { Executor } from '../core/types.js';
 import { Search } from '../core/search.js';
 import { OPTIMIZER_NAMES, type OptimizerName } from '../optimizers/optimizer.js';
 import { planFor, plannedEvaluations } from '../optimizers/bracket-plan.js';
@@ -28,13 +29,14 @@ export function runCommand(): Command {
     .option('--warm-start <dirs...>', 'earlier runs (ours or hpbandster\'s) that feed the model')
     .option('--concurrency <n>', 'jobs run at once in this process', integer('--concurrency'), 1)
     .option('--timeout <ms>', 'per-job timeout in milliseconds (0 = none)', integer('--timeout'), 0)
+    .option('--workers <n>', 'run jobs in a pool of n worker threads (instead of in this process)', integer('--workers'))
+    .option('--memory-mb <n>', 'heap cap of each worker thread in MiB (needs --workers)', integer('--memory-mb'))
     .option('--json', 'print the result as JSON on stdout instead of a summary', false)
     .action(async (opts) => {
       if (!fs.existsSync(opts.space)) throw new InvalidOptionError(`--space ${opts.space}: no such file`);
       const space = readConfigSpaceJson(fs.readFileSync(opts.space, 'utf8'));
-      const objective = await loadObjective(opts.objective);
-      const { InlineExecutor } = await import('../executors/inline-executor.js');
-      const executor = new InlineExecutor(objective, { concurrency: opts.concurrency, timeoutMs: opts.timeout, workdir: `${opts.logDir}/work` });
+      if (opts.memoryMb !== undefined && opts.workers === undefined) throw new InvalidOptionError('--memory-mb needs --workers');
+      const executor = opts.workers === undefined ? await inlineExecutor(opts) : await threadPoolExecutor(opts);
       const search = new Search({
         space,
         executor,
@@ -61,4 +63,25 @@ export function runCommand(): Command {
       if (opts.json) process.stdout.write(`${JSON.stringify(result.toJSON())}\n`);
       else process.stdout.write(`${formatSummary(result, `search finished${signal.aborted ? ' (interrupted: run again with --resume to continue)' : ''}; logs in ${opts.logDir}`)}\n`);
     });
+}
+
+async function inlineExecutor(opts: { objective: string; concurrency: number; timeout: number; logDir: string }): Promise<Executor> {
+  const objective = await loadObjective(opts.objective);
+  const { InlineExecutor } = await import('../executors/inline-executor.js');
+  return new InlineExecutor(objective, { concurrency: opts.concurrency, timeoutMs: opts.timeout, workdir: `${opts.logDir}/work` });
+}
+
+/** The objective is imported in each thread only; start() reports a module that cannot be used before the search begins. */
+async function threadPoolExecutor(opts: { objective: string; workers: number; memoryMb?: number; timeout: number; logDir: string }): Promise<Executor> {
+  if (opts.workers < 1) throw new InvalidOptionError(`--workers must be an integer >= 1 (got ${opts.workers})`);
+  if (opts.memoryMb !== undefined && opts.memoryMb < 1) throw new InvalidOptionError(`--memory-mb must be an integer >= 1 (got ${opts.memoryMb})`);
+  const { ThreadPoolExecutor } = await import('../executors/thread-pool-executor.js');
+  const executor = new ThreadPoolExecutor({ objective: opts.objective, threads: opts.workers, memoryMb: opts.memoryMb, timeoutMs: opts.timeout, workdir: `${opts.logDir}/work` });
+  try {
+    await executor.start();
+  } catch (error) {
+    await executor.close();
+    throw error;
+  }
+  return executor;
 }

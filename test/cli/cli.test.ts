@@ -77,3 +77,11 @@ test('bandster demo runs the counting-ones search and prints the incumbent and w
   assert.ok(demo.stdout.includes(logDir));
   assert.ok(fs.statSync(path.join(logDir, 'results.json')).size > 0);
 });
+
+test('a TypeScript objective outside any "type": "module" package loads', (t) => {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, 'objective.ts'), 'export function compute(config: { batchsize: number }, budget: number): number {\n  return config.batchsize / budget;\n}\n');
+  const run = bandster(['run', '--space', fixturePath('configspace/v0.4/study.json'), '--objective', path.join(dir, 'objective.ts'), '--min-budget', '1', '--max-budget', '9', '--iterations', '1', '--seed', '1', '--log-dir', path.join(dir, 'run'), '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).runs.length, 13);
+});

@@ -1,0 +1,18 @@
+import { tsImport } from 'tsx/esm/api';
+import type { Objective } from '../core/types.js';
+
+/**
+ * Imports an objective module (a file URL) and returns its `compute` (or default) export.
+ *
+ * TypeScript files go through tsx's `tsImport`, which compiles them as ES modules wherever they
+ * are: a plain `import()` under tsx's loader treats a `.ts` file outside a `"type": "module"`
+ * package as CommonJS and fails (ERR_REQUIRE_CYCLE_MODULE on Node 20).
+ */
+export async function importObjective(url: string): Promise<Objective> {
+  const loaded = (/\.[cm]?ts$/.test(new URL(url).pathname) ? await tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
+  const compute = loaded.compute ?? (typeof loaded.default === 'function' ? loaded.default : (loaded.default as Record<string, unknown> | undefined)?.compute);
+  if (typeof compute !== 'function') {
+    throw new TypeError(`${url} must export a function compute(config, budget, ctx) (found exports: ${Object.keys(loaded).join(', ') || 'none'})`);
+  }
+  return compute as Objective;
+}

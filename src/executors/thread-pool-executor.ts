@@ -1,0 +1,336 @@
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import type { Piscina } from 'piscina';
+import { InvalidOptionError } from '../core/errors.js';
+import type { Executor, Job, JobError, JobOutcome } from '../core/types.js';
+import { failed } from './objective-outcome.js';
+import { CONTROL, TASK_STATE, type AbortMessage, type EvaluationTask, type ProbeResult, type ProbeTask, type ThreadMessage, type ThreadWorkerData } from './thread-pool-protocol.js';
+import type { ThreadPoolSharedData } from './thread-pool-shared.js';
+
+/** Options of the {@link ThreadPoolExecutor}. */
+export interface ThreadPoolExecutorOptions {
+  /**
+   * Path or file URL of an ES module (JavaScript or TypeScript) exporting
+   * `compute(config, budget, ctx)`, or a default function. Imported once per thread.
+   */
+  readonly objective: string;
+  /** Threads, and so jobs run at once. @defaultValue `os.availableParallelism()` */
+  readonly threads?: number;
+  /**
+   * Milliseconds an objective may run, counted from its start in a thread (after its module is
+   * loaded); then its `ctx.signal` is aborted and the job fails as 'timeout'. 0 = none. @defaultValue 0
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Milliseconds an objective is given to return once its `ctx.signal` is aborted (timeout,
+   * search stopped) before its thread is terminated and replaced. @defaultValue 1000
+   */
+  readonly abortGraceMs?: number;
+  /** Old-generation heap cap of each thread in MiB (V8 `maxOldGenerationSizeMb`); a job past it fails as 'out-of-memory'. @defaultValue no cap */
+  readonly memoryMb?: number;
+  /** Memory given to each thread once (as `workerData`, never copied per task); objectives read it as `ctx.shared` or `threadSharedData()`. */
+  readonly sharedData?: ThreadPoolSharedData;
+  /** Directory under which each configuration gets a private working directory path (`ctx.workdir`). */
+  readonly workdir?: string;
+}
+
+export const THREAD_POOL_EXECUTOR_DEFAULTS = Object.freeze({ timeoutMs: 0, abortGraceMs: 1000, startTimeoutMs: 60_000 });
+
+/** A job in flight: what is needed to end it from outside (abort, timeout, close). */
+interface Running {
+  /** Why the main thread ended it, once it did. */
+  ending: 'aborted' | 'timeout' | 'closed' | undefined;
+  end(reason: 'aborted' | 'timeout' | 'closed'): void;
+}
+
+/**
+ * Runs each job in a worker thread of a piscina pool, so CPU-bound objectives run in parallel
+ * and a faulty one cannot take the search down: a thread that throws, calls `process.exit()`,
+ * runs out of memory, or ignores its AbortSignal past its deadline is terminated and replaced,
+ * and the job becomes a failed outcome. The objective module is imported once per thread
+ * (TypeScript through tsx, registered in each thread before anything loads there).
+ *
+ * Nothing starts in the constructor: threads start on the first `submit()` or on `start()`.
+ */
+export class ThreadPoolExecutor implements Executor {
+  readonly capacity: number;
+  private readonly objectiveUrl: string;
+  private readonly timeoutMs: number;
+  private readonly abortGraceMs: number;
+  private readonly options: ThreadPoolExecutorOptions;
+  private pool: Promise<Piscina> | undefined;
+  private readonly running = new Set<Running>();
+  /** The jobs under each caller signal: one listener per signal, however many jobs share it. */
+  private readonly watched = new WeakMap<AbortSignal, { jobs: Set<Running>; listener: () => void }>();
+  private closed = false;
+
+  constructor(options: ThreadPoolExecutorOptions) {
+    validateOptions(options);
+    this.options = options;
+    this.capacity = options.threads ?? availableParallelism();
+    this.timeoutMs = options.timeoutMs ?? THREAD_POOL_EXECUTOR_DEFAULTS.timeoutMs;
+    this.abortGraceMs = options.abortGraceMs ?? THREAD_POOL_EXECUTOR_DEFAULTS.abortGraceMs;
+    this.objectiveUrl = options.objective.startsWith('file:') ? options.objective : pathToFileURL(path.resolve(options.objective)).href;
+  }
+
+  /**
+   * Starts every thread and imports the objective in each; resolves when all are ready. Optional
+   * (submit starts the pool too), but it keeps thread start-up out of the first jobs' times and
+   * reports a bad objective module at once: rejects with InvalidOptionError when it cannot be
+   * loaded or exports no function.
+   */
+  async start(): Promise<void> {
+    if (this.closed) throw new InvalidOptionError('the executor is closed');
+    const pool = await this.ensurePool();
+    const arrived = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const probe: ProbeTask = { kind: 'probe', arrived, threads: this.capacity, waitMs: THREAD_POOL_EXECUTOR_DEFAULTS.startTimeoutMs };
+    // A probe whose thread dies (the module calls process.exit at its top level, say) releases the others at once.
+    const releaseAll = (): void => {
+      Atomics.store(arrived, 0, this.capacity);
+      Atomics.notify(arrived, 0);
+    };
+    const settled = await Promise.allSettled(
+      Array.from({ length: this.capacity }, () =>
+        (pool.run(probe) as Promise<ProbeResult>).catch((error: unknown) => {
+          releaseAll();
+          throw error;
+        }),
+      ),
+    );
+    for (const result of settled) {
+      const reason = result.status === 'rejected' ? `its thread stopped while importing it: ${(result.reason as Error)?.message ?? String(result.reason)}` : result.value.ok ? undefined : result.value.message;
+      if (reason !== undefined) throw new InvalidOptionError(`options.objective ${this.options.objective} cannot be used: ${reason}`);
+    }
+  }
+
+  async submit(job: Job, signal: AbortSignal): Promise<JobOutcome> {
+    if (this.closed) return failed('aborted', 'the executor is closed');
+    if (signal.aborted) return failed('aborted', 'the search was aborted before the job started');
+    const pool = await this.ensurePool();
+    // Either may have happened while the pool was being created.
+    if (this.closed) return failed('aborted', 'the executor is closed');
+    if (signal.aborted) return failed('aborted', 'the search was aborted before the job started');
+    const { port1, port2 } = new MessageChannel();
+    const control = new Int32Array(new SharedArrayBuffer(CONTROL.length * Int32Array.BYTES_PER_ELEMENT));
+    const kill = new AbortController();
+    let started = false;
+    /** True when the thread was terminated because the objective outlived its abort grace period. */
+    let killedAfterGrace = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    let startedAt: number | undefined;
+    let outcome: JobOutcome | undefined;
+
+    const running: Running = {
+      ending: undefined,
+      end: (reason) => {
+        if (running.ending) return;
+        running.ending = reason;
+        // Closing destroys the pool; a job not yet in a thread is simply removed from the queue.
+        if (reason === 'closed') return;
+        if (Atomics.load(control, CONTROL.state) === TASK_STATE.queued) {
+          kill.abort();
+          return;
+        }
+        port1.postMessage({ type: 'abort', reason } satisfies AbortMessage);
+        graceTimer = setTimeout(() => {
+          killedAfterGrace = true;
+          kill.abort();
+        }, this.abortGraceMs);
+      },
+    };
+    const onMessage = (message: ThreadMessage): void => {
+      if (message.type === 'start') {
+        if (started) return;
+        started = true;
+        startedAt = message.startedAt;
+        job.onStart?.();
+        if (this.timeoutMs > 0 && !running.ending) timeoutTimer = setTimeout(() => running.end('timeout'), this.timeoutMs);
+      } else if (message.type === 'report') {
+        job.onReport?.(message.step, message.loss);
+      } else {
+        if (!started) onMessage({ type: 'start', startedAt: message.startedAt });
+        outcome = message.outcome;
+        startedAt = message.startedAt;
+      }
+    };
+    /** Delivers what the thread sent before the task ended (its messages precede piscina's reply). */
+    const drain = (): void => {
+      for (let entry = receiveMessageOnPort(port1); entry !== undefined; entry = receiveMessageOnPort(port1)) onMessage(entry.message as ThreadMessage);
+    };
+    port1.on('message', onMessage);
+    const unwatch = this.watch(signal, running);
+    this.running.add(running);
+    const task: EvaluationTask = {
+      kind: 'evaluate',
+      configId: job.configId,
+      config: job.config,
+      budget: job.budget,
+      workdir: this.options.workdir === undefined ? undefined : path.join(this.options.workdir, job.configId.join('_')),
+      port: port2,
+      control,
+    };
+    let threadError: unknown;
+    let threadFailed = false;
+    try {
+      await pool.run(task, { transferList: [port2], signal: kill.signal });
+    } catch (error) {
+      threadFailed = true;
+      threadError = error;
+    } finally {
+      drain();
+      clearTimeout(graceTimer);
+      clearTimeout(timeoutTimer);
+      unwatch();
+      port1.off('message', onMessage);
+      port1.close();
+      this.running.delete(running);
+    }
+    const stamp = (result: JobOutcome): JobOutcome => (startedAt === undefined ? result : { ...result, startedAt });
+    if (running.ending) return stamp(this.endedOutcome(running.ending, killedAfterGrace));
+    if (threadFailed) return stamp(this.threadFailure(threadError, control));
+    return stamp(outcome ?? failed('worker-exit', 'the thread finished the task without sending its outcome'));
+  }
+
+  /**
+   * Closes the pool: every thread is terminated (jobs still running end as 'aborted' outcomes),
+   * and later submits fail as 'aborted'.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const running of this.running) running.end('closed');
+    const pool = await this.pool?.catch(() => undefined);
+    await pool?.destroy();
+  }
+
+  /**
+   * Ends `running` as 'aborted' when `signal` aborts. A search passes one signal to every job;
+   * a listener per job would pass Node's 10-listener warning threshold at 11 threads.
+   */
+  private watch(signal: AbortSignal, running: Running): () => void {
+    let entry = this.watched.get(signal);
+    if (!entry) {
+      const jobs = new Set<Running>();
+      const listener = (): void => {
+        for (const job of jobs) job.end('aborted');
+      };
+      entry = { jobs, listener };
+      this.watched.set(signal, entry);
+      signal.addEventListener('abort', listener, { once: true });
+    }
+    const { jobs, listener } = entry;
+    jobs.add(running);
+    return () => {
+      jobs.delete(running);
+      if (jobs.size === 0 && this.watched.get(signal) === entry) {
+        signal.removeEventListener('abort', listener);
+        this.watched.delete(signal);
+      }
+    };
+  }
+
+  private ensurePool(): Promise<Piscina> {
+    this.pool ??= import('piscina').then(({ Piscina }) => {
+      const threads = this.capacity;
+      const workerData: ThreadWorkerData = { objectiveUrl: this.objectiveUrl, shared: this.options.sharedData };
+      const pool = new Piscina({
+        filename: workerHandlerUrl(),
+        minThreads: threads,
+        maxThreads: threads,
+        idleTimeout: Infinity,
+        concurrentTasksPerWorker: 1,
+        workerData,
+        // Our own preload only: the parent's execArgv (e.g. --test flags) may not be valid for a worker.
+        execArgv: ['--import', typescriptPreload()],
+        ...(this.options.memoryMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb } }),
+      });
+      // A thread that crashes between tasks (an abandoned timer throwing, say) is replaced by
+      // piscina; without a listener its 'error' event would crash this process.
+      pool.on('error', () => {});
+      return pool;
+    });
+    return this.pool;
+  }
+
+  /** The outcome of a job this executor ended itself. */
+  private endedOutcome(ending: 'aborted' | 'timeout' | 'closed', killed: boolean): JobOutcome {
+    const terminated = killed ? ` and did not return within ${this.abortGraceMs} ms of its AbortSignal; its thread was terminated` : '';
+    if (ending === 'timeout') return failed('timeout', `the job ran past its timeout of ${this.timeoutMs} ms${terminated}`);
+    if (ending === 'closed') return failed('aborted', 'the executor was closed while the job was queued or running; its thread was terminated');
+    return failed('aborted', `the job was aborted${terminated}`);
+  }
+
+  /** Why a thread died under a job, from what the thread wrote into the task's control block. */
+  private threadFailure(error: unknown, control: Int32Array): JobOutcome {
+    const cause = error instanceof Error ? error : new Error(String(error));
+    if ((cause as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      const cap = this.options.memoryMb === undefined ? "V8's default heap limit" : `its cap of ${this.options.memoryMb} MiB (memoryMb)`;
+      return failed('out-of-memory', `the objective's thread ran out of memory past ${cap}: ${cause.message}`);
+    }
+    const state = Atomics.load(control, CONTROL.state);
+    if (state === TASK_STATE.uncaught) {
+      return failed('threw', `the objective's thread crashed on an uncaught error (a callback or a promise nobody awaited): ${cause.message}`, cause.stack);
+    }
+    if (state === TASK_STATE.exited) {
+      const code = Atomics.load(control, CONTROL.exitCode);
+      return failed('worker-exit', `the objective ended its thread with process.exit(${code}) (in a thread this stops the thread, not the process: return a loss or throw instead)`);
+    }
+    const kind: JobError['kind'] = 'worker-exit';
+    return failed(kind, `the objective's thread stopped: ${cause.message}`, cause.stack);
+  }
+}
+
+/** The thread-side handler beside this file: `.ts` when running from source (under tsx), `.js` when built. */
+function workerHandlerUrl(): string {
+  const here = fileURLToPath(import.meta.url);
+  return pathToFileURL(path.join(path.dirname(here), `thread-pool-worker${path.extname(here)}`)).href;
+}
+
+/**
+ * A `--import` preload registering tsx's ESM loader in the thread, so that both a TypeScript
+ * objective and (when running from source) the handler itself load. On Node 20 a thread does
+ * not inherit the parent's module hooks, and `--import tsx` in a worker's execArgv does not
+ * install them for dynamic `import()`; calling tsx's `register()` inside the thread does.
+ */
+function typescriptPreload(): string {
+  const api = import.meta.resolve('tsx/esm/api');
+  return `data:text/javascript,import { register } from ${JSON.stringify(api)}; register();`;
+}
+
+function validateOptions(options: ThreadPoolExecutorOptions): void {
+  if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object (got ${String(options)})`);
+  if (typeof options.objective !== 'string' || options.objective.trim() === '') {
+    throw new InvalidOptionError(`options.objective must be the path or file URL of an ES module (got ${describe(options.objective)})`);
+  }
+  const { threads, timeoutMs, abortGraceMs, memoryMb, sharedData, workdir } = options;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new InvalidOptionError(`options.threads must be an integer >= 1 (got ${describe(threads)})`);
+  }
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs))) {
+    throw new InvalidOptionError(`options.timeoutMs must be a finite number >= 0 (got ${describe(timeoutMs)})`);
+  }
+  if (abortGraceMs !== undefined && (typeof abortGraceMs !== 'number' || !(abortGraceMs >= 0) || !Number.isFinite(abortGraceMs))) {
+    throw new InvalidOptionError(`options.abortGraceMs must be a finite number >= 0 (got ${describe(abortGraceMs)})`);
+  }
+  if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
+    throw new InvalidOptionError(`options.memoryMb must be an integer >= 1 (got ${describe(memoryMb)})`);
+  }
+  if (sharedData !== undefined && !(sharedData instanceof SharedArrayBuffer)) {
+    const record = sharedData !== null && typeof sharedData === 'object' && Object.getPrototypeOf(sharedData) === Object.prototype;
+    const bad = record ? Object.entries(sharedData).find(([, value]) => !(value instanceof SharedArrayBuffer)) : undefined;
+    if (!record) throw new InvalidOptionError(`options.sharedData must be a SharedArrayBuffer or a record of them (got ${describe(sharedData)})`);
+    if (bad) throw new InvalidOptionError(`options.sharedData.${bad[0]} must be a SharedArrayBuffer (got ${describe(bad[1])})`);
+  }
+  if (workdir !== undefined && (typeof workdir !== 'string' || workdir === '')) {
+    throw new InvalidOptionError(`options.workdir must be a non-empty string (got ${describe(workdir)})`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || value === undefined || typeof value !== 'object') return String(value);
+  return value.constructor?.name ?? 'object';
+}
