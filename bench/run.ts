@@ -1,19 +1,21 @@
-// `npm run bench`: every benchmark of the project, each printing its table and its ratios
-// against baselines measured in the same run.
+// `npm run bench [name] [--quick]`: every benchmark of the project, each printing its table and
+// its ratios against baselines measured in the same run.
 import { runOptimizerBenchmarks } from '../src/benchmarks/optimizer-report.js';
 
-const only = process.argv[2];
+const only = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
+const quick = process.argv.includes('--quick');
+const modules: Record<string, string> = { metrics: './metrics.js', parallel: './parallel.js', distributed: './dispatch-bullmq.js' };
+
 if (!only || only === 'optimizers') {
   process.stdout.write('== optimizers ==');
-  await runOptimizerBenchmarks({ quick: process.argv.includes('--quick'), write: (text) => process.stdout.write(text) });
+  await runOptimizerBenchmarks({ quick, write: (text) => process.stdout.write(text) });
 }
-if (!only || only === 'metrics') {
-  const metrics = await import('./metrics.js').catch((error: Error) => {
-    process.stdout.write(`\n== metrics == unavailable: ${error.message}\n`);
+for (const [name, path] of Object.entries(modules)) {
+  if (only && only !== name) continue;
+  process.stdout.write(`\n== ${name} ==\n`);
+  const bench = (await import(path).catch((error: Error) => {
+    process.stdout.write(`unavailable: ${error.message}\n`);
     return undefined;
-  });
-  if (metrics) {
-    process.stdout.write('\n== metrics ==\n');
-    await metrics.run();
-  }
+  })) as { run: (options?: { quick?: boolean }) => Promise<void> } | undefined;
+  await bench?.run({ quick });
 }
