@@ -4,6 +4,7 @@ import { benchCommand } from './bench-command.js';
 import { demoCommand } from './demo-command.js';
 import { runCommand } from './run-command.js';
 import { summaryCommand } from './summary-command.js';
+import { workerCommand } from './worker-command.js';
 
 const program = new Command('bandster')
   .description('BOHB hyperparameter optimization for Node.js')
@@ -11,6 +12,7 @@ const program = new Command('bandster')
   .addCommand(summaryCommand())
   .addCommand(demoCommand())
   .addCommand(benchCommand())
+  .addCommand(workerCommand())
   .exitOverride();
 
 try {

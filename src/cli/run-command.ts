@@ -31,12 +31,15 @@ export function runCommand(): Command {
     .option('--timeout <ms>', 'per-job timeout in milliseconds (0 = none)', integer('--timeout'), 0)
     .option('--workers <n>', 'run jobs in a pool of n worker threads (instead of in this process)', integer('--workers'))
     .option('--memory-mb <n>', 'heap cap of each worker thread in MiB (needs --workers)', integer('--memory-mb'))
+    .option('--redis <url>', 'run jobs on `bandster worker` processes through this Redis: redis://[:password@]host:port, rediss:// for TLS')
+    .option('--queue <name>', 'the workers\' queue (with --redis)', 'bandster')
     .option('--json', 'print the result as JSON on stdout instead of a summary', false)
-    .action(async (opts) => {
+    .action(async (opts, command: Command) => {
       if (!fs.existsSync(opts.space)) throw new InvalidOptionError(`--space ${opts.space}: no such file`);
       const space = readConfigSpaceJson(fs.readFileSync(opts.space, 'utf8'));
       if (opts.memoryMb !== undefined && opts.workers === undefined) throw new InvalidOptionError('--memory-mb needs --workers');
-      const executor = opts.workers === undefined ? await inlineExecutor(opts) : await threadPoolExecutor(opts);
+      if (opts.redis !== undefined && opts.workers !== undefined) throw new InvalidOptionError('--redis and --workers exclude each other (workers of a distributed search are `bandster worker` processes)');
+      const executor = opts.redis !== undefined ? await distributedExecutor(opts, command.getOptionValueSource('concurrency') === 'cli') : opts.workers === undefined ? await inlineExecutor(opts) : await threadPoolExecutor(opts);
       const search = new Search({
         space,
         executor,
@@ -84,4 +87,11 @@ async function threadPoolExecutor(opts: { objective: string; workers: number; me
     throw error;
   }
   return executor;
+}
+
+/** Jobs go to `bandster worker` processes through Redis; --concurrency (when given) is the number kept in flight. */
+async function distributedExecutor(opts: { redis: string; queue: string; concurrency: number; timeout: number; logDir: string; resume: boolean; overwrite: boolean }, concurrencyGiven: boolean): Promise<Executor> {
+  const { cliDistributedExecutor } = await import('../distributed/cli-executor.js');
+  const { redis, queue, timeout: timeoutMs, logDir, resume, overwrite } = opts;
+  return cliDistributedExecutor({ redis, queue, timeoutMs, logDir, resume, overwrite, capacity: concurrencyGiven ? opts.concurrency : undefined, warn: (message) => process.stderr.write(`warning: ${message}\n`) });
 }

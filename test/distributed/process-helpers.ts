@@ -1,0 +1,64 @@
+// Child processes of the distributed tests: `bandster` commands, log and call-file readers.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('../..', import.meta.url));
+export const recordingObjective = fileURLToPath(new URL('./fixtures/recording-objective.ts', import.meta.url));
+const bin = path.join(root, 'bin/bandster.js');
+
+export interface Child {
+  readonly process: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal) once the process ended. */
+  readonly exited: Promise<number | null>;
+  stdout(): string;
+  stderr(): string;
+}
+
+export function bandster(args: string[], env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { process: child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** `configId@budget` of every complete line of results.json, in order (duplicates kept). */
+export function loggedResults(logDir: string): string[] {
+  const file = path.join(logDir, 'results.json');
+  if (!fs.existsSync(file)) return [];
+  const pairs: string[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    try {
+      const [id, budget] = JSON.parse(line) as [number[], number];
+      pairs.push(`${id.join('-')}@${budget}`);
+    } catch {
+      // a line cut by a kill: not finished
+    }
+  }
+  return pairs;
+}
+
+/** The starts recorded by the recording objective: `{ pair, pid }` in order. */
+export function recordedCalls(file: string): { pair: string; pid: number }[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [pair, pid] = line.split(' ');
+      return { pair, pid: Number(pid) };
+    });
+}
+
+export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
