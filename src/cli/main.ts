@@ -10,9 +10,11 @@ const program = new Command('bandster')
   .description('BOHB hyperparameter optimization for Node.js')
   .addCommand(runCommand())
   .addCommand(summaryCommand())
+  .addCommand((await import('./report-command.js')).reportCommand())
   .addCommand(demoCommand())
   .addCommand(benchCommand())
   .addCommand(workerCommand())
+  .addCommand((await import('./dataset-command.js')).datasetCommand())
   .exitOverride();
 
 try {

@@ -1,0 +1,186 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Backend, BackendModel } from '../../backends/backend.js';
+import { AbortedError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import type { Configuration, ObjectiveResult, TrialContext } from '../core/types.js';
+import { labelBatch, scaleBatch } from './patch-batches.js';
+import { trainerSettings, type TrainerDefaults, type TrainerSettings } from './trainer-settings.js';
+import { NUM_CLASSES, type PatchSet, type SegmentationDataset, type UNetSpec } from './types.js';
+import { ValidationAccumulator, type ValidationMetrics } from './validation-metrics.js';
+
+/** One epoch of a training run. */
+export interface EpochRecord extends ValidationMetrics {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly valLoss: number;
+  readonly seconds: number;
+}
+
+/** How to train: data, backend, fixed settings, seed, checkpoint reuse. */
+export interface TrainerOptions extends TrainerDefaults {
+  readonly dataset: SegmentationDataset;
+  readonly backend: Backend;
+  /** Seed of weights, dropout and batch order; each configuration also mixes in its config id. */
+  readonly seed: number;
+  /**
+   * Continue a configuration promoted from budget b to b′ from its own weights at b, training
+   * b′ − b more epochs (Keras Tuner's Hyperband does this); needs `ctx.workdir`. @defaultValue false
+   */
+  readonly reuseCheckpoints?: boolean;
+  /** Called after every epoch (the comparison keeps full histories this way). */
+  readonly onEpoch?: (record: EpochRecord) => void;
+}
+
+/** A trained model and its history, for callers that keep using the model (the comparison). */
+export interface TrainingRun {
+  readonly settings: TrainerSettings;
+  readonly history: EpochRecord[];
+  readonly continuedFrom: number;
+  readonly model: BackendModel;
+}
+
+const CHECKPOINT_PREFIX = 'checkpoint-epoch-';
+
+/**
+ * Trains a fresh U-Net (or continues its own checkpoint) for `epochs` epochs and returns it with
+ * its history. Every configuration starts from its own weights: the study reused one model for
+ * all configurations, which made its search meaningless.
+ */
+export async function trainModel(config: Configuration, epochs: number, options: TrainerOptions, ctx?: Pick<TrialContext, 'signal' | 'report' | 'workdir' | 'configId'>): Promise<TrainingRun> {
+  const settings = trainerSettings(config, options);
+  const { dataset, backend } = options;
+  const spec: UNetSpec = {
+    inputSize: dataset.patchSize,
+    inputChannels: 3,
+    classes: NUM_CLASSES,
+    baseFilters: settings.baseFilters,
+    depth: settings.depth,
+    dropoutScale: settings.dropoutScale,
+  };
+  const seed = mixSeed(options.seed, ctx?.configId);
+  const model = await backend.createModel(spec, { learningRate: settings.learningRate, loss: settings.loss, seed });
+  try {
+    const checkpointDir = options.reuseCheckpoints && ctx?.workdir ? ctx.workdir : undefined;
+    const continuedFrom = checkpointDir ? await restoreLatestCheckpoint(model, checkpointDir, epochs) : 0;
+    const history: EpochRecord[] = [];
+    const rng = new Rng(seed);
+    for (let epoch = continuedFrom + 1; epoch <= epochs; epoch++) {
+      const started = performance.now();
+      const trainLoss = await trainEpoch(model, dataset.train, settings.batchSize, rng, ctx?.signal);
+      const validation = await validate(model, dataset.validation, settings.validationBatchSize, ctx?.signal);
+      const record: EpochRecord = { epoch, trainLoss, valLoss: validation.loss, ...validation.metrics, seconds: (performance.now() - started) / 1000 };
+      history.push(record);
+      ctx?.report(epoch, record.valLoss);
+      options.onEpoch?.(record);
+    }
+    if (checkpointDir) await saveCheckpoint(model, checkpointDir, epochs);
+    return { settings, history, continuedFrom, model };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+/**
+ * The BOHB objective: budget = epochs, loss = validation loss after the last epoch, the other
+ * metrics and the per-epoch history in `info`.
+ */
+export async function trainObjective(config: Configuration, budget: number, ctx: TrialContext, options: TrainerOptions): Promise<ObjectiveResult> {
+  const epochs = Math.max(1, Math.round(budget));
+  const run = await trainModel(config, epochs, options, ctx);
+  run.model.dispose();
+  const last = run.history.at(-1);
+  if (!last) {
+    // Nothing left to train: the checkpoint already had this many epochs.
+    throw new Error(`configuration already trained for ${run.continuedFrom} epochs; nothing to do at budget ${budget}`);
+  }
+  return {
+    loss: last.valLoss,
+    info: {
+      epochs,
+      continued_from_epoch: run.continuedFrom,
+      train_loss: last.trainLoss,
+      jaccard: last.jaccard,
+      pixel_accuracy: last.pixelAccuracy,
+      mean_iou: last.meanIou,
+      precision: last.precision,
+      recall: last.recall,
+      iou: last.iou,
+      history: run.history.map(({ epoch, trainLoss, valLoss, jaccard, meanIou, pixelAccuracy }) => ({ epoch, trainLoss, valLoss, jaccard, meanIou, pixelAccuracy })),
+    },
+  };
+}
+
+async function trainEpoch(model: BackendModel, set: PatchSet, batchSize: number, rng: Rng, signal: AbortSignal | undefined): Promise<number> {
+  const order = shuffled(set.count, rng);
+  const size = set.patchSize;
+  const images = new Float32Array(batchSize * size * size * 3);
+  const labels = new Uint8Array(batchSize * size * size);
+  let lossSum = 0;
+  let seen = 0;
+  for (let start = 0; start < order.length; start += batchSize) {
+    throwIfAborted(signal);
+    const indices = order.slice(start, start + batchSize);
+    const n = indices.length;
+    const batchImages = scaleBatch(set, indices, n === batchSize ? images : undefined);
+    const batchLabels = labelBatch(set, indices, n === batchSize ? labels : undefined);
+    lossSum += (await model.trainStep({ size: n, images: batchImages, labels: batchLabels })) * n;
+    seen += n;
+  }
+  return lossSum / Math.max(1, seen);
+}
+
+async function validate(model: BackendModel, set: PatchSet, batchSize: number, signal: AbortSignal | undefined): Promise<{ loss: number; metrics: ValidationMetrics }> {
+  const accumulator = new ValidationAccumulator();
+  let lossSum = 0;
+  for (let start = 0; start < set.count; start += batchSize) {
+    throwIfAborted(signal);
+    const indices = Array.from({ length: Math.min(batchSize, set.count - start) }, (_, i) => start + i);
+    const images = scaleBatch(set, indices);
+    const labels = labelBatch(set, indices);
+    lossSum += (await model.evaluate({ size: indices.length, images, labels })) * indices.length;
+    accumulator.add(labels, await model.predict(images, indices.length), indices.length, set.patchSize);
+  }
+  return { loss: lossSum / Math.max(1, set.count), metrics: accumulator.result() };
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortedError('training was aborted');
+}
+
+function shuffled(count: number, rng: Rng): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+function mixSeed(seed: number, configId: readonly number[] | undefined): number {
+  if (!configId) return seed;
+  return (((seed * 1_000_003) ^ (configId[0] * 10_007 + configId[1] * 101 + configId[2])) >>> 0) % 2 ** 31;
+}
+
+/** Loads the checkpoint with the most epochs below `epochs`; returns its epoch count (0 when none). */
+async function restoreLatestCheckpoint(model: BackendModel, dir: string, epochs: number): Promise<number> {
+  if (!fs.existsSync(dir)) return 0;
+  const available = fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith(CHECKPOINT_PREFIX))
+    .map((name) => Number(name.slice(CHECKPOINT_PREFIX.length).replace(/\.bin$/, '')))
+    .filter((epoch) => Number.isInteger(epoch) && epoch < epochs)
+    .sort((a, b) => b - a);
+  if (available.length === 0) return 0;
+  await model.importState(new Uint8Array(fs.readFileSync(path.join(dir, `${CHECKPOINT_PREFIX}${available[0]}.bin`))));
+  return available[0];
+}
+
+async function saveCheckpoint(model: BackendModel, dir: string, epochs: number): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${CHECKPOINT_PREFIX}${epochs}.bin`);
+  // Written aside and renamed, so a kill mid-write never leaves a truncated checkpoint behind.
+  fs.writeFileSync(`${file}.tmp`, await model.exportState());
+  fs.renameSync(`${file}.tmp`, file);
+}
