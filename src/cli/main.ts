@@ -15,6 +15,7 @@ const program = new Command('bandster')
   .addCommand(benchCommand())
   .addCommand(workerCommand())
   .addCommand((await import('./dataset-command.js')).datasetCommand())
+  .addCommand((await import('./tune-command.js')).tuneCommand())
   .exitOverride();
 
 try {

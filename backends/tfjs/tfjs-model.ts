@@ -1,0 +1,166 @@
+import * as tf from '@tensorflow/tfjs';
+
+import type { UNetSpec } from '../../src/segmentation/types.js';
+import type { Batch, BackendModel, ModelOptions } from '../backend.js';
+import { segmentationLoss } from './losses.js';
+import { decodeState, encodeState } from './state-codec.js';
+import { UNet } from './unet.js';
+
+/** Adam's slots as tfjs keeps them (private there; read for checkpoints). */
+interface AdamSlots {
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+}
+
+/**
+ * A U-Net on one tfjs backend. Adam's moment slots are allocated when the model is made (as zeros, at
+ * step 0, exactly what tfjs would create at the first step), so that every method, the first
+ * `trainStep` included, leaves `tf.memory().numTensors` unchanged.
+ */
+export class TfjsUNetModel implements BackendModel {
+  private optimizer: tf.AdamOptimizer;
+  private disposed = false;
+
+  private constructor(
+    readonly net: UNet,
+    private readonly options: ModelOptions,
+    private readonly activate: () => Promise<void>,
+  ) {
+    this.optimizer = tf.train.adam(options.learningRate);
+  }
+
+  static async create(spec: UNetSpec, options: ModelOptions, activate: () => Promise<void>): Promise<TfjsUNetModel> {
+    if (!(options.learningRate > 0 && Number.isFinite(options.learningRate))) {
+      throw new RangeError(`options.learningRate must be a finite number > 0 (got ${options.learningRate})`);
+    }
+    if (!Number.isFinite(options.seed)) throw new RangeError(`options.seed must be a finite number (got ${options.seed})`);
+    await activate();
+    const model = new TfjsUNetModel(new UNet(spec, options.seed), options, activate);
+    await model.setOptimizerState(0, null);
+    return model;
+  }
+
+  get spec(): UNetSpec {
+    return this.net.spec;
+  }
+
+  async trainStep(batch: Batch): Promise<number> {
+    await this.ready();
+    const cost = tf.tidy(() => {
+      const { images, oneHot } = this.batchTensors(batch);
+      return this.optimizer.minimize(
+        () => segmentationLoss(this.options.loss, oneHot, this.net.forward(images, true)),
+        true,
+        this.net.variables,
+      ) as tf.Scalar;
+    });
+    const [loss] = await cost.data();
+    cost.dispose();
+    return loss;
+  }
+
+  async evaluate(batch: Batch): Promise<number> {
+    await this.ready();
+    const cost = tf.tidy(() => {
+      const { images, oneHot } = this.batchTensors(batch);
+      return segmentationLoss(this.options.loss, oneHot, this.net.forward(images, false));
+    });
+    const [loss] = await cost.data();
+    cost.dispose();
+    return loss;
+  }
+
+  async predict(images: Float32Array, size: number): Promise<Float32Array> {
+    await this.ready();
+    const side = this.spec.inputSize;
+    checkLength('images', images.length, size * side * side * this.spec.inputChannels);
+    const probabilities = tf.tidy(() => this.net.forward(tf.tensor4d(images, [size, side, side, this.spec.inputChannels]), false));
+    const values = (await probabilities.data()) as Float32Array;
+    probabilities.dispose();
+    return values;
+  }
+
+  async exportState(): Promise<Uint8Array> {
+    await this.ready();
+    const slots = this.optimizer as unknown as AdamSlots;
+    const tensors = [
+      ...this.net.variables,
+      ...slots.accumulatedFirstMoment.map((slot) => slot.variable),
+      ...slots.accumulatedSecondMoment.map((slot) => slot.variable),
+    ];
+    const arrays = await Promise.all(tensors.map(async (tensor) => ({ shape: tensor.shape, values: (await tensor.data()) as Float32Array })));
+    return encodeState({ spec: this.spec, iterations: this.optimizer.iterations, arrays });
+  }
+
+  async importState(state: Uint8Array): Promise<void> {
+    await this.ready();
+    const decoded = decodeState(state);
+    const specKeys = ['inputSize', 'inputChannels', 'classes', 'baseFilters', 'depth'] as const;
+    for (const key of specKeys) {
+      if (decoded.spec[key] !== this.spec[key]) {
+        throw new RangeError(`state: checkpoint is for spec.${key} = ${decoded.spec[key]}, this model has ${this.spec[key]}`);
+      }
+    }
+    const variables = this.net.variables;
+    if (decoded.arrays.length !== 3 * variables.length) {
+      throw new RangeError(`state: checkpoint holds ${decoded.arrays.length} arrays, expected ${3 * variables.length}`);
+    }
+    decoded.arrays.forEach((array, index) => {
+      const expected = variables[index % variables.length].shape;
+      if (array.shape.length !== expected.length || array.shape.some((dimension, axis) => dimension !== expected[axis])) {
+        throw new RangeError(`state: array ${index} has shape [${array.shape}], expected [${expected}]`);
+      }
+    });
+    variables.forEach((variable, index) => {
+      tf.tidy(() => variable.assign(tf.tensor(decoded.arrays[index].values, variable.shape)));
+    });
+    await this.setOptimizerState(decoded.iterations, decoded.arrays.slice(variables.length).map((array) => array.values));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.optimizer.dispose();
+    this.net.dispose();
+  }
+
+  /** Replaces Adam with one at `iterations` steps and the given moments (zeros when null). */
+  private async setOptimizerState(iterations: number, moments: Float32Array[] | null): Promise<void> {
+    const variables = this.net.variables;
+    this.optimizer.dispose();
+    this.optimizer = tf.train.adam(this.options.learningRate);
+    const weights: { name: string; tensor: tf.Tensor }[] = [{ name: 'iter', tensor: tf.scalar(iterations, 'int32') }];
+    for (const moment of ['m', 'v'] as const) {
+      variables.forEach((variable, index) => {
+        const values = moments?.[(moment === 'm' ? 0 : variables.length) + index];
+        weights.push({ name: `${variable.name}/${moment}`, tensor: values ? tf.tensor(values, variable.shape) : tf.zerosLike(variable) });
+      });
+    }
+    await this.optimizer.setWeights(weights);
+    // setWeights makes variables that share the tensors' data; drop our references.
+    tf.dispose(weights.map((weight) => weight.tensor));
+  }
+
+  private async ready(): Promise<void> {
+    if (this.disposed) throw new Error('this model has been disposed');
+    await this.activate();
+  }
+
+  private batchTensors(batch: Batch): { images: tf.Tensor4D; oneHot: tf.Tensor4D } {
+    const { inputSize: side, inputChannels, classes } = this.spec;
+    if (!Number.isInteger(batch.size) || batch.size < 1) throw new RangeError(`batch.size must be a positive integer (got ${batch.size})`);
+    checkLength('batch.images', batch.images.length, batch.size * side * side * inputChannels);
+    checkLength('batch.labels', batch.labels.length, batch.size * side * side);
+    for (let i = 0; i < batch.labels.length; i++) {
+      if (batch.labels[i] >= classes) throw new RangeError(`batch.labels must be class ids < ${classes} (got ${batch.labels[i]} at ${i})`);
+    }
+    const images = tf.tensor4d(batch.images, [batch.size, side, side, inputChannels]);
+    const labels = tf.tensor3d(Int32Array.from(batch.labels), [batch.size, side, side], 'int32');
+    const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32') as tf.Tensor4D;
+    return { images, oneHot };
+  }
+}
+
+function checkLength(name: string, actual: number, expected: number): void {
+  if (actual !== expected) throw new RangeError(`${name} must hold ${expected} values (got ${actual})`);
+}

@@ -1,0 +1,46 @@
+import { createBackend, type BackendName } from '../../backends/index.js';
+import type { Backend } from '../../backends/backend.js';
+import type { SegmentationDataset } from './types.js';
+import type { TrainerDefaults } from './trainer-settings.js';
+import { datasetFromShared, datasetToShared } from './patch-set.js';
+
+/** Everything a worker thread needs to train, besides the dataset itself. */
+export interface SegmentationJobSettings extends TrainerDefaults {
+  readonly backend: BackendName;
+  readonly seed: number;
+  readonly reuseCheckpoints: boolean;
+}
+
+const SETTINGS_KEY = 'segmentation.settings';
+
+/**
+ * The shared data of a thread pool running the segmentation objective: the patches, once for
+ * every thread, and the settings as JSON in a SharedArrayBuffer (the pool hands threads only
+ * SharedArrayBuffers).
+ */
+export function segmentationSharedData(dataset: SegmentationDataset, settings: SegmentationJobSettings): Record<string, SharedArrayBuffer> {
+  const json = new TextEncoder().encode(JSON.stringify(settings));
+  const buffer = new SharedArrayBuffer(json.byteLength);
+  new Uint8Array(buffer).set(json);
+  return { ...datasetToShared(dataset), [SETTINGS_KEY]: buffer };
+}
+
+/** The dataset and settings a thread was handed by {@link segmentationSharedData}. */
+export function segmentationJobFromShared(shared: Readonly<Record<string, SharedArrayBuffer>>): { dataset: SegmentationDataset; settings: SegmentationJobSettings } {
+  const buffer = shared[SETTINGS_KEY];
+  if (!buffer) throw new TypeError('the thread was given no segmentation settings (use segmentationSharedData)');
+  // TextDecoder refuses views of shared memory: copy the bytes first.
+  const settings = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer).slice())) as SegmentationJobSettings;
+  return { dataset: datasetFromShared(shared), settings };
+}
+
+/** Creates and initialises the configured backend (once per thread). */
+export async function initBackend(name: BackendName): Promise<Backend> {
+  const backend = createBackend(name);
+  const availability = await backend.availability();
+  if (!availability.available) {
+    throw new Error(`backend ${name} is unavailable: ${availability.reason}${availability.install ? ` (install: ${availability.install})` : ''}`);
+  }
+  await backend.init();
+  return backend;
+}

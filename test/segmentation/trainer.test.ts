@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, after, test } from 'node:test';
+import type { Backend } from '../../backends/backend.js';
+import { loadDataset } from '../../src/segmentation/dataset-loader.js';
+import { initBackend } from '../../src/segmentation/segmentation-job.js';
+import { generateSyntheticDataset } from '../../src/segmentation/synthetic-dataset.js';
+import { trainModel, trainObjective } from '../../src/segmentation/trainer.js';
+import { trainerSettings } from '../../src/segmentation/trainer-settings.js';
+import type { SegmentationDataset } from '../../src/segmentation/types.js';
+import type { TrialContext } from '../../src/core/types.js';
+
+let dir: string;
+let dataset: SegmentationDataset;
+let backend: Backend;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-trainer-'));
+  await generateSyntheticDataset(path.join(dir, 'data'), { seed: 3, tiles: 3, scale: 0.1, imagesPerTile: 2 });
+  dataset = await loadDataset(path.join(dir, 'data'), { patchSize: 32, seed: 3, maxPatches: 16 });
+  backend = await initBackend('wasm');
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const tiny = { learning_rate: 3e-3, batchsize: 4, valbatchsize: 8, dropout_scale: 0, base_filters: 4 };
+const options = () => ({ dataset, backend, seed: 1, depth: 2 });
+
+function context(workdir?: string, reports: number[] = []): TrialContext {
+  return { configId: [0, 0, 1], budget: 1, signal: new AbortController().signal, report: (_step, loss) => reports.push(loss), ...(workdir ? { workdir } : {}) };
+}
+
+test('settings come from either preset’s names with the study’s defaults', () => {
+  assert.deepEqual(trainerSettings({ batchsize: 2, valbatchsize: 29 }), { learningRate: 1e-3, batchSize: 2, validationBatchSize: 29, dropoutScale: 1, baseFilters: 16, depth: 5, loss: 'dice-focal' });
+  assert.throws(() => trainerSettings({ batchsize: 0 }), /config\.batchsize must be an integer >= 1 \(got 0\)/);
+});
+
+test('training on a fixed tiny set lowers the training loss and reports every epoch', async () => {
+  const reports: number[] = [];
+  const run = await trainModel(tiny, 4, options(), context(undefined, reports));
+  run.model.dispose();
+  assert.equal(run.history.length, 4);
+  assert.deepEqual(reports, run.history.map((record) => record.valLoss));
+  assert.ok(run.history[3].trainLoss < run.history[0].trainLoss, `train loss ${run.history.map((r) => r.trainLoss.toFixed(4)).join(' → ')}`);
+  for (const record of run.history) {
+    assert.ok(record.pixelAccuracy >= 0 && record.pixelAccuracy <= 1);
+    assert.ok(record.jaccard > 0 && record.jaccard <= 1);
+    assert.equal(record.iou.length, 6);
+  }
+});
+
+test('the objective returns the validation loss and the metrics; fresh weights give the same result for the same seed', async () => {
+  const first = await trainObjective(tiny, 1, context(), options());
+  const again = await trainObjective(tiny, 1, context(), options());
+  assert.equal(first.loss, again.loss, 'same seed, same config id: same run');
+  assert.ok(Number.isFinite(first.loss) && first.loss > 0);
+  const info = first.info as Record<string, unknown>;
+  assert.equal(info.epochs, 1);
+  assert.equal(info.continued_from_epoch, 0);
+  assert.equal((info.history as unknown[]).length, 1);
+  assert.ok(typeof info.mean_iou === 'number');
+});
+
+test('checkpoint reuse: a promoted configuration continues from its own weights', async () => {
+  const workdir = path.join(dir, 'work', '0_0_1');
+  const low = await trainObjective(tiny, 1, context(workdir), { ...options(), reuseCheckpoints: true });
+  assert.equal((low.info as Record<string, unknown>).continued_from_epoch, 0);
+  assert.ok(fs.existsSync(path.join(workdir, 'checkpoint-epoch-1.bin')));
+  const high = await trainObjective(tiny, 3, context(workdir), { ...options(), reuseCheckpoints: true });
+  const info = high.info as Record<string, unknown>;
+  assert.equal(info.continued_from_epoch, 1, 'the log says the run continued');
+  assert.deepEqual((info.history as { epoch: number }[]).map((record) => record.epoch), [2, 3], 'only the missing epochs were trained');
+});
+
+test('an aborted signal stops training', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(trainObjective(tiny, 2, { ...context(), signal: controller.signal }, options()), /aborted/);
+});

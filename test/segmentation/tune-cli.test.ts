@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Result } from '../../src/core/result.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+test('bandster tune: generates the data, runs BOHB over the trainer in a thread pool, logs and summarises', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-tune-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const logDir = path.join(dir, 'run');
+  const tune = spawnSync(
+    process.execPath,
+    [path.join(root, 'bin/bandster.js'), 'tune', '--data', path.join(dir, 'data'), '--synth-scale', '0.1', '--patch', '32', '--max-patches', '24', '--depth', '2', '--iterations', '1', '--min-budget', '1', '--max-budget', '3', '--workers', '2', '--backend', 'wasm', '--log-dir', logDir],
+    { encoding: 'utf8', cwd: root },
+  );
+  assert.equal(tune.status, 0, tune.stderr);
+  assert.match(tune.stderr, /generating a synthetic one/);
+  assert.match(tune.stdout, /incumbent \d+-\d+-\d+: validation loss 0\.\d+, mean IoU/);
+  assert.match(tune.stdout, /--preset study --data DIR --patch 256/);
+  const result = Result.fromDirectory(logDir);
+  assert.equal(result.nRuns, 4, 'one iteration of budgets 1…3: three configurations, one promoted');
+  assert.equal(result.nFailed, 0, result.allRuns().map((run) => run.error).join('\n'));
+  assert.deepEqual(result.budgets, [1, 3]);
+  const info = result.incumbent()!.info as Record<string, unknown>;
+  assert.equal(info.epochs, 3);
+  assert.ok(Array.isArray(info.history));
+});
