@@ -16,6 +16,7 @@ const program = new Command('bandster')
   .addCommand(workerCommand())
   .addCommand((await import('./dataset-command.js')).datasetCommand())
   .addCommand((await import('./tune-command.js')).tuneCommand())
+  .addCommand((await import('./compare-command.js')).compareCommand())
   .exitOverride();
 
 try {

@@ -28,8 +28,8 @@ export interface TrainerOptions extends TrainerDefaults {
    * b′ − b more epochs (Keras Tuner's Hyperband does this); needs `ctx.workdir`. @defaultValue false
    */
   readonly reuseCheckpoints?: boolean;
-  /** Called after every epoch (the comparison keeps full histories this way). */
-  readonly onEpoch?: (record: EpochRecord) => void;
+  /** Called after every epoch with the model as it is then (the comparison measures precision–recall mid-run this way). */
+  readonly onEpoch?: (record: EpochRecord, model: BackendModel) => void | Promise<void>;
 }
 
 /** A trained model and its history, for callers that keep using the model (the comparison). */
@@ -72,7 +72,7 @@ export async function trainModel(config: Configuration, epochs: number, options:
       const record: EpochRecord = { epoch, trainLoss, valLoss: validation.loss, ...validation.metrics, seconds: (performance.now() - started) / 1000 };
       history.push(record);
       ctx?.report(epoch, record.valLoss);
-      options.onEpoch?.(record);
+      await options.onEpoch?.(record, model);
     }
     if (checkpointDir) await saveCheckpoint(model, checkpointDir, epochs);
     return { settings, history, continuedFrom, model };

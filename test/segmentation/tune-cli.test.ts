@@ -22,6 +22,8 @@ test('bandster tune: generates the data, runs BOHB over the trainer in a thread 
   assert.match(tune.stderr, /generating a synthetic one/);
   assert.match(tune.stdout, /incumbent \d+-\d+-\d+: validation loss 0\.\d+, mean IoU/);
   assert.match(tune.stdout, /--preset study --data DIR --patch 256/);
+  const report = /report: (.*report\.html)/.exec(tune.stdout);
+  assert.ok(report && fs.existsSync(report[1]), `the job ends by writing the report (${tune.stdout})`);
   const result = Result.fromDirectory(logDir);
   assert.equal(result.nRuns, 4, 'one iteration of budgets 1…3: three configurations, one promoted');
   assert.equal(result.nFailed, 0, result.allRuns().map((run) => run.error).join('\n'));
