@@ -2,6 +2,7 @@
  * Loads the C++ metrics addon (native/, built by node-gyp into build/Release) on first use. There is no
  * silent fallback to the TypeScript twin: a missing addon is a NativeAddonError that says how to build it.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -45,8 +46,10 @@ export interface NativeMetricsAddon {
   selectMostAccurateHardImages(hardness: Float64Array, accuracy: Float64Array, count: number, threshold: number): Uint32Array;
 }
 
-// src/metrics/native.ts and dist/metrics/native.js are both two levels below the package root.
-const addonUrl = new URL('../../build/Release/bandster_metrics.node', import.meta.url);
+// src/metrics/native.ts is two levels below the package root, the built dist/src/metrics/native.js three.
+const addonUrl = [new URL('../../build/Release/bandster_metrics.node', import.meta.url), new URL('../../../build/Release/bandster_metrics.node', import.meta.url)].find((url) =>
+  existsSync(fileURLToPath(url)),
+) ?? new URL('../../build/Release/bandster_metrics.node', import.meta.url);
 let addon: NativeMetricsAddon | undefined;
 
 /** The loaded addon; throws NativeAddonError when it is not built. */
