@@ -30,6 +30,33 @@ export interface NumericHyperparameterOptions {
  */
 const INTEGER_WIDENING = 0.49999;
 
+/**
+ * The map between a range and [0, 1], linear or logarithmic, with the same operations in the
+ * same order as ConfigSpace 0.4's UniformFloatHyperparameter `_inverse_transform`/`_transform`,
+ * so that vectors match it bit for bit.
+ */
+class UnitScale {
+  // The bounds in the space where the prior is uniform: ConfigSpace 0.4's `_lower` / `_upper`.
+  private readonly scaledLower: number;
+  private readonly scaledUpper: number;
+
+  constructor(lower: number, upper: number, private readonly log: boolean) {
+    this.scaledLower = log ? Math.log(lower) : lower;
+    this.scaledUpper = log ? Math.log(upper) : upper;
+  }
+
+  toUnit(value: number): number {
+    const scaled = this.log ? Math.log(value) : value;
+    const x = (scaled - this.scaledLower) / (this.scaledUpper - this.scaledLower);
+    return Math.min(1, Math.max(0, x));
+  }
+
+  fromUnit(x: number): number {
+    const scaled = x * (this.scaledUpper - this.scaledLower) + this.scaledLower;
+    return this.log ? Math.exp(scaled) : scaled;
+  }
+}
+
 function checkNumericOptions(name: string, lower: unknown, upper: unknown, options: unknown): { log: boolean } {
   if (typeof lower !== 'number' || !Number.isFinite(lower)) {
     throw invalidHyperparameter(name, `lower must be a finite number (got ${describeValue(lower)})`);
@@ -55,9 +82,7 @@ export class UniformFloatHyperparameter implements HyperparameterContract {
   readonly upper: number;
   readonly log: boolean;
   readonly default: number;
-  // The bounds in the space where the prior is uniform: ConfigSpace 0.4's `_lower` / `_upper`.
-  private readonly scaledLower: number;
-  private readonly scaledUpper: number;
+  private readonly scale: UnitScale;
 
   constructor(name: string, lower: number, upper: number, options: NumericHyperparameterOptions = {}) {
     checkHyperparameterName(name);
@@ -66,8 +91,7 @@ export class UniformFloatHyperparameter implements HyperparameterContract {
     this.lower = lower;
     this.upper = upper;
     this.log = log;
-    this.scaledLower = log ? Math.log(lower) : lower;
-    this.scaledUpper = log ? Math.log(upper) : upper;
+    this.scale = new UnitScale(lower, upper, log);
     const midpoint = log ? Math.exp((Math.log(lower) + Math.log(upper)) / 2) : (lower + upper) / 2;
     // ConfigSpace 0.4 rounds the default to 10 decimals (np.round(x, 10)): a geometric midpoint
     // of 0.0010000000000000002 becomes 0.001. Kept only while it stays inside a tiny range.
@@ -81,15 +105,11 @@ export class UniformFloatHyperparameter implements HyperparameterContract {
 
   toVectorValue(value: HyperparameterValue): number {
     if (typeof value !== 'number') throw notEncodable(this.name, value, 'a number');
-    // Same operations, in the same order, as UniformFloatHyperparameter._inverse_transform in ConfigSpace 0.4.
-    const scaled = this.log ? Math.log(value) : value;
-    const x = (scaled - this.scaledLower) / (this.scaledUpper - this.scaledLower);
-    return Math.min(1, Math.max(0, x));
+    return this.scale.toUnit(value);
   }
 
   fromVectorValue(x: number): number {
-    const scaled = x * (this.scaledUpper - this.scaledLower) + this.scaledLower;
-    const value = this.log ? Math.exp(scaled) : scaled;
+    const value = this.scale.fromUnit(x);
     // exp(log(upper)) can land one ulp outside the range; a decoded value must always be legal.
     return Math.min(this.upper, Math.max(this.lower, value));
   }
@@ -122,8 +142,7 @@ export class UniformIntegerHyperparameter implements HyperparameterContract {
   readonly upper: number;
   readonly log: boolean;
   readonly default: number;
-  private readonly scaledLower: number;
-  private readonly scaledUpper: number;
+  private readonly scale: UnitScale;
 
   constructor(name: string, lower: number, upper: number, options: NumericHyperparameterOptions = {}) {
     checkHyperparameterName(name);
@@ -134,10 +153,7 @@ export class UniformIntegerHyperparameter implements HyperparameterContract {
     this.lower = lower;
     this.upper = upper;
     this.log = log;
-    const widenedLower = lower - INTEGER_WIDENING;
-    const widenedUpper = upper + INTEGER_WIDENING;
-    this.scaledLower = log ? Math.log(widenedLower) : widenedLower;
-    this.scaledUpper = log ? Math.log(widenedUpper) : widenedUpper;
+    this.scale = new UnitScale(lower - INTEGER_WIDENING, upper + INTEGER_WIDENING, log);
     // ConfigSpace 0.4 rounds the default with np.round (half to even) on the unwidened bounds.
     const fallback = roundHalfEven(log ? Math.exp((Math.log(lower) + Math.log(upper)) / 2) : (lower + upper) / 2);
     const defaultValue = options.default ?? fallback;
@@ -148,14 +164,11 @@ export class UniformIntegerHyperparameter implements HyperparameterContract {
 
   toVectorValue(value: HyperparameterValue): number {
     if (typeof value !== 'number') throw notEncodable(this.name, value, 'an integer');
-    const scaled = this.log ? Math.log(value) : value;
-    const x = (scaled - this.scaledLower) / (this.scaledUpper - this.scaledLower);
-    return Math.min(1, Math.max(0, x));
+    return this.scale.toUnit(value);
   }
 
   fromVectorValue(x: number): number {
-    const scaled = x * (this.scaledUpper - this.scaledLower) + this.scaledLower;
-    const value = Math.round(this.log ? Math.exp(scaled) : scaled);
+    const value = Math.round(this.scale.fromUnit(x));
     return Math.min(this.upper, Math.max(this.lower, value));
   }
 
