@@ -8,19 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 
 import { createBackend } from '../../backends/index.js';
 import { cpuKernels } from '../../backends/tfjs/kernels/cpu/register-all.js';
+import { assertClose, convGeometry, describeCase, seededValues, type ConvCase } from './conv-cases.js';
 
-interface Case {
-  batch: number;
-  height: number;
-  width: number;
-  inChannels: number;
-  outChannels: number;
-  kernel: number;
-  stride: number;
-  pad: 'same' | 'valid';
-}
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 1, kernel: 3, stride: 1, pad: 'same' },
   { batch: 2, height: 7, width: 6, inChannels: 3, outChannels: 4, kernel: 3, stride: 1, pad: 'same' },
   { batch: 2, height: 7, width: 6, inChannels: 3, outChannels: 4, kernel: 3, stride: 2, pad: 'same' },
@@ -31,29 +21,9 @@ const CASES: Case[] = [
   { batch: 2, height: 16, width: 16, inChannels: 8, outChannels: 16, kernel: 3, stride: 1, pad: 'same' },
 ];
 
-/** Deterministic values in [−1, 1). */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
-
 /** dW[kh, kw, ci, co] = Σ x[n, oh·s + kh − top, ow·s + kw − left, ci] · dy[n, oh, ow, co], with TensorFlow's padding rule. */
-function outputSize(c: Case): { outHeight: number; outWidth: number } {
-  const size = (input: number): number => (c.pad === 'same' ? Math.ceil(input / c.stride) : Math.ceil((input - c.kernel + 1) / c.stride));
-  return { outHeight: size(c.height), outWidth: size(c.width) };
-}
-
-function reference(c: Case, x: Float32Array, dy: Float32Array): Float64Array {
-  const { outHeight, outWidth } = outputSize(c);
-  const padAlongHeight = c.pad === 'same' ? Math.max((outHeight - 1) * c.stride + c.kernel - c.height, 0) : 0;
-  const padAlongWidth = c.pad === 'same' ? Math.max((outWidth - 1) * c.stride + c.kernel - c.width, 0) : 0;
-  const top = Math.floor(padAlongHeight / 2);
-  const left = Math.floor(padAlongWidth / 2);
+function reference(c: ConvCase, x: Float32Array, dy: Float32Array): Float64Array {
+  const { outHeight, outWidth, top, left } = convGeometry(c);
   const gradient = new Float64Array(c.kernel * c.kernel * c.inChannels * c.outChannels);
   for (let kh = 0; kh < c.kernel; kh++)
     for (let kw = 0; kw < c.kernel; kw++)
@@ -73,12 +43,8 @@ function reference(c: Case, x: Float32Array, dy: Float32Array): Float64Array {
   return gradient;
 }
 
-function label(c: Case): string {
-  return `x ${c.batch}×${c.height}×${c.width}×${c.inChannels}, ${c.kernel}×${c.kernel}→${c.outChannels}, stride ${c.stride}, ${c.pad}`;
-}
-
 /** Runs the registered kernel through tfjs's engine, as the gradient of conv2d does. */
-async function kernelGradient(c: Case, x: Float32Array, dy: Float32Array, outHeight: number, outWidth: number): Promise<Float32Array> {
+async function kernelGradient(c: ConvCase, x: Float32Array, dy: Float32Array, outHeight: number, outWidth: number): Promise<Float32Array> {
   const xTensor = tf.tensor4d(x, [c.batch, c.height, c.width, c.inChannels]);
   const dyTensor = tf.tensor4d(dy, [c.batch, outHeight, outWidth, c.outChannels]);
   const before = tf.memory().numTensors;
@@ -97,15 +63,6 @@ async function kernelGradient(c: Case, x: Float32Array, dy: Float32Array, outHei
   return result;
 }
 
-function assertClose(actual: Float32Array, expected: Float64Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const scale = Math.max(1, ...Array.from(expected, Math.abs));
-  for (let i = 0; i < expected.length; i++) {
-    const error = Math.abs(actual[i] - expected[i]) / scale;
-    assert.ok(error <= 1e-4, `${what}: element ${i} is ${actual[i]}, expected ${expected[i]} (relative error ${error})`);
-  }
-}
-
 for (const backendName of ['cpu', 'wasm'] as const) {
   describe(`Conv2DBackpropFilter on ${backendName}`, () => {
     before(async () => {
@@ -114,24 +71,24 @@ for (const backendName of ['cpu', 'wasm'] as const) {
     });
 
     for (const c of CASES) {
-      it(`matches the reference: ${label(c)}`, async () => {
+      it(`matches the reference: ${describeCase(c)}`, async () => {
         await tf.setBackend(backendName);
-        const x = values(c.batch * c.height * c.width * c.inChannels, 7 + c.height);
-        const { outHeight, outWidth } = outputSize(c);
-        const dy = values(c.batch * outHeight * outWidth * c.outChannels, 11 + c.width);
+        const x = seededValues(c.batch * c.height * c.width * c.inChannels, 7 + c.height);
+        const { outHeight, outWidth } = convGeometry(c);
+        const dy = seededValues(c.batch * outHeight * outWidth * c.outChannels, 11 + c.width);
         const expected = reference(c, x, dy);
-        assertClose(await kernelGradient(c, x, dy, outHeight, outWidth), expected, `${backendName} ${label(c)}`);
+        assertClose(await kernelGradient(c, x, dy, outHeight, outWidth), expected, `${backendName} ${describeCase(c)}`);
       });
     }
 
     it('is what conv2d\'s gradient uses (tf.grad through a strided conv)', async () => {
       await tf.setBackend(backendName);
       const c = CASES[2];
-      const x = tf.tensor4d(values(c.batch * c.height * c.width * c.inChannels, 3), [c.batch, c.height, c.width, c.inChannels]);
-      const filter = tf.tensor4d(values(9 * c.inChannels * c.outChannels, 5), [3, 3, c.inChannels, c.outChannels]);
+      const x = tf.tensor4d(seededValues(c.batch * c.height * c.width * c.inChannels, 3), [c.batch, c.height, c.width, c.inChannels]);
+      const filter = tf.tensor4d(seededValues(9 * c.inChannels * c.outChannels, 5), [3, 3, c.inChannels, c.outChannels]);
       const before = tf.memory().numTensors;
       const gradient = tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad)))(filter);
-      const { outHeight, outWidth } = outputSize(c);
+      const { outHeight, outWidth } = convGeometry(c);
       const expected = reference(c, (await x.data()) as Float32Array, new Float32Array(c.batch * outHeight * outWidth * c.outChannels).fill(1));
       assertClose((await gradient.data()) as Float32Array, expected, 'tf.grad');
       gradient.dispose();
@@ -148,10 +105,10 @@ describe('the stock cpu kernel agrees (the reference is right)', () => {
     cpuKernels.restoreStock();
     try {
       for (const c of CASES) {
-        const x = values(c.batch * c.height * c.width * c.inChannels, 7 + c.height);
-        const { outHeight, outWidth } = outputSize(c);
-        const dy = values(c.batch * outHeight * outWidth * c.outChannels, 11 + c.width);
-        assertClose(await kernelGradient(c, x, dy, outHeight, outWidth), reference(c, x, dy), `stock ${label(c)}`);
+        const x = seededValues(c.batch * c.height * c.width * c.inChannels, 7 + c.height);
+        const { outHeight, outWidth } = convGeometry(c);
+        const dy = seededValues(c.batch * outHeight * outWidth * c.outChannels, 11 + c.width);
+        assertClose(await kernelGradient(c, x, dy, outHeight, outWidth), reference(c, x, dy), `stock ${describeCase(c)}`);
       }
     } finally {
       cpuKernels.register();

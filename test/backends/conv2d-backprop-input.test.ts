@@ -7,19 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 
 import { createBackend } from '../../backends/index.js';
 import { wasmKernels } from '../../backends/tfjs/kernels/wasm/register-all.js';
+import { assertClose, convGeometry, describeCase, seededValues, type ConvCase } from './conv-cases.js';
 
-interface Case {
-  batch: number;
-  height: number;
-  width: number;
-  inChannels: number;
-  outChannels: number;
-  kernel: number;
-  stride: number;
-  pad: 'same' | 'valid';
-}
-
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 1, kernel: 3, stride: 1, pad: 'same' },
   { batch: 2, height: 7, width: 6, inChannels: 3, outChannels: 4, kernel: 3, stride: 1, pad: 'same' },
   { batch: 3, height: 8, width: 7, inChannels: 2, outChannels: 5, kernel: 3, stride: 1, pad: 'valid' },
@@ -30,27 +20,9 @@ const CASES: Case[] = [
   { batch: 2, height: 6, width: 6, inChannels: 5, outChannels: 6, kernel: 1, stride: 1, pad: 'valid' },
 ];
 
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
-
-function geometry(c: Case): { outHeight: number; outWidth: number; top: number; left: number } {
-  const size = (input: number): number => (c.pad === 'same' ? Math.ceil(input / c.stride) : Math.ceil((input - c.kernel + 1) / c.stride));
-  const outHeight = size(c.height);
-  const outWidth = size(c.width);
-  const along = (out: number, input: number): number => (c.pad === 'same' ? Math.max((out - 1) * c.stride + c.kernel - input, 0) : 0);
-  return { outHeight, outWidth, top: Math.floor(along(outHeight, c.height) / 2), left: Math.floor(along(outWidth, c.width) / 2) };
-}
-
 /** dx[n, ih, iw, ci] = Σ over (oh, ow, kh, kw) with ih = oh·s + kh − top, iw = ow·s + kw − left of dy[n, oh, ow, co] · W[kh, kw, ci, co]. */
-function reference(c: Case, dy: Float32Array, filter: Float32Array): Float64Array {
-  const { outHeight, outWidth, top, left } = geometry(c);
+function reference(c: ConvCase, dy: Float32Array, filter: Float32Array): Float64Array {
+  const { outHeight, outWidth, top, left } = convGeometry(c);
   const dx = new Float64Array(c.batch * c.height * c.width * c.inChannels);
   for (let n = 0; n < c.batch; n++)
     for (let oh = 0; oh < outHeight; oh++)
@@ -69,10 +41,6 @@ function reference(c: Case, dy: Float32Array, filter: Float32Array): Float64Arra
   return dx;
 }
 
-function label(c: Case): string {
-  return `x ${c.batch}×${c.height}×${c.width}×${c.inChannels}, ${c.kernel}×${c.kernel}→${c.outChannels}, stride ${c.stride}, ${c.pad}`;
-}
-
 describe('Conv2DBackpropInput on wasm', () => {
   before(async () => {
     await createBackend('wasm').init();
@@ -80,10 +48,10 @@ describe('Conv2DBackpropInput on wasm', () => {
   });
 
   for (const c of CASES) {
-    it(`matches the reference: ${label(c)}`, async () => {
-      const { outHeight, outWidth } = geometry(c);
-      const dyValues = values(c.batch * outHeight * outWidth * c.outChannels, 3 + c.height);
-      const filterValues = values(c.kernel * c.kernel * c.inChannels * c.outChannels, 5 + c.width);
+    it(`matches the reference: ${describeCase(c)}`, async () => {
+      const { outHeight, outWidth } = convGeometry(c);
+      const dyValues = seededValues(c.batch * outHeight * outWidth * c.outChannels, 3 + c.height);
+      const filterValues = seededValues(c.kernel * c.kernel * c.inChannels * c.outChannels, 5 + c.width);
       const dy = tf.tensor4d(dyValues, [c.batch, outHeight, outWidth, c.outChannels]);
       const filter = tf.tensor4d(filterValues, [c.kernel, c.kernel, c.inChannels, c.outChannels]);
       const before = tf.memory().numTensors;
@@ -93,11 +61,7 @@ describe('Conv2DBackpropInput on wasm', () => {
       dx.dispose();
       assert.equal(tf.memory().numTensors, before);
       tf.dispose([dy, filter]);
-      const expected = reference(c, dyValues, filterValues);
-      const scale = Math.max(1, ...Array.from(expected, Math.abs));
-      for (let i = 0; i < expected.length; i++) {
-        assert.ok(Math.abs(actual[i] - expected[i]) / scale <= 1e-4, `element ${i}: ${actual[i]} vs ${expected[i]}`);
-      }
+      assertClose(actual, reference(c, dyValues, filterValues), describeCase(c));
     });
   }
 });
