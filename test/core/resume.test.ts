@@ -7,23 +7,13 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
 import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
+import { loggedResults } from '../helpers/run-logs.js';
 
 const script = fileURLToPath(new URL('./fixtures/resumable-search.ts', import.meta.url));
 const planned = plannedEvaluations(hyperbandPlan({ minBudget: 1, maxBudget: 27, eta: 3 }), 12);
 
 function loggedPairs(dir: string): Set<string> {
-  const file = path.join(dir, 'results.json');
-  if (!fs.existsSync(file)) return new Set();
-  const pairs = new Set<string>();
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    try {
-      const [id, budget] = JSON.parse(line) as [number[], number];
-      pairs.add(`${id.join('-')}@${budget}`);
-    } catch {
-      // a line cut by the kill: not finished
-    }
-  }
-  return pairs;
+  return new Set(loggedResults(dir));
 }
 
 test('kill -9 at any moment, then resume: nothing finished is lost or re-run, and the search completes', async (t) => {

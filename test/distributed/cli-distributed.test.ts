@@ -56,14 +56,6 @@ async function stopWorkers(workers: Child[]): Promise<void> {
   }
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const runArgs = (setup: Setup, iterations: number) => [
   'run', '--space', setup.space, '--objective', recordingObjective, '--min-budget', '1', '--max-budget', '9', '--iterations', String(iterations),
   '--seed', '7', '--log-dir', setup.logDir, '--redis', setup.redis.url, '--queue', setup.queue, '--concurrency', '4', '--json',
@@ -74,7 +66,7 @@ test('bandster run --redis with two bandster worker processes: the whole search 
   const setup = await setUp(t, 'cli');
   const workers = startWorkers(setup, 2, 20);
   // Both workers must be listening before the master enqueues, or the first one may take everything.
-  await waitUntil(() => workers.every((worker) => worker.stderr().includes('taking jobs from queue')), 30_000, () => workers.map((worker) => worker.stderr()).join('\n'));
+  await waitFor('both workers to listen', () => workers.every((worker) => worker.stderr().includes('taking jobs from queue')), 30_000, 50);
   const master = bandster(runArgs(setup, 3));
   setup.cleanups.push(() => master.process.kill('SIGKILL'));
   assert.equal(await master.exited, 0, master.stderr());

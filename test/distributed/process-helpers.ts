@@ -26,21 +26,7 @@ export function bandster(args: string[], env: Record<string, string> = {}): Chil
   return { process: child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
-/** `configId@budget` of every complete line of results.json, in order (duplicates kept). */
-export function loggedResults(logDir: string): string[] {
-  const file = path.join(logDir, 'results.json');
-  if (!fs.existsSync(file)) return [];
-  const pairs: string[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    try {
-      const [id, budget] = JSON.parse(line) as [number[], number];
-      pairs.push(`${id.join('-')}@${budget}`);
-    } catch {
-      // a line cut by a kill: not finished
-    }
-  }
-  return pairs;
-}
+export { loggedResults } from '../helpers/run-logs.js';
 
 /** The starts recorded by the recording objective: `{ pair, pid }` in order. */
 export function recordedCalls(file: string): { pair: string; pid: number }[] {
