@@ -76,7 +76,13 @@ async function timeSteps(step: () => Promise<unknown>, options: { warmup: number
   return (performance.now() - started) / steps;
 }
 
-async function measure(backend: Backend, side: number, batchSize: number, quick: boolean, timing: { warmup: number; minSteps: number; minSeconds: number }): Promise<Omit<Row, 'backend' | 'kernels'>> {
+async function measure(
+  backend: Backend,
+  side: number,
+  batchSize: number,
+  quick: boolean,
+  timing: { warmup: number; minSteps: number; minSeconds: number },
+): Promise<Omit<Row, 'backend' | 'kernels'>> {
   await backend.init();
   const model = await backend.createModel(spec(side), { learningRate: 1e-3, loss: 'dice-focal', seed: 1 });
   try {
@@ -94,7 +100,11 @@ async function measure(backend: Backend, side: number, batchSize: number, quick:
         row.note = `cannot train: ${(error as Error).message.split('\n')[0].slice(0, 70)}`;
       }
     }
-    const inferMs = await timeSteps(() => model.predict(batch.images, batchSize), { warmup: 1, minSteps: 2, minSeconds: quick ? 0.5 : 1.5 });
+    const inferMs = await timeSteps(() => model.predict(batch.images, batchSize), {
+      warmup: 1,
+      minSteps: 2,
+      minSeconds: quick ? 0.5 : 1.5,
+    });
     row.inferImagesPerSecond = (batchSize * 1000) / inferMs;
     return row;
   } finally {
@@ -114,10 +124,14 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
   const { ghz, source } = clockGHz();
   const cores = availableParallelism();
   const peakGflops = cores * FLOP_PER_CYCLE_PER_CORE * ghz;
-  write(`machine: ${cores} cores × ${FLOP_PER_CYCLE_PER_CORE} FLOP/cycle × ${ghz.toFixed(2)} GHz (${source}) = ${peakGflops.toFixed(0)} GFLOP/s fp32 peak\n`);
+  write(
+    `machine: ${cores} cores × ${FLOP_PER_CYCLE_PER_CORE} FLOP/cycle × ${ghz.toFixed(2)} GHz (${source}) = ${peakGflops.toFixed(0)} GFLOP/s fp32 peak\n`,
+  );
   for (const side of sides) {
     const flops = forwardFlopsPerImage(spec(side));
-    write(`net ${side}×${side}: baseFilters 8, depth 4: ${(flops / 1e6).toFixed(1)} MFLOP forward per image, ${((3 * flops) / 1e6).toFixed(1)} MFLOP per training image\n`);
+    write(
+      `net ${side}×${side}: baseFilters 8, depth 4: ${(flops / 1e6).toFixed(1)} MFLOP forward per image, ${((3 * flops) / 1e6).toFixed(1)} MFLOP per training image\n`,
+    );
   }
 
   const rows: Row[] = [];
@@ -151,17 +165,28 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
     }
   }
 
-  const baseline = new Map(rows.filter((row) => row.backend === 'cpu' && row.kernels === 'stock' && row.trainImagesPerSecond).map((row) => [row.side, row.trainImagesPerSecond!]));
-  write('\n| backend | kernels | patch | batch | ms/step | train img/s | infer img/s | train GFLOP/s | % of peak | × stock cpu | × PyTorch CPU (~100 img/s @64) | note |\n');
+  const baseline = new Map(
+    rows
+      .filter((row) => row.backend === 'cpu' && row.kernels === 'stock' && row.trainImagesPerSecond)
+      .map((row) => [row.side, row.trainImagesPerSecond!]),
+  );
+  write(
+    '\n| backend | kernels | patch | batch | ms/step | train img/s | infer img/s | train GFLOP/s | % of peak | × stock cpu | × PyTorch CPU (~100 img/s @64) | note |\n',
+  );
   write('|---|---|---|---|---|---|---|---|---|---|---|---|\n');
   for (const row of rows) {
     const gflops = row.trainImagesPerSecond ? (row.trainImagesPerSecond * 3 * forwardFlopsPerImage(spec(row.side))) / 1e9 : undefined;
     const stock = baseline.get(row.side);
     const overStock = row.trainImagesPerSecond && stock ? row.trainImagesPerSecond / stock : undefined;
-    const overPytorch = row.trainImagesPerSecond && row.side === 64 ? row.trainImagesPerSecond / PYTORCH_CPU_IMAGES_PER_SECOND_64 : undefined;
-    write(`| ${row.backend} | ${row.kernels} | ${row.side ? `${row.side}×${row.side}` : '—'} | ${row.batch || '—'} | ${format(row.msPerStep, 0)} | ${format(row.trainImagesPerSecond, 2)} | ${format(row.inferImagesPerSecond, 2)} | ${format(gflops, 2)} | ${gflops ? ((100 * gflops) / peakGflops).toFixed(1) + ' %' : '—'} | ${overStock ? overStock.toFixed(0) + '×' : '—'} | ${overPytorch ? overPytorch.toFixed(2) : '—'} | ${row.note ?? ''} |\n`);
+    const overPytorch =
+      row.trainImagesPerSecond && row.side === 64 ? row.trainImagesPerSecond / PYTORCH_CPU_IMAGES_PER_SECOND_64 : undefined;
+    write(
+      `| ${row.backend} | ${row.kernels} | ${row.side ? `${row.side}×${row.side}` : '—'} | ${row.batch || '—'} | ${format(row.msPerStep, 0)} | ${format(row.trainImagesPerSecond, 2)} | ${format(row.inferImagesPerSecond, 2)} | ${format(gflops, 2)} | ${gflops ? `${((100 * gflops) / peakGflops).toFixed(1)} %` : '—'} | ${overStock ? `${overStock.toFixed(0)}×` : '—'} | ${overPytorch ? overPytorch.toFixed(2) : '—'} | ${row.note ?? ''} |\n`,
+    );
   }
-  write('\nwasm runs single-threaded in Node here (tfjs reports WASM_HAS_MULTITHREAD_SUPPORT false) and wasm SIMD is 128-bit without FMA (8 FLOP/cycle), so its own ceiling is ~1/8 of the 2-core AVX-512 peak.\n');
+  write(
+    '\nwasm runs single-threaded in Node here (tfjs reports WASM_HAS_MULTITHREAD_SUPPORT false) and wasm SIMD is 128-bit without FMA (8 FLOP/cycle), so its own ceiling is ~1/8 of the 2-core AVX-512 peak.\n',
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

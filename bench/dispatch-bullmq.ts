@@ -58,10 +58,26 @@ async function measure(executor: Executor): Promise<number> {
 function startWorkerProcesses(url: string, queue: string, count: number): Promise<ChildProcess[]> {
   return Promise.all(
     Array.from({ length: count }, async () => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/bandster.js'), 'worker', '--redis', url, '--queue', queue, '--objective', self, '--concurrency', String(WORKER_CONCURRENCY), '--quiet'], {
-        cwd: root,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(root, 'bin/bandster.js'),
+          'worker',
+          '--redis',
+          url,
+          '--queue',
+          queue,
+          '--objective',
+          self,
+          '--concurrency',
+          String(WORKER_CONCURRENCY),
+          '--quiet',
+        ],
+        {
+          cwd: root,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       await new Promise<void>((resolve, reject) => {
         let text = '';
         child.stderr!.on('data', (chunk: Buffer) => {
@@ -76,10 +92,15 @@ function startWorkerProcesses(url: string, queue: string, count: number): Promis
 }
 
 async function stopProcesses(children: ChildProcess[]): Promise<void> {
-  await Promise.all(children.map((child) => new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  })));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }
 
 /** `quick`: a tenth of the jobs (as `npm run bench -- --quick` asks of every benchmark). */
@@ -103,7 +124,12 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
 
     {
       const queue = `bench-${randomUUID()}`;
-      const worker = await runWorker({ redis: redis.url, queue, objective: compute as unknown as Objective, concurrency: WORKER_CONCURRENCY });
+      const worker = await runWorker({
+        redis: redis.url,
+        queue,
+        objective: compute as unknown as Objective,
+        concurrency: WORKER_CONCURRENCY,
+      });
       const executor = new DistributedExecutor({ redis: redis.url, queue, runId: randomUUID(), capacity: IN_FLIGHT });
       rows.push({ label: `BullMQ, 1 worker in this process (concurrency ${WORKER_CONCURRENCY})`, perSecond: await measure(executor) });
       await executor.close();
@@ -114,7 +140,10 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
       const queue = `bench-${randomUUID()}`;
       const workers = await startWorkerProcesses(redis.url, queue, count);
       const executor = new DistributedExecutor({ redis: redis.url, queue, runId: randomUUID(), capacity: IN_FLIGHT });
-      rows.push({ label: `BullMQ, ${count} worker process${count > 1 ? 'es' : ''} (concurrency ${WORKER_CONCURRENCY} each)`, perSecond: await measure(executor) });
+      rows.push({
+        label: `BullMQ, ${count} worker process${count > 1 ? 'es' : ''} (concurrency ${WORKER_CONCURRENCY} each)`,
+        perSecond: await measure(executor),
+      });
       await executor.close();
       await stopProcesses(workers);
     }
@@ -129,7 +158,10 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
       const evaluations = plannedEvaluations(hyperbandPlan(options), options.nIterations);
       const started = process.hrtime.bigint();
       await new Search({ ...options, executor }).run();
-      rows.push({ label: `Search (hyperband, ${evaluations} evaluations), 4 worker processes`, perSecond: evaluations / (Number(process.hrtime.bigint() - started) / 1e9) });
+      rows.push({
+        label: `Search (hyperband, ${evaluations} evaluations), 4 worker processes`,
+        perSecond: evaluations / (Number(process.hrtime.bigint() - started) / 1e9),
+      });
       await executor.close();
       await stopProcesses(workers);
     }
@@ -140,10 +172,13 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
   const baseline = rows[0].perSecond;
   write(`\ntrivial objective, ${JOBS} jobs after ${WARM_UP} warm-up, ${IN_FLIGHT} in flight, redis-server on 127.0.0.1\n`);
   write(`${'executor'.padEnd(64)} ${'evaluations/s'.padStart(14)} ${'vs inline'.padStart(10)}\n`);
-  for (const row of rows) write(`${row.label.padEnd(64)} ${row.perSecond.toFixed(0).padStart(14)} ${(row.perSecond / baseline).toFixed(3).padStart(10)}\n`);
+  for (const row of rows)
+    write(`${row.label.padEnd(64)} ${row.perSecond.toFixed(0).padStart(14)} ${(row.perSecond / baseline).toFixed(3).padStart(10)}\n`);
   const distributed = rows.filter((row) => row.label.startsWith('BullMQ'));
   const slowest = Math.min(...distributed.map((row) => row.perSecond));
-  write(`\ntargets\n${slowest >= TARGET ? 'met    ' : 'MISSED '} >= ${TARGET} evaluations/s through BullMQ with 1-4 workers: slowest ${slowest.toFixed(0)}\n`);
+  write(
+    `\ntargets\n${slowest >= TARGET ? 'met    ' : 'MISSED '} >= ${TARGET} evaluations/s through BullMQ with 1-4 workers: slowest ${slowest.toFixed(0)}\n`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run({ quick: process.argv.includes('--quick') });

@@ -76,9 +76,7 @@ function copyBaseline(bytes: number): Promise<number> {
   return best(5, () => target.set(source));
 }
 
-async function tfjsRows(
-  data: ReturnType<typeof validationSet>,
-): Promise<{ fromLabels: Measure; fromProbabilities: Measure } | string> {
+async function tfjsRows(data: ReturnType<typeof validationSet>): Promise<{ fromLabels: Measure; fromProbabilities: Measure } | string> {
   let tf: typeof import('@tensorflow/tfjs');
   try {
     tf = await import('@tensorflow/tfjs');
@@ -93,20 +91,32 @@ async function tfjsRows(
   // The int32 conversion and tensor creation are part of using tfjs from typed arrays, so they are timed.
   const fromLabels = await best(2, () =>
     tf.tidy(() => {
-      const matrix = tf.math.confusionMatrix(tf.tensor1d(Int32Array.from(truth), 'int32'), tf.tensor1d(Int32Array.from(predicted), 'int32'), CLASSES);
+      const matrix = tf.math.confusionMatrix(
+        tf.tensor1d(Int32Array.from(truth), 'int32'),
+        tf.tensor1d(Int32Array.from(predicted), 'int32'),
+        CLASSES,
+      );
       return matrix.dataSync();
     }),
   );
   const fromProbabilities = await best(2, () =>
     tf.tidy(() => {
-      const argmax = tf.tensor4d(scores, [TFJS_IMAGES, SIDE, SIDE, CLASSES]).argMax(-1).reshape([pixels]) as import('@tensorflow/tfjs').Tensor1D;
+      const argmax = tf
+        .tensor4d(scores, [TFJS_IMAGES, SIDE, SIDE, CLASSES])
+        .argMax(-1)
+        .reshape([pixels]) as import('@tensorflow/tfjs').Tensor1D;
       const matrix = tf.math.confusionMatrix(tf.tensor1d(Int32Array.from(truth), 'int32'), argmax, CLASSES);
       return matrix.dataSync();
     }),
   );
   return {
     fromLabels: { label: `tfjs cpu (${TFJS_IMAGES} patches)`, seconds: fromLabels, pixels, bytesRead: 2 * pixels },
-    fromProbabilities: { label: `tfjs cpu (${TFJS_IMAGES} patches)`, seconds: fromProbabilities, pixels, bytesRead: pixels * (1 + 4 * CLASSES) },
+    fromProbabilities: {
+      label: `tfjs cpu (${TFJS_IMAGES} patches)`,
+      seconds: fromProbabilities,
+      pixels,
+      bytesRead: pixels * (1 + 4 * CLASSES),
+    },
   };
 }
 
@@ -145,7 +155,12 @@ export async function run(): Promise<void> {
     pixels,
     bytesRead,
   });
-  const copyOf = async (bytes: number): Promise<Measure> => ({ label: 'copy of the same bytes', seconds: await copyBaseline(bytes), pixels, bytesRead: bytes });
+  const copyOf = async (bytes: number): Promise<Measure> => ({
+    label: 'copy of the same bytes',
+    seconds: await copyBaseline(bytes),
+    pixels,
+    bytesRead: bytes,
+  });
   const tfjs = await tfjsRows(data);
   if (typeof tfjs === 'string') process.stdout.write(`${tfjs}\n`);
   const tfjsOf = (key: 'fromLabels' | 'fromProbabilities'): Measure[] => (typeof tfjs === 'string' ? [] : [tfjs[key]]);
@@ -181,7 +196,13 @@ export async function run(): Promise<void> {
     ...tfjsOf('fromProbabilities'),
   ];
   const probabilityCopy = await copyOf(probabilityBytes);
-  printTable('confusion matrices from probabilities (argmax in the kernel)', fromProbabilities, probabilityCopy, fromProbabilities[2], fromProbabilities[3]);
+  printTable(
+    'confusion matrices from probabilities (argmax in the kernel)',
+    fromProbabilities,
+    probabilityCopy,
+    fromProbabilities[2],
+    fromProbabilities[3],
+  );
 
   const curves = [
     await measure('native sync (1 core)', 5, probabilityBytes, () => metrics.precisionRecallCurve(trueLabels, probabilities, shape)),
@@ -197,17 +218,32 @@ export async function run(): Promise<void> {
   };
   const ratio = (a: Measure, b: Measure): number => mpixels(a) / mpixels(b);
   process.stdout.write('\ntargets\n');
-  check(ratio(fromLabels[0], fromLabels[2]) >= 5, `native >= 5x TS twin, confusion from labels: ${ratio(fromLabels[0], fromLabels[2]).toFixed(1)}x`);
-  check(ratio(fromProbabilities[0], fromProbabilities[2]) >= 5, `native >= 5x TS twin, from probabilities: ${ratio(fromProbabilities[0], fromProbabilities[2]).toFixed(1)}x`);
+  check(
+    ratio(fromLabels[0], fromLabels[2]) >= 5,
+    `native >= 5x TS twin, confusion from labels: ${ratio(fromLabels[0], fromLabels[2]).toFixed(1)}x`,
+  );
+  check(
+    ratio(fromProbabilities[0], fromProbabilities[2]) >= 5,
+    `native >= 5x TS twin, from probabilities: ${ratio(fromProbabilities[0], fromProbabilities[2]).toFixed(1)}x`,
+  );
   check(ratio(histogram[0], histogram[2]) >= 5, `native >= 5x TS twin, histogram: ${ratio(histogram[0], histogram[2]).toFixed(1)}x`);
   check(ratio(curves[0], curves[2]) >= 5, `native >= 5x TS twin, precision-recall: ${ratio(curves[0], curves[2]).toFixed(1)}x`);
   if (fromLabels[3] !== undefined && fromProbabilities[3] !== undefined) {
-    check(ratio(fromLabels[0], fromLabels[3]) >= 50, `native >= 50x tfjs, confusion from labels: ${ratio(fromLabels[0], fromLabels[3]).toFixed(0)}x`);
-    check(ratio(fromProbabilities[0], fromProbabilities[3]) >= 50, `native >= 50x tfjs, from probabilities: ${ratio(fromProbabilities[0], fromProbabilities[3]).toFixed(0)}x`);
+    check(
+      ratio(fromLabels[0], fromLabels[3]) >= 50,
+      `native >= 50x tfjs, confusion from labels: ${ratio(fromLabels[0], fromLabels[3]).toFixed(0)}x`,
+    );
+    check(
+      ratio(fromProbabilities[0], fromProbabilities[3]) >= 50,
+      `native >= 50x tfjs, from probabilities: ${ratio(fromProbabilities[0], fromProbabilities[3]).toFixed(0)}x`,
+    );
   }
   check(mpixels(histogram[0]) >= 2000, `from labels >= 2,000 Mpixel/s on one core, histogram: ${mpixels(histogram[0]).toFixed(0)}`);
   check(mpixels(fromLabels[0]) >= 2000, `from labels >= 2,000 Mpixel/s on one core, confusion: ${mpixels(fromLabels[0]).toFixed(0)}`);
-  check(mpixels(fromProbabilities[0]) >= 200, `from probabilities >= 200 Mpixel/s on one core: ${mpixels(fromProbabilities[0]).toFixed(0)}`);
+  check(
+    mpixels(fromProbabilities[0]) >= 200,
+    `from probabilities >= 200 Mpixel/s on one core: ${mpixels(fromProbabilities[0]).toFixed(0)}`,
+  );
   const share = gbPerSecond(fromProbabilities[0]) / gbPerSecond(probabilityCopy);
   check(share >= 0.25, `from probabilities >= 1/4 of the copy bandwidth: ${share.toFixed(2)}`);
 }

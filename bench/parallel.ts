@@ -75,7 +75,9 @@ export async function run(options: { quick?: boolean; write?: (text: string) => 
     `\n1. parallel efficiency: BOHB on counting ones 8+8, budgets ${BUDGETS.minBudget}…${BUDGETS.maxBudget}, η = ${BUDGETS.eta}, ${nIterations} iterations ` +
       `(${planned} evaluations, ${work.toFixed(2)} s of sleep at ${MS_PER_BUDGET} ms per budget unit), ThreadPoolExecutor, ${availableParallelism()} cores\n`,
   );
-  write('   workers   evals   wall s   speedup   efficiency   utilisation   | asynchronous SH: evals   wall s   speedup   efficiency   utilisation\n');
+  write(
+    '   workers   evals   wall s   speedup   efficiency   utilisation   | asynchronous SH: evals   wall s   speedup   efficiency   utilisation\n',
+  );
   let base: Row | undefined;
   let asyncBase: Row | undefined;
   for (const workers of workerCounts) {
@@ -92,7 +94,9 @@ export async function run(options: { quick?: boolean; write?: (text: string) => 
     );
   }
   write('   speedup = wall(1 worker) / wall; efficiency = speedup / workers; utilisation = Σ run time / (workers × wall)\n');
-  write('   asynchronous SH promotes by arrival order, so the amount of work differs between rows: its speedup compares work done per second,\n');
+  write(
+    '   asynchronous SH promotes by arrival order, so the amount of work differs between rows: its speedup compares work done per second,\n',
+  );
   write('   (Σ run time / wall) against the 1-worker row\n');
 
   const threads = availableParallelism();
@@ -101,7 +105,9 @@ export async function run(options: { quick?: boolean; write?: (text: string) => 
   write('   executor                         evals/s   µs per job   vs inline   target\n');
   const inlineExecutor = new InlineExecutor(compute);
   const inline = await dispatchRate(inlineExecutor, jobs).finally(() => inlineExecutor.close());
-  write(`   ${'InlineExecutor (baseline)'.padEnd(30)} ${inline.toFixed(0).padStart(9)}   ${(1e6 / inline).toFixed(1).padStart(10)}   ${'1'.padStart(8)}×        -\n`);
+  write(
+    `   ${'InlineExecutor (baseline)'.padEnd(30)} ${inline.toFixed(0).padStart(9)}   ${(1e6 / inline).toFixed(1).padStart(10)}   ${'1'.padStart(8)}×        -\n`,
+  );
   for (const count of [...new Set([1, threads])]) {
     const executor = new ThreadPoolExecutor({ objective, threads: count });
     try {
@@ -139,7 +145,10 @@ async function dispatchRate(executor: Executor, jobs: number): Promise<number> {
 }
 
 /** Seconds of sleep one worker does over the planned evaluations (the 1-worker lower bound). */
-function sequentialSleepSeconds(plan: { bracket(iteration: number): { budgets: readonly number[]; nConfigs: readonly number[] } }, nIterations: number): number {
+function sequentialSleepSeconds(
+  plan: { bracket(iteration: number): { budgets: readonly number[]; nConfigs: readonly number[] } },
+  nIterations: number,
+): number {
   let units = 0;
   for (let i = 0; i < nIterations; i++) {
     const { budgets, nConfigs } = plan.bracket(i);

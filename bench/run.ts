@@ -4,7 +4,12 @@ import { runOptimizerBenchmarks } from '../src/benchmarks/optimizer-report.js';
 
 const only = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
 const quick = process.argv.includes('--quick');
-const modules: Record<string, string> = { metrics: './metrics.js', parallel: './parallel.js', distributed: './dispatch-bullmq.js', backends: './backends.js' };
+const modules: Record<string, string> = {
+  metrics: './metrics.js',
+  parallel: './parallel.js',
+  distributed: './dispatch-bullmq.js',
+  backends: './backends.js',
+};
 
 if (!only || only === 'optimizers') {
   process.stdout.write('== optimizers ==');

@@ -74,7 +74,9 @@ export function segmentationLoss(kind: LossKind, gt: tf.Tensor, pr: tf.Tensor): 
   switch (kind) {
     case 'dice-focal': {
       const classes = gt.shape[gt.rank - 1] as number;
-      return tf.tidy(() => tf.add(diceLoss(gt, pr, new Array<number>(classes).fill(1 / classes)), categoricalFocalLoss(gt, pr)) as tf.Scalar);
+      return tf.tidy(
+        () => tf.add(diceLoss(gt, pr, new Array<number>(classes).fill(1 / classes)), categoricalFocalLoss(gt, pr)) as tf.Scalar,
+      );
     }
     case 'dice':
       return diceLoss(gt, pr, null);

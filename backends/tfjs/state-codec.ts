@@ -16,11 +16,13 @@ export interface ModelState {
  * padding to 4 bytes, then every array's float32 values (little-endian) back to back.
  */
 export function encodeState(state: ModelState): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({
-    spec: state.spec,
-    iterations: state.iterations,
-    shapes: state.arrays.map((array) => array.shape),
-  }));
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      spec: state.spec,
+      iterations: state.iterations,
+      shapes: state.arrays.map((array) => array.shape),
+    }),
+  );
   const dataOffset = Math.ceil((12 + header.length) / 4) * 4;
   const floats = state.arrays.reduce((sum, array) => sum + array.values.length, 0);
   const bytes = new Uint8Array(dataOffset + floats * 4);

@@ -29,9 +29,13 @@ export class TfjsBackend implements Backend {
   private initialised: Promise<void> | undefined;
   private readonly models = new Set<TfjsUNetModel>();
 
-  constructor(readonly flavour: TfjsFlavour, options: TfjsBackendOptions = {}) {
+  constructor(
+    readonly flavour: TfjsFlavour,
+    options: TfjsBackendOptions = {},
+  ) {
     const kernels = options.kernels ?? defaultTfjsBackendOptions.kernels;
-    if (kernels !== 'bandster' && kernels !== 'stock') throw new RangeError(`options.kernels must be 'bandster' or 'stock' (got ${String(kernels)})`);
+    if (kernels !== 'bandster' && kernels !== 'stock')
+      throw new RangeError(`options.kernels must be 'bandster' or 'stock' (got ${String(kernels)})`);
     this.name = flavour.name;
     this.options = { kernels };
   }
@@ -64,7 +68,9 @@ export class TfjsBackend implements Backend {
       await this.activate();
     })().catch((error: unknown) => {
       this.initialised = undefined;
-      throw new Error(`backend ${this.name} cannot start: ${describeLoadError(this.flavour, error)} (${this.flavour.install})`, { cause: error });
+      throw new Error(`backend ${this.name} cannot start: ${describeLoadError(this.flavour, error)} (${this.flavour.install})`, {
+        cause: error,
+      });
     });
     return this.initialised;
   }

@@ -88,7 +88,9 @@ export class TfjsUNetModel implements BackendModel {
       ...slots.accumulatedFirstMoment.map((slot) => slot.variable),
       ...slots.accumulatedSecondMoment.map((slot) => slot.variable),
     ];
-    const arrays = await Promise.all(tensors.map(async (tensor) => ({ shape: tensor.shape, values: (await tensor.data()) as Float32Array })));
+    const arrays = await Promise.all(
+      tensors.map(async (tensor) => ({ shape: tensor.shape, values: (await tensor.data()) as Float32Array })),
+    );
     return encodeState({ spec: this.spec, iterations: this.optimizer.iterations, arrays });
   }
 
@@ -114,7 +116,10 @@ export class TfjsUNetModel implements BackendModel {
     variables.forEach((variable, index) => {
       tf.tidy(() => variable.assign(tf.tensor(decoded.arrays[index].values, variable.shape)));
     });
-    await this.setOptimizerState(decoded.iterations, decoded.arrays.slice(variables.length).map((array) => array.values));
+    await this.setOptimizerState(
+      decoded.iterations,
+      decoded.arrays.slice(variables.length).map((array) => array.values),
+    );
   }
 
   dispose(): void {

@@ -23,7 +23,8 @@ export function validateSpec(spec: UNetSpec): void {
   positiveInteger('baseFilters', spec.baseFilters);
   positiveInteger('depth', spec.depth);
   positiveInteger('inputSize', spec.inputSize);
-  if (!Number.isInteger(spec.classes) || spec.classes < 2) throw new RangeError(`spec.classes must be an integer >= 2 (got ${spec.classes})`);
+  if (!Number.isInteger(spec.classes) || spec.classes < 2)
+    throw new RangeError(`spec.classes must be an integer >= 2 (got ${spec.classes})`);
   if (spec.inputChannels !== 3) throw new RangeError(`spec.inputChannels must be 3 (got ${spec.inputChannels})`);
   const multiple = 2 ** (spec.depth - 1);
   if (spec.inputSize % multiple !== 0) {
@@ -91,7 +92,10 @@ export class UNet {
   readonly layers: UNetLayer[] = [];
   private readonly dropoutRng: Rng;
 
-  constructor(readonly spec: UNetSpec, seed: number) {
+  constructor(
+    readonly spec: UNetSpec,
+    seed: number,
+  ) {
     validateSpec(spec);
     const seeds = new Rng(seed);
     this.dropoutRng = new Rng(seeds.nextUint32());
@@ -99,7 +103,8 @@ export class UNet {
     const add = (name: string, kind: UNetLayer['kind'], kernelShape: number[], biasSize: number): void => {
       const seed = seeds.nextUint32();
       const kernel = tf.tidy(() => {
-        const initial = kind === 'conv3x3' ? heNormal(kernelShape, seed) : tf.initializers.glorotUniform({ seed }).apply(kernelShape, 'float32');
+        const initial =
+          kind === 'conv3x3' ? heNormal(kernelShape, seed) : tf.initializers.glorotUniform({ seed }).apply(kernelShape, 'float32');
         return tf.variable(initial as tf.Tensor, true, `${prefix}/${name}/kernel`);
       });
       const bias = tf.tidy(() => tf.variable(tf.zeros([biasSize]), true, `${prefix}/${name}/bias`));

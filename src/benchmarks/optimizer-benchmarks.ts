@@ -71,11 +71,21 @@ export async function measureThroughput(optimizer: OptimizerName, nIterations: n
   for (let i = 0; i < result.nRuns; i++) sink += objective() + Number(configs[i % configs.length].cat_0);
   const bareSeconds = Math.max((performance.now() - bareStart) / 1000, 1e-9);
   void sink;
-  return { optimizer, evaluations: result.nRuns, evaluationsPerSecond: result.nRuns / seconds, bareLoopPerSecond: result.nRuns / bareSeconds };
+  return {
+    optimizer,
+    evaluations: result.nRuns,
+    evaluationsPerSecond: result.nRuns / seconds,
+    bareLoopPerSecond: result.nRuns / bareSeconds,
+  };
 }
 
 /** True normalised regret of the incumbent (BOHB paper's rule) after each budget mark, in max-budget units. */
-export function regretAt(result: Result, trueRegret: (config: Readonly<Record<string, unknown>>) => number, maxBudget: number, units: readonly number[]): number[] {
+export function regretAt(
+  result: Result,
+  trueRegret: (config: Readonly<Record<string, unknown>>) => number,
+  maxBudget: number,
+  units: readonly number[],
+): number[] {
   const trajectory = result.trajectory('paper');
   return units.map((unit) => {
     let regret = 1;
@@ -101,11 +111,23 @@ export async function countingOnesRegretTable(
     const perSeed: number[][] = [];
     for (const seed of seeds) {
       const benchmark = countingOnes({ seed });
-      const search = new Search({ space: benchmark.space, objective: benchmark.objective, optimizer, minBudget: 9, maxBudget: 729, eta: 3, nIterations, seed });
+      const search = new Search({
+        space: benchmark.space,
+        objective: benchmark.objective,
+        optimizer,
+        minBudget: 9,
+        maxBudget: 729,
+        eta: 3,
+        nIterations,
+        seed,
+      });
       const result = await search.run();
       perSeed.push(regretAt(result, (config) => countingOnesRegret(benchmark, benchmark.trueLoss(config)), benchmark.maxBudget, units));
     }
-    table.set(optimizer, units.map((_, k) => median(perSeed.map((row) => row[k]))));
+    table.set(
+      optimizer,
+      units.map((_, k) => median(perSeed.map((row) => row[k]))),
+    );
   }
   return table;
 }

@@ -29,7 +29,11 @@ export async function runOptimizerBenchmarks(options: { quick?: boolean; write: 
   write('\n2. orchestration throughput, objective returns at once (counting-ones space, d = 16, in process, no log)\n');
   write('   optimizer        evaluations   evals/s   target   hpbandster   vs hpbandster   µs per evaluation   ×bare objective call\n');
   const targets: Partial<Record<OptimizerName, number>> = { bohb: 4000, hyperband: 30000 };
-  for (const [optimizer, iterations] of [['bohb', quick ? 10 : 40], ['hyperband', quick ? 20 : 200], ['random-search', quick ? 200 : 2000]] as const) {
+  for (const [optimizer, iterations] of [
+    ['bohb', quick ? 10 : 40],
+    ['hyperband', quick ? 20 : 200],
+    ['random-search', quick ? 200 : 2000],
+  ] as const) {
     const figure = await measureThroughput(optimizer, iterations);
     const reference = HPBANDSTER_EVALS_PER_SECOND[optimizer]!;
     write(
@@ -39,7 +43,9 @@ export async function runOptimizerBenchmarks(options: { quick?: boolean; write: 
 
   const seeds = Array.from({ length: quick ? 3 : 10 }, (_, i) => i + 1);
   const iterations = quick ? 12 : 30;
-  write(`\n3. counting ones 8+8, ${seeds.length} seeds, ${iterations} iterations, 1 worker: median true normalised regret (paper incumbent rule)\n`);
+  write(
+    `\n3. counting ones 8+8, ${seeds.length} seeds, ${iterations} iterations, 1 worker: median true normalised regret (paper incumbent rule)\n`,
+  );
   write(`   optimizer        ${REGRET_UNITS.map((unit) => `${unit} units`.padStart(10)).join(' ')}\n`);
   const table = await countingOnesRegretTable(['bohb', 'hyperband', 'random-search'], seeds, iterations);
   for (const [optimizer, regrets] of table) {

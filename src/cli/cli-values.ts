@@ -4,7 +4,8 @@ import { InvalidArgumentError } from 'commander';
 export function number(flag: string): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError(`${flag} must be a number (got ${JSON.stringify(value)})`);
+    if (value.trim() === '' || !Number.isFinite(parsed))
+      throw new InvalidArgumentError(`${flag} must be a number (got ${JSON.stringify(value)})`);
     return parsed;
   };
 }
@@ -13,7 +14,8 @@ export function number(flag: string): (value: string) => number {
 export function integer(flag: string): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`${flag} must be an integer (got ${JSON.stringify(value)})`);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed))
+      throw new InvalidArgumentError(`${flag} must be an integer (got ${JSON.stringify(value)})`);
     return parsed;
   };
 }

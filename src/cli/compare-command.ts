@@ -13,12 +13,18 @@ import { addSegmentationOptions, prepareDataset } from './segmentation-options.j
 export function compareCommand(): Command {
   return addSegmentationOptions(
     new Command('compare')
-      .description('train the U-Net with default and with tuned hyperparameters side by side, from fresh weights on the same split; write loss curves, precision–recall curves and the best-predicted hard patches')
+      .description(
+        'train the U-Net with default and with tuned hyperparameters side by side, from fresh weights on the same split; write loss curves, precision–recall curves and the best-predicted hard patches',
+      )
       .option('--run <dir>', 'take the tuned configuration from this run directory’s incumbent')
       .option('--tuned <json>', 'the tuned configuration, e.g. \'{"batchsize":2,"valbatchsize":29}\'')
       .option('--default <json>', 'the default configuration (the study’s: batch size 16)', '{"batchsize":16}')
       .option('--epochs <n>', 'epochs per run (the study: 100)', integer('--epochs'), 6)
-      .option('--pr-epoch <n>', 'epoch after which the precision–recall curves are measured (the study: 20; default: min(20, epochs))', integer('--pr-epoch'))
+      .option(
+        '--pr-epoch <n>',
+        'epoch after which the precision–recall curves are measured (the study: 20; default: min(20, epochs))',
+        integer('--pr-epoch'),
+      )
       .option('--out <dir>', 'where the histories, pictures and comparison.html go (default: runs/compare-<time>)'),
   ).action(async (opts) => {
     const tuned = tunedConfig(opts.run, opts.tuned);
@@ -44,7 +50,9 @@ export function compareCommand(): Command {
         depth: opts.depth,
         baseFilters: opts.baseFilters,
         onEpoch: (record) => {
-          process.stderr.write(`  epoch ${record.epoch}: train ${record.trainLoss.toFixed(4)}, validation ${record.valLoss.toFixed(4)}, mean IoU ${record.meanIou.toFixed(3)}\n`);
+          process.stderr.write(
+            `  epoch ${record.epoch}: train ${record.trainLoss.toFixed(4)}, validation ${record.valLoss.toFixed(4)}, mean IoU ${record.meanIou.toFixed(3)}\n`,
+          );
         },
       },
     );
@@ -59,9 +67,13 @@ export function compareCommand(): Command {
     });
     for (const result of results) {
       const last = result.history.at(-1)!;
-      process.stdout.write(`${result.label.padEnd(8)} ${JSON.stringify(result.config)}: validation loss ${last.valLoss.toFixed(4)}, mean IoU ${last.meanIou.toFixed(3)}, pixel accuracy ${last.pixelAccuracy.toFixed(3)}\n`);
+      process.stdout.write(
+        `${result.label.padEnd(8)} ${JSON.stringify(result.config)}: validation loss ${last.valLoss.toFixed(4)}, mean IoU ${last.meanIou.toFixed(3)}, pixel accuracy ${last.pixelAccuracy.toFixed(3)}\n`,
+      );
     }
-    process.stdout.write(`histories: ${path.join(out, 'histories.json')}, ${path.join(out, 'histories.csv')}\ncomparison: ${report.html}\n`);
+    process.stdout.write(
+      `histories: ${path.join(out, 'histories.json')}, ${path.join(out, 'histories.csv')}\ncomparison: ${report.html}\n`,
+    );
   });
 }
 
@@ -79,15 +91,35 @@ function parseConfig(flag: string, json: string): Configuration {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
     return value as Configuration;
   } catch (error) {
-    throw new InvalidOptionError(`${flag} must be a JSON object of hyperparameters (got ${JSON.stringify(json)}: ${(error as Error).message})`);
+    throw new InvalidOptionError(
+      `${flag} must be a JSON object of hyperparameters (got ${JSON.stringify(json)}: ${(error as Error).message})`,
+    );
   }
 }
 
 function writeHistories(out: string, results: readonly ComparisonRunResult[]): void {
-  fs.writeFileSync(path.join(out, 'histories.json'), `${JSON.stringify(results.map(({ label, config, history }) => ({ label, config, history })), null, 1)}\n`);
+  fs.writeFileSync(
+    path.join(out, 'histories.json'),
+    `${JSON.stringify(
+      results.map(({ label, config, history }) => ({ label, config, history })),
+      null,
+      1,
+    )}\n`,
+  );
   const header = 'run,epoch,train_loss,val_loss,jaccard,mean_iou,pixel_accuracy,seconds';
   const rows = results.flatMap((result) =>
-    result.history.map((record) => [result.label, record.epoch, record.trainLoss, record.valLoss, record.jaccard, record.meanIou, record.pixelAccuracy, record.seconds.toFixed(3)].join(',')),
+    result.history.map((record) =>
+      [
+        result.label,
+        record.epoch,
+        record.trainLoss,
+        record.valLoss,
+        record.jaccard,
+        record.meanIou,
+        record.pixelAccuracy,
+        record.seconds.toFixed(3),
+      ].join(','),
+    ),
   );
   fs.writeFileSync(path.join(out, 'histories.csv'), `${[header, ...rows].join('\n')}\n`);
 }

@@ -32,22 +32,43 @@ export function datasetCommand(): Command {
     .requiredOption('--out <dir>', 'folder to write (must be empty unless --overwrite)')
     .requiredOption('--seed <n>', 'seed of every random choice (same seed, same bytes)', integer('--seed'))
     .option('--tiles <n>', 'number of tiles', positive('--tiles'), SYNTHETIC_DATASET_DEFAULTS.tiles)
-    .option('--scale <f>', 'image size relative to the real tiles (0.1–0.25 for quick CPU runs)', number('--scale'), SYNTHETIC_DATASET_DEFAULTS.scale)
+    .option(
+      '--scale <f>',
+      'image size relative to the real tiles (0.1–0.25 for quick CPU runs)',
+      number('--scale'),
+      SYNTHETIC_DATASET_DEFAULTS.scale,
+    )
     .option('--images-per-tile <n>', 'images in each tile', positive('--images-per-tile'), SYNTHETIC_DATASET_DEFAULTS.imagesPerTile)
     .option('--overwrite', 'write into a folder that is not empty', false)
     .option('--json', 'print what was written as JSON', false)
-    .action(async (opts: { out: string; seed: number; tiles: number; scale: number; imagesPerTile: number; overwrite: boolean; json: boolean }) => {
-      const started = performance.now();
-      const summary = await generateSyntheticDataset(opts.out, { seed: opts.seed, tiles: opts.tiles, scale: opts.scale, imagesPerTile: opts.imagesPerTile, overwrite: opts.overwrite });
-      const seconds = (performance.now() - started) / 1000;
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ...summary, seconds }, null, 1)}\n`);
-        return;
-      }
-      const lines = [`wrote ${summary.images} images in ${summary.tiles.length} tiles to ${summary.root} (${seconds.toFixed(1)} s)`];
-      for (const tile of summary.tiles) lines.push(`  ${tile.name.padEnd(8)} ${tile.images} images of ${tile.width}×${tile.height}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
-    });
+    .action(
+      async (opts: {
+        out: string;
+        seed: number;
+        tiles: number;
+        scale: number;
+        imagesPerTile: number;
+        overwrite: boolean;
+        json: boolean;
+      }) => {
+        const started = performance.now();
+        const summary = await generateSyntheticDataset(opts.out, {
+          seed: opts.seed,
+          tiles: opts.tiles,
+          scale: opts.scale,
+          imagesPerTile: opts.imagesPerTile,
+          overwrite: opts.overwrite,
+        });
+        const seconds = (performance.now() - started) / 1000;
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ ...summary, seconds }, null, 1)}\n`);
+          return;
+        }
+        const lines = [`wrote ${summary.images} images in ${summary.tiles.length} tiles to ${summary.root} (${seconds.toFixed(1)} s)`];
+        for (const tile of summary.tiles) lines.push(`  ${tile.name.padEnd(8)} ${tile.images} images of ${tile.width}×${tile.height}`);
+        process.stdout.write(`${lines.join('\n')}\n`);
+      },
+    );
 
   return dataset;
 }
@@ -64,13 +85,17 @@ function positive(flag: string): (value: string) => number {
 /** The human-readable report: one line per tile, the class pixel counts, and how many problems. */
 export function formatInspection(inspection: DatasetInspection): string {
   const { patchSize } = inspection;
-  const lines = [`dataset ${inspection.root}: ${inspection.tiles.length} tiles, ${inspection.totalImages} images, ${inspection.totalPatches} patches of ${patchSize}×${patchSize}`];
+  const lines = [
+    `dataset ${inspection.root}: ${inspection.tiles.length} tiles, ${inspection.totalImages} images, ${inspection.totalPatches} patches of ${patchSize}×${patchSize}`,
+  ];
   const nameWidth = Math.max(4, ...inspection.tiles.map(({ name }) => name.length));
   for (const tile of inspection.tiles) {
     const sizes = new Map<string, number>();
     for (const { width, height } of tile.sizes) sizes.set(`${width}×${height}`, (sizes.get(`${width}×${height}`) ?? 0) + 1);
     const sizeText = [...sizes].map(([size, count]) => (sizes.size === 1 ? size : `${size} (${count})`)).join(', ') || '-';
-    lines.push(`  ${tile.name.padEnd(nameWidth)}  ${String(tile.images).padStart(3)} images  ${String(tile.patches).padStart(6)} patches  ${sizeText}`);
+    lines.push(
+      `  ${tile.name.padEnd(nameWidth)}  ${String(tile.images).padStart(3)} images  ${String(tile.patches).padStart(6)} patches  ${sizeText}`,
+    );
   }
   const total = inspection.pixelsPerClass.reduce((sum, count) => sum + count, 0);
   const inPatches = inspection.patchPixelsPerClass.reduce((sum, count) => sum + count, 0);
@@ -78,10 +103,16 @@ export function formatInspection(inspection: DatasetInspection): string {
   for (const { id, name } of CLASSES) {
     const count = inspection.pixelsPerClass[id];
     const patchCount = inspection.patchPixelsPerClass[id];
-    lines.push(`  ${id} ${name.padEnd(11)} ${String(count).padStart(12)} ${percent(count, total)}  ${String(patchCount).padStart(12)} ${percent(patchCount, inPatches)}`);
+    lines.push(
+      `  ${id} ${name.padEnd(11)} ${String(count).padStart(12)} ${percent(count, total)}  ${String(patchCount).padStart(12)} ${percent(patchCount, inPatches)}`,
+    );
   }
   if (inspection.unknownPixels > 0) lines.push(`  ? unknown     ${String(inspection.unknownPixels).padStart(12)}`);
-  lines.push(inspection.problems.length === 0 ? 'no problems' : `${inspection.problems.length} problem${inspection.problems.length === 1 ? '' : 's'}:`);
+  lines.push(
+    inspection.problems.length === 0
+      ? 'no problems'
+      : `${inspection.problems.length} problem${inspection.problems.length === 1 ? '' : 's'}:`,
+  );
   for (const problem of inspection.problems) lines.push(`  ${problem.file}: ${problem.message}`);
   return `${lines.join('\n')}\n`;
 }

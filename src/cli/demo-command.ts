@@ -32,11 +32,15 @@ export function demoCommand(): Command {
       const budgets = { minBudget: benchmark.minBudget, maxBudget: benchmark.maxBudget, eta: benchmark.eta };
       const stopProgress = attachProgress(search, plannedEvaluations(planFor(opts.optimizer, budgets), opts.iterations));
       const result = await search.run({ signal: stopOnSignals() }).finally(stopProgress);
-      process.stdout.write(`${formatSummary(result, `counting ones (${opts.optimizer}, ${opts.iterations} iterations, seed ${opts.seed})`)}\n`);
+      process.stdout.write(
+        `${formatSummary(result, `counting ones (${opts.optimizer}, ${opts.iterations} iterations, seed ${opts.seed})`)}\n`,
+      );
       const incumbent = result.incumbent();
       if (incumbent) {
         const trueLoss = benchmark.trueLoss(incumbent.config);
-        process.stdout.write(`  true loss of the incumbent ${trueLoss.toFixed(4)} (optimum ${benchmark.optimum}); normalised regret ${countingOnesRegret(benchmark, trueLoss).toFixed(4)}\n`);
+        process.stdout.write(
+          `  true loss of the incumbent ${trueLoss.toFixed(4)} (optimum ${benchmark.optimum}); normalised regret ${countingOnesRegret(benchmark, trueLoss).toFixed(4)}\n`,
+        );
       }
       process.stdout.write(`  logs (hpbandster format): ${logDir}\n  inspect them with: npx bandster summary ${logDir}\n`);
     });

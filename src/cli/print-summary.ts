@@ -5,7 +5,9 @@ import { configIdKey } from '../core/types.js';
 export function formatSummary(result: Result, title: string, top = 5): string {
   const lines: string[] = [title];
   const incumbent = result.incumbent();
-  lines.push(`  runs: ${result.nRuns} (${result.nFailed} failed) over ${result.nConfigs} configurations; budgets ${result.budgets.join(', ')}`);
+  lines.push(
+    `  runs: ${result.nRuns} (${result.nFailed} failed) over ${result.nConfigs} configurations; budgets ${result.budgets.join(', ')}`,
+  );
   if (!incumbent) {
     lines.push('  no configuration finished at the max budget yet');
     return lines.join('\n');
@@ -23,7 +25,9 @@ export function formatSummary(result: Result, title: string, top = 5): string {
     const entries = result.idToConfig();
     for (const run of best) {
       const info = entries.get(configIdKey(run.configId))?.info;
-      lines.push(`    ${configIdKey(run.configId).padEnd(13)} ${(run.loss as number).toPrecision(8).padEnd(13)} ${info?.model_based_pick ? 'yes' : 'no'}`);
+      lines.push(
+        `    ${configIdKey(run.configId).padEnd(13)} ${(run.loss as number).toPrecision(8).padEnd(13)} ${info?.model_based_pick ? 'yes' : 'no'}`,
+      );
     }
   }
   return lines.join('\n');

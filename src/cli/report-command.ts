@@ -5,7 +5,9 @@ import { integer, number } from './cli-values.js';
 
 export function reportCommand(): Command {
   return new Command('report')
-    .description('draw the search analysis of a run directory (ours or one written by hpbandster) as PNG pictures and one self-contained report.html')
+    .description(
+      'draw the search analysis of a run directory (ours or one written by hpbandster) as PNG pictures and one self-contained report.html',
+    )
     .argument('<dir>', 'run directory with configs.json and results.json')
     .option('--out <dir>', 'folder for the pictures and report.html (default: <dir>/report)')
     .option('--title <text>', 'heading of the report')
@@ -31,7 +33,8 @@ export function reportCommand(): Command {
         return;
       }
       const lines = [`report ${written.html}`];
-      for (const picture of written.pictures) lines.push(`  ${path.basename(picture.file).padEnd(26)} ${picture.width}×${picture.height}  ${picture.title}`);
+      for (const picture of written.pictures)
+        lines.push(`  ${path.basename(picture.file).padEnd(26)} ${picture.width}×${picture.height}  ${picture.title}`);
       for (const skipped of written.skipped) lines.push(`  ${`${skipped.name}.png`.padEnd(26)} not drawn: ${skipped.reason}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -19,13 +19,15 @@ import { formatSummary } from './print-summary.js';
 export function tuneCommand(): Command {
   return addSegmentationOptions(
     new Command('tune')
-      .description('the main job: BOHB over the U-Net segmentation trainer (budget = epochs), on the synthetic aerial dataset unless --data is given')
+      .description(
+        'the main job: BOHB over the U-Net segmentation trainer (budget = epochs), on the synthetic aerial dataset unless --data is given',
+      )
       .addOption(new Option('--preset <name>', 'search space').choices(['default', 'study']).default('default')),
   )
     .option('--workers <n>', 'worker threads (1 = in this thread)', integer('--workers'), Math.min(2, availableParallelism()))
-    .option('--iterations <n>', 'BOHB iterations (default: the preset\'s, 4 for default)', integer('--iterations'))
-    .option('--min-budget <n>', 'smallest budget in epochs (default: the preset\'s)', number('--min-budget'))
-    .option('--max-budget <n>', 'largest budget in epochs (default: the preset\'s)', number('--max-budget'))
+    .option('--iterations <n>', "BOHB iterations (default: the preset's, 4 for default)", integer('--iterations'))
+    .option('--min-budget <n>', "smallest budget in epochs (default: the preset's)", number('--min-budget'))
+    .option('--max-budget <n>', "largest budget in epochs (default: the preset's)", number('--max-budget'))
     .option('--reuse-checkpoints', 'continue promoted configurations from their own weights', false)
     .option('--log-dir <dir>', 'where the logs go (default: runs/tune-<time>)')
     .option('--resume', 'continue the search logged in --log-dir', false)
@@ -46,9 +48,22 @@ export function tuneCommand(): Command {
         baseFilters: opts.baseFilters,
       };
       const executor = await segmentationExecutor(opts.workers, dataset, settings, logDir);
-      const search = new Search({ space: preset.space, executor, minBudget, maxBudget, eta: preset.eta, nIterations, seed: opts.seed, logDir, resume: opts.resume });
+      const search = new Search({
+        space: preset.space,
+        executor,
+        minBudget,
+        maxBudget,
+        eta: preset.eta,
+        nIterations,
+        seed: opts.seed,
+        logDir,
+        resume: opts.resume,
+      });
       search.on('warning', ({ message }) => process.stderr.write(`warning: ${message}\n`));
-      const stopProgress = attachProgress(search, plannedEvaluations(planFor('bohb', { minBudget, maxBudget, eta: preset.eta }), nIterations));
+      const stopProgress = attachProgress(
+        search,
+        plannedEvaluations(planFor('bohb', { minBudget, maxBudget, eta: preset.eta }), nIterations),
+      );
       const result = await search.run({ signal: stopOnSignals() }).finally(async () => {
         stopProgress();
         await executor.close();
@@ -58,25 +73,46 @@ export function tuneCommand(): Command {
       if (incumbent) {
         const info = incumbent.info as Record<string, unknown>;
         const metric = (name: string): string => (typeof info[name] === 'number' ? (info[name] as number).toFixed(4) : '-');
-        process.stdout.write(`  incumbent ${configIdKey(incumbent.configId)}: validation loss ${incumbent.loss.toFixed(4)}, mean IoU ${metric('mean_iou')}, pixel accuracy ${metric('pixel_accuracy')}\n`);
+        process.stdout.write(
+          `  incumbent ${configIdKey(incumbent.configId)}: validation loss ${incumbent.loss.toFixed(4)}, mean IoU ${metric('mean_iou')}, pixel accuracy ${metric('pixel_accuracy')}\n`,
+        );
       }
       process.stdout.write(`  logs (hpbandster format): ${logDir}\n`);
       const { writeSearchReport } = await import('../report/index.js');
-      const report = await writeSearchReport(result, path.join(logDir, 'report'), { title: `Segmentation search (${preset.name} preset)`, source: logDir });
+      const report = await writeSearchReport(result, path.join(logDir, 'report'), {
+        title: `Segmentation search (${preset.name} preset)`,
+        source: logDir,
+      });
       process.stdout.write(`  report: ${report.html}\n`);
       process.stdout.write(`  default vs tuned, side by side: npx bandster compare --run ${logDir}\n`);
-      process.stdout.write('  the full-size study: npx bandster tune --preset study --data DIR --patch 256 --depth 5 --base-filters 16 --max-patches 0\n');
+      process.stdout.write(
+        '  the full-size study: npx bandster tune --preset study --data DIR --patch 256 --depth 5 --base-filters 16 --max-patches 0\n',
+      );
     });
 }
 
-async function segmentationExecutor(workers: number, dataset: LoadedDataset, settings: SegmentationJobSettings, logDir: string): Promise<Executor> {
+async function segmentationExecutor(
+  workers: number,
+  dataset: LoadedDataset,
+  settings: SegmentationJobSettings,
+  logDir: string,
+): Promise<Executor> {
   if (workers > 1) {
     const { ThreadPoolExecutor } = await import('../executors/thread-pool-executor.js');
-    const objective = fileURLToPath(new URL(`../segmentation/pool-objective${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-    const executor = new ThreadPoolExecutor({ objective, threads: workers, sharedData: segmentationSharedData(dataset, settings), workdir: path.join(logDir, 'work') });
+    const objective = fileURLToPath(
+      new URL(`../segmentation/pool-objective${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+    );
+    const executor = new ThreadPoolExecutor({
+      objective,
+      threads: workers,
+      sharedData: segmentationSharedData(dataset, settings),
+      workdir: path.join(logDir, 'work'),
+    });
     await executor.start();
     return executor;
   }
   const backend = await initBackend(settings.backend);
-  return new InlineExecutor((config, budget, ctx) => trainObjective(config, budget, ctx, { ...settings, dataset, backend }), { workdir: path.join(logDir, 'work') });
+  return new InlineExecutor((config, budget, ctx) => trainObjective(config, budget, ctx, { ...settings, dataset, backend }), {
+    workdir: path.join(logDir, 'work'),
+  });
 }

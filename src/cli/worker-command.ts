@@ -6,7 +6,7 @@ export function workerCommand(): Command {
     .description('evaluate the jobs of distributed searches (bandster run --redis) taken from a Redis queue; run one or more per machine')
     .requiredOption('--redis <url>', 'Redis URL: redis://[user:password@]host:port[/db], rediss://… for TLS')
     .requiredOption('--objective <module>', 'ES module (JavaScript or TypeScript) exporting compute(config, budget, ctx); loaded once')
-    .option('--queue <name>', 'queue to take jobs from (the master\'s --queue)', 'bandster')
+    .option('--queue <name>', "queue to take jobs from (the master's --queue)", 'bandster')
     .option('--concurrency <n>', 'jobs run at once in this process', integer('--concurrency'), 1)
     .option('--workdir <dir>', 'directory under which each configuration gets ctx.workdir')
     .option('--lock-duration <ms>', 'a job of a worker that died runs again elsewhere after this long', integer('--lock-duration'), 30_000)
@@ -32,9 +32,13 @@ export function workerCommand(): Command {
       };
       worker.on('warning', ({ message }) => process.stderr.write(`bandster worker ${process.pid}: warning: ${message}\n`));
       worker.on('job:finished', ({ configId, budget, outcome }) =>
-        perJob(`${configId.join('-')} @ ${budget}: ${outcome.status === 'ok' ? `loss ${outcome.loss}` : `failed (${outcome.error.kind}: ${outcome.error.message})`}`),
+        perJob(
+          `${configId.join('-')} @ ${budget}: ${outcome.status === 'ok' ? `loss ${outcome.loss}` : `failed (${outcome.error.kind}: ${outcome.error.message})`}`,
+        ),
       );
-      worker.on('job:stopped', ({ configId, budget, handedBack }) => perJob(`${configId.join('-')} @ ${budget}: ${handedBack ? 'handed back to the queue' : 'cancelled by the master'}`));
+      worker.on('job:stopped', ({ configId, budget, handedBack }) =>
+        perJob(`${configId.join('-')} @ ${budget}: ${handedBack ? 'handed back to the queue' : 'cancelled by the master'}`),
+      );
       say(`taking jobs from queue ${opts.queue} at ${redactRedisUrl(opts.redis)} (concurrency ${opts.concurrency}); Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
         let signals = 0;

@@ -64,8 +64,10 @@ export class AsynchronousSuccessiveHalving {
   registerResult(configId: ConfigId, budget: number, loss: number | null): void {
     const entry = this.configs.get(configIdKey(configId));
     const rung = this.ladder.budgets.indexOf(budget);
-    if (!entry || !entry.running || rung !== entry.highestRung) {
-      throw new Error(`asynchronous successive halving was given a result for ${configIdKey(configId)} at budget ${budget} that it did not hand out`);
+    if (!entry?.running || rung !== entry.highestRung) {
+      throw new Error(
+        `asynchronous successive halving was given a result for ${configIdKey(configId)} at budget ${budget} that it did not hand out`,
+      );
     }
     entry.running = false;
     this.running--;

@@ -99,7 +99,9 @@ export class Result {
     this.warnings = [...(data.warnings ?? [])];
     this.runs.forEach((run, i) => {
       if (!this.configs.has(configIdKey(run.configId))) {
-        throw new InvalidOptionError(`data.runs[${i}] is a run of configuration ${configIdKey(run.configId)}, which data.configs does not hold`);
+        throw new InvalidOptionError(
+          `data.runs[${i}] is a run of configuration ${configIdKey(run.configId)}, which data.configs does not hold`,
+        );
       }
     });
     // Array#sort is stable: runs finished at the same time keep their log order.
@@ -155,7 +157,8 @@ export class Result {
     let best: Run | undefined;
     for (const run of lastAtMax.values()) {
       if (!hasLoss(run)) continue;
-      if (best === undefined || run.loss < best.loss! || (run.loss === best.loss && compareIds(run.configId, best.configId) < 0)) best = run;
+      if (best === undefined || run.loss < best.loss! || (run.loss === best.loss && compareIds(run.configId, best.configId) < 0))
+        best = run;
     }
     if (best === undefined) return undefined;
     return { configId: best.configId, config: this.configOf(best.configId)!, loss: best.loss!, budget: best.budget, info: best.info };
@@ -279,7 +282,7 @@ export class Result {
         ...names.map((name) => (name in entry.config ? String(entry.config[name]) : '')),
       ]);
     }
-    return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+    return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
   }
 
   /**

@@ -6,7 +6,16 @@ import { AsynchronousSuccessiveHalving } from './asynchronous-successive-halving
 import { SuccessiveHalvingIteration, type IterationJob } from './successive-halving-iteration.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { SearchEvents } from './search-events.js';
-import { configIdKey, type ConfigId, type ConfigInfo, type Configuration, type Executor, type JobOutcome, type Objective, type Run } from './types.js';
+import {
+  configIdKey,
+  type ConfigId,
+  type ConfigInfo,
+  type Configuration,
+  type Executor,
+  type JobOutcome,
+  type Objective,
+  type Run,
+} from './types.js';
 import { InlineExecutor } from '../executors/inline-executor.js';
 import { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from '../optimizers/optimizer.js';
 import type { Proposal } from '../optimizers/config-generator.js';
@@ -86,10 +95,14 @@ export class Search extends TypedEmitter<SearchEvents> {
     if (this.started) throw new InvalidOptionError('a Search runs once; create a new Search to run again');
     this.started = true;
     const { options } = this;
-    const executor = options.executor ?? new InlineExecutor(options.objective!, { workdir: options.logDir ? path.join(options.logDir, 'work') : undefined });
+    const executor =
+      options.executor ??
+      new InlineExecutor(options.objective!, { workdir: options.logDir ? path.join(options.logDir, 'work') : undefined });
     const log = openSearchLog(options, (message) => this.emit('warning', { message }));
     try {
-      return await new SearchRun(options, executor, log, log.settings.seed, (event, payload) => this.emit(event, payload)).execute(runOptions.signal);
+      return await new SearchRun(options, executor, log, log.settings.seed, (event, payload) => this.emit(event, payload)).execute(
+        runOptions.signal,
+      );
     } finally {
       log.close();
       if (!options.executor) await executor.close();
@@ -133,8 +146,12 @@ class SearchRun {
       const plan = this.optimizer.plan;
       let newConfigs = 0;
       for (let i = 0; i < options.nIterations; i++) newConfigs += plan.bracket(i).nConfigs[0];
-      this.asha = new AsynchronousSuccessiveHalving(plan.ladder, plan.bracket(0).nConfigs[0], newConfigs, log.settings.iterationOffset, (configId, budget) =>
-        this.configFor(configId, budget),
+      this.asha = new AsynchronousSuccessiveHalving(
+        plan.ladder,
+        plan.bracket(0).nConfigs[0],
+        newConfigs,
+        log.settings.iterationOffset,
+        (configId, budget) => this.configFor(configId, budget),
       );
     }
   }
@@ -225,11 +242,17 @@ class SearchRun {
           this.controller.signal,
         ),
       )
-      .catch((error: unknown): JobOutcome => ({
-        // An executor must not reject; if one does, the job still ends as a recorded failure.
-        status: 'failed',
-        error: { kind: 'threw', message: `executor failed: ${(error as Error)?.message ?? String(error)}`, stack: (error as Error)?.stack },
-      }))
+      .catch(
+        (error: unknown): JobOutcome => ({
+          // An executor must not reject; if one does, the job still ends as a recorded failure.
+          status: 'failed',
+          error: {
+            kind: 'threw',
+            message: `executor failed: ${(error as Error)?.message ?? String(error)}`,
+            stack: (error as Error)?.stack,
+          },
+        }),
+      )
       .then((outcome) => {
         this.inFlight.delete(execution);
         if (outcome.status === 'failed' && outcome.error.kind === 'aborted' && this.controller.signal.aborted) {
@@ -298,7 +321,12 @@ function now(): number {
 }
 
 function formatError(error: { kind: string; message: string; stack?: string }): string {
-  const stack = error.stack && !error.stack.includes(error.message) ? `\n${error.stack}` : error.stack ? `\n${error.stack.slice(error.stack.indexOf('\n') + 1)}` : '';
+  const stack =
+    error.stack && !error.stack.includes(error.message)
+      ? `\n${error.stack}`
+      : error.stack
+        ? `\n${error.stack.slice(error.stack.indexOf('\n') + 1)}`
+        : '';
   return `${error.kind}: ${error.message}${stack}`;
 }
 

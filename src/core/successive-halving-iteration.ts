@@ -82,7 +82,7 @@ export class SuccessiveHalvingIteration {
   /** Records the outcome of a job handed out by {@link nextJob}; `loss` null means it failed. */
   registerResult(configId: ConfigId, budget: number, loss: number | null): void {
     const datum = this.data.get(key(configId));
-    if (!datum || datum.status !== 'running' || datum.budget !== budget) {
+    if (datum?.status !== 'running' || datum.budget !== budget) {
       throw new Error(`iteration ${this.index} was given a result for ${key(configId)} at budget ${budget} that it did not hand out`);
     }
     datum.losses.set(budget, loss);

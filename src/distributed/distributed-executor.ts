@@ -56,7 +56,13 @@ export interface DistributedExecutorOptions {
   readonly reconcileIntervalMs?: number;
 }
 
-export const DISTRIBUTED_EXECUTOR_DEFAULTS = Object.freeze({ queue: DEFAULT_QUEUE, capacity: 64, timeoutMs: 0, connectTimeoutMs: 10_000, reconcileIntervalMs: 5_000 });
+export const DISTRIBUTED_EXECUTOR_DEFAULTS = Object.freeze({
+  queue: DEFAULT_QUEUE,
+  capacity: 64,
+  timeoutMs: 0,
+  connectTimeoutMs: 10_000,
+  reconcileIntervalMs: 5_000,
+});
 
 /** Events of a {@link DistributedExecutor}. */
 export interface DistributedExecutorEvents {
@@ -138,8 +144,14 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
     this.runId = validateRunId(options.runId, 'options.runId');
     this.capacity = positiveInteger(options.capacity ?? DISTRIBUTED_EXECUTOR_DEFAULTS.capacity, 'options.capacity');
     this.timeoutMs = nonNegative(options.timeoutMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.timeoutMs, 'options.timeoutMs');
-    this.connectTimeoutMs = positiveInteger(options.connectTimeoutMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.connectTimeoutMs, 'options.connectTimeoutMs');
-    this.reconcileIntervalMs = positiveInteger(options.reconcileIntervalMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.reconcileIntervalMs, 'options.reconcileIntervalMs');
+    this.connectTimeoutMs = positiveInteger(
+      options.connectTimeoutMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.connectTimeoutMs,
+      'options.connectTimeoutMs',
+    );
+    this.reconcileIntervalMs = positiveInteger(
+      options.reconcileIntervalMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.reconcileIntervalMs,
+      'options.reconcileIntervalMs',
+    );
     if (options.connectionOptions !== undefined && (options.connectionOptions === null || typeof options.connectionOptions !== 'object')) {
       throw new InvalidOptionError('options.connectionOptions must be an object of ioredis options');
     }
@@ -169,7 +181,15 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
     }
     const isNew = entry === undefined;
     if (!entry) {
-      entry = { jobId, data: { v: 1, configId: [...job.configId], config: job.config, budget: job.budget, timeoutMs: this.timeoutMs }, waiters: new Set(), attached: false, early: [], awaitingAdded: false, retired: [] };
+      entry = {
+        jobId,
+        data: { v: 1, configId: [...job.configId], config: job.config, budget: job.budget, timeoutMs: this.timeoutMs },
+        waiters: new Set(),
+        attached: false,
+        early: [],
+        awaitingAdded: false,
+        retired: [],
+      };
       this.pending.set(jobId, entry);
     }
     const owner = entry;
@@ -207,9 +227,13 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
       const all = new Set<() => void>();
       watchers = all;
       this.abortWatchers.set(signal, all);
-      signal.addEventListener('abort', () => {
-        for (const watcher of [...all]) watcher();
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const watcher of [...all]) watcher();
+        },
+        { once: true },
+      );
     }
     const own = watchers;
     own.add(onAbort);
@@ -266,8 +290,12 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
       const entry = this.pending.get(jobId);
       if (entry) entry.awaitingAdded = false;
     });
-    events.on('completed', ({ jobId, returnvalue }) => this.dispatch(jobId, (entry) => this.settleAll(jobId, outcomeFromStored(returnvalue), entry)));
-    events.on('failed', ({ jobId, failedReason }) => this.dispatch(jobId, (entry) => void this.track(this.confirmFailed(entry, failedReason))));
+    events.on('completed', ({ jobId, returnvalue }) =>
+      this.dispatch(jobId, (entry) => this.settleAll(jobId, outcomeFromStored(returnvalue), entry)),
+    );
+    events.on('failed', ({ jobId, failedReason }) =>
+      this.dispatch(jobId, (entry) => void this.track(this.confirmFailed(entry, failedReason))),
+    );
     events.on('active', ({ jobId }) =>
       this.dispatch(jobId, (entry) => {
         for (const waiter of entry.waiters) {
@@ -349,7 +377,14 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
   private async confirmFailed(entry: Entry, failedReason: string): Promise<void> {
     const { queue } = await this.open();
     if ((await queue.getJobState(entry.jobId)) !== 'failed') return;
-    this.settleAll(entry.jobId, failed('worker-exit', `the job failed in the queue without an outcome (its worker stopped responding, or it stalled too often): ${failedReason}`), entry);
+    this.settleAll(
+      entry.jobId,
+      failed(
+        'worker-exit',
+        `the job failed in the queue without an outcome (its worker stopped responding, or it stalled too often): ${failedReason}`,
+      ),
+      entry,
+    );
   }
 
   private settleAll(jobId: string, outcome: JobOutcome, only?: Entry): void {
@@ -434,7 +469,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -445,7 +483,8 @@ function positiveInteger(value: number, field: string): number {
 }
 
 function nonNegative(value: number, field: string): number {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw new InvalidOptionError(`${field} must be a number >= 0 (got ${value})`);
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
+    throw new InvalidOptionError(`${field} must be a number >= 0 (got ${value})`);
   return value;
 }
 

@@ -48,7 +48,14 @@ export interface WorkerOptions {
   readonly name?: string;
 }
 
-export const WORKER_DEFAULTS = Object.freeze({ queue: DEFAULT_QUEUE, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 30_000, maxStalledCount: 1, connectTimeoutMs: 10_000 });
+export const WORKER_DEFAULTS = Object.freeze({
+  queue: DEFAULT_QUEUE,
+  concurrency: 1,
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 30_000,
+  maxStalledCount: 1,
+  connectTimeoutMs: 10_000,
+});
 
 /** Events of a {@link DistributedWorker}. */
 export interface DistributedWorkerEvents {
@@ -158,7 +165,10 @@ export class DistributedWorker extends TypedEmitter<DistributedWorkerEvents> {
     this.closing ??= (async () => {
       const worker = this.worker;
       // BullMQ's close stops fetching, waits for the running jobs and stores their outcomes.
-      const closed = worker?.close().then(() => true, () => true);
+      const closed = worker?.close().then(
+        () => true,
+        () => true,
+      );
       while (this.running.size > 0) await delay(20);
       // Storing needs Redis: if it is gone, do not hang here (the jobs run again elsewhere).
       if (worker && !(await Promise.race([closed, delay(5_000).then(() => false)]))) {
@@ -190,7 +200,9 @@ export class DistributedWorker extends TypedEmitter<DistributedWorkerEvents> {
           // In order, and all written before the outcome, so the master sees them before it.
           onReport: (step, loss) => {
             const progress: ReportProgress = { step, loss };
-            reports = reports.then(() => job.updateProgress(progress)).catch((error: Error) => this.warn(`report of job ${jobId}: ${error.message}`));
+            reports = reports
+              .then(() => job.updateProgress(progress))
+              .catch((error: Error) => this.warn(`report of job ${jobId}: ${error.message}`));
           },
         },
         running.controller.signal,
@@ -216,7 +228,11 @@ export class DistributedWorker extends TypedEmitter<DistributedWorkerEvents> {
   private executorFor(data: EvaluationData): InlineExecutor {
     let executor = this.executors.get(data.timeoutMs);
     if (!executor) {
-      executor = new InlineExecutor(this.objective!, { concurrency: this.concurrency, timeoutMs: data.timeoutMs, ...(this.options.workdir ? { workdir: this.options.workdir } : {}) });
+      executor = new InlineExecutor(this.objective!, {
+        concurrency: this.concurrency,
+        timeoutMs: data.timeoutMs,
+        ...(this.options.workdir ? { workdir: this.options.workdir } : {}),
+      });
       this.executors.set(data.timeoutMs, executor);
     }
     return executor;

@@ -51,7 +51,8 @@ export function parseEvaluationData(data: unknown): EvaluationData | string {
   }
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return 'job data config must be an object';
   if (typeof budget !== 'number' || !Number.isFinite(budget)) return `job data budget must be a number (got ${JSON.stringify(budget)})`;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) return `job data timeoutMs must be a number >= 0 (got ${JSON.stringify(timeoutMs)})`;
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0))
+    return `job data timeoutMs must be a number >= 0 (got ${JSON.stringify(timeoutMs)})`;
   return { v, configId: configId as unknown as ConfigId, config: config as Configuration, budget, timeoutMs };
 }
 
@@ -61,7 +62,15 @@ export function isReportProgress(value: unknown): value is ReportProgress {
   return typeof step === 'number' && typeof loss === 'number';
 }
 
-const ERROR_KINDS: readonly JobError['kind'][] = ['threw', 'invalid-result', 'non-finite-loss', 'timeout', 'aborted', 'worker-exit', 'out-of-memory'];
+const ERROR_KINDS: readonly JobError['kind'][] = [
+  'threw',
+  'invalid-result',
+  'non-finite-loss',
+  'timeout',
+  'aborted',
+  'worker-exit',
+  'out-of-memory',
+];
 
 /**
  * A job's stored return value (what a worker returned: a {@link JobOutcome}, JSON round-tripped)
@@ -72,13 +81,19 @@ export function outcomeFromStored(value: unknown): JobOutcome {
   if (value !== null && typeof value === 'object') {
     const stored = value as Record<string, unknown>;
     const startedAt = typeof stored.startedAt === 'number' ? { startedAt: stored.startedAt } : {};
-    const info = stored.info !== null && typeof stored.info === 'object' && !Array.isArray(stored.info) ? (stored.info as Record<string, unknown>) : undefined;
+    const info =
+      stored.info !== null && typeof stored.info === 'object' && !Array.isArray(stored.info)
+        ? (stored.info as Record<string, unknown>)
+        : undefined;
     if (stored.status === 'ok' && typeof stored.loss === 'number' && Number.isFinite(stored.loss)) {
       return { status: 'ok', loss: stored.loss, info: info ?? {}, ...startedAt };
     }
     const error = stored.error as Record<string, unknown> | undefined;
     if (stored.status === 'failed' && error && ERROR_KINDS.includes(error.kind as JobError['kind']) && typeof error.message === 'string') {
-      const jobError: JobError = typeof error.stack === 'string' ? { kind: error.kind as JobError['kind'], message: error.message, stack: error.stack } : { kind: error.kind as JobError['kind'], message: error.message };
+      const jobError: JobError =
+        typeof error.stack === 'string'
+          ? { kind: error.kind as JobError['kind'], message: error.message, stack: error.stack }
+          : { kind: error.kind as JobError['kind'], message: error.message };
       return { status: 'failed', error: jobError, ...(info ? { info } : {}), ...startedAt };
     }
   }

@@ -13,7 +13,9 @@ const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function validateRedisUrl(url: unknown, field: string): string {
   if (typeof url !== 'string' || !/^rediss?:\/\/[^/]/i.test(url)) {
-    throw new InvalidOptionError(`${field} must be a redis:// or rediss:// URL (got ${typeof url === 'string' ? JSON.stringify(redactRedisUrl(url)) : typeof url})`);
+    throw new InvalidOptionError(
+      `${field} must be a redis:// or rediss:// URL (got ${typeof url === 'string' ? JSON.stringify(redactRedisUrl(url)) : typeof url})`,
+    );
   }
   return url;
 }
@@ -61,7 +63,12 @@ export function whenReady(client: Redis): Promise<void> {
  * `operation`, or a {@link RedisConnectionError} naming the (redacted) URL and the last Redis
  * error after `timeoutMs`: ioredis itself retries forever, which would hide a wrong URL or password.
  */
-export async function withinConnectTimeout<T>(operation: Promise<T>, url: string, timeoutMs: number, lastError: () => Error | undefined): Promise<T> {
+export async function withinConnectTimeout<T>(
+  operation: Promise<T>,
+  url: string,
+  timeoutMs: number,
+  lastError: () => Error | undefined,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
@@ -70,7 +77,13 @@ export async function withinConnectTimeout<T>(operation: Promise<T>, url: string
         timer = setTimeout(() => {
           const error = lastError();
           const shown = redactRedisUrl(url);
-          reject(new RedisConnectionError(shown, `cannot connect to Redis at ${shown} within ${timeoutMs} ms${error ? `: ${error.message}` : ''}`, { cause: error }));
+          reject(
+            new RedisConnectionError(
+              shown,
+              `cannot connect to Redis at ${shown} within ${timeoutMs} ms${error ? `: ${error.message}` : ''}`,
+              { cause: error },
+            ),
+          );
         }, timeoutMs);
       }),
     ]);

@@ -66,10 +66,11 @@ export class InlineExecutor implements Executor {
       };
       let timedOut = false;
       const interrupted = new Promise<JobOutcome>((resolve) => {
-        controller.signal.addEventListener('abort', () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())), { once: true });
+        controller.signal.addEventListener('abort', () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())), {
+          once: true,
+        });
       });
-      const abortMessage = (): string =>
-        timedOut ? `the job ran past its timeout of ${this.timeoutMs} ms` : 'the job was aborted';
+      const abortMessage = (): string => (timedOut ? `the job ran past its timeout of ${this.timeoutMs} ms` : 'the job was aborted');
       if (this.timeoutMs > 0) {
         timer = setTimeout(() => {
           timedOut = true;
@@ -98,9 +99,13 @@ export class InlineExecutor implements Executor {
       const followers = new Set<AbortController>();
       controllers = followers;
       this.bySignal.set(signal, followers);
-      signal.addEventListener('abort', () => {
-        for (const follower of followers) follower.abort(signal.reason);
-      }, { once: true });
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const follower of followers) follower.abort(signal.reason);
+        },
+        { once: true },
+      );
     }
     controllers.add(controller);
   }

@@ -9,10 +9,17 @@ import type { Objective } from '../core/types.js';
  * package as CommonJS and fails (ERR_REQUIRE_CYCLE_MODULE on Node 20).
  */
 export async function importObjective(url: string): Promise<Objective> {
-  const loaded = (/\.[cm]?ts$/.test(new URL(url).pathname) ? await tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
-  const compute = loaded.compute ?? (typeof loaded.default === 'function' ? loaded.default : (loaded.default as Record<string, unknown> | undefined)?.compute);
+  const loaded = (/\.[cm]?ts$/.test(new URL(url).pathname) ? await tsImport(url, import.meta.url) : await import(url)) as Record<
+    string,
+    unknown
+  >;
+  const compute =
+    loaded.compute ??
+    (typeof loaded.default === 'function' ? loaded.default : (loaded.default as Record<string, unknown> | undefined)?.compute);
   if (typeof compute !== 'function') {
-    throw new TypeError(`${url} must export a function compute(config, budget, ctx) (found exports: ${Object.keys(loaded).join(', ') || 'none'})`);
+    throw new TypeError(
+      `${url} must export a function compute(config, budget, ctx) (found exports: ${Object.keys(loaded).join(', ') || 'none'})`,
+    );
   }
   return compute as Objective;
 }

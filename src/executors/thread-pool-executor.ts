@@ -6,7 +6,16 @@ import type { Piscina } from 'piscina';
 import { InvalidOptionError } from '../core/errors.js';
 import type { Executor, Job, JobError, JobOutcome } from '../core/types.js';
 import { failed } from './objective-outcome.js';
-import { CONTROL, TASK_STATE, type AbortMessage, type EvaluationTask, type ProbeResult, type ProbeTask, type ThreadMessage, type ThreadWorkerData } from './thread-pool-protocol.js';
+import {
+  CONTROL,
+  TASK_STATE,
+  type AbortMessage,
+  type EvaluationTask,
+  type ProbeResult,
+  type ProbeTask,
+  type ThreadMessage,
+  type ThreadWorkerData,
+} from './thread-pool-protocol.js';
 import type { ThreadPoolSharedData } from './thread-pool-shared.js';
 
 /** Options of the {@link ThreadPoolExecutor}. */
@@ -100,7 +109,12 @@ export class ThreadPoolExecutor implements Executor {
       ),
     );
     for (const result of settled) {
-      const reason = result.status === 'rejected' ? `its thread stopped while importing it: ${(result.reason as Error)?.message ?? String(result.reason)}` : result.value.ok ? undefined : result.value.message;
+      const reason =
+        result.status === 'rejected'
+          ? `its thread stopped while importing it: ${(result.reason as Error)?.message ?? String(result.reason)}`
+          : result.value.ok
+            ? undefined
+            : result.value.message;
       if (reason !== undefined) throw new InvalidOptionError(`options.objective ${this.options.objective} cannot be used: ${reason}`);
     }
   }
@@ -158,7 +172,8 @@ export class ThreadPoolExecutor implements Executor {
     };
     /** Delivers what the thread sent before the task ended (its messages precede piscina's reply). */
     const drain = (): void => {
-      for (let entry = receiveMessageOnPort(port1); entry !== undefined; entry = receiveMessageOnPort(port1)) onMessage(entry.message as ThreadMessage);
+      for (let entry = receiveMessageOnPort(port1); entry !== undefined; entry = receiveMessageOnPort(port1))
+        onMessage(entry.message as ThreadMessage);
     };
     port1.on('message', onMessage);
     const unwatch = this.watch(signal, running);
@@ -259,7 +274,8 @@ export class ThreadPoolExecutor implements Executor {
   private endedOutcome(ending: 'aborted' | 'timeout' | 'closed', killed: boolean): JobOutcome {
     const terminated = killed ? ` and did not return within ${this.abortGraceMs} ms of its AbortSignal; its thread was terminated` : '';
     if (ending === 'timeout') return failed('timeout', `the job ran past its timeout of ${this.timeoutMs} ms${terminated}`);
-    if (ending === 'closed') return failed('aborted', 'the executor was closed while the job was queued or running; its thread was terminated');
+    if (ending === 'closed')
+      return failed('aborted', 'the executor was closed while the job was queued or running; its thread was terminated');
     return failed('aborted', `the job was aborted${terminated}`);
   }
 
@@ -272,11 +288,18 @@ export class ThreadPoolExecutor implements Executor {
     }
     const state = Atomics.load(control, CONTROL.state);
     if (state === TASK_STATE.uncaught) {
-      return failed('threw', `the objective's thread crashed on an uncaught error (a callback or a promise nobody awaited): ${cause.message}`, cause.stack);
+      return failed(
+        'threw',
+        `the objective's thread crashed on an uncaught error (a callback or a promise nobody awaited): ${cause.message}`,
+        cause.stack,
+      );
     }
     if (state === TASK_STATE.exited) {
       const code = Atomics.load(control, CONTROL.exitCode);
-      return failed('worker-exit', `the objective ended its thread with process.exit(${code}) (in a thread this stops the thread, not the process: return a loss or throw instead)`);
+      return failed(
+        'worker-exit',
+        `the objective ended its thread with process.exit(${code}) (in a thread this stops the thread, not the process: return a loss or throw instead)`,
+      );
     }
     const kind: JobError['kind'] = 'worker-exit';
     return failed(kind, `the objective's thread stopped: ${cause.message}`, cause.stack);
@@ -321,7 +344,8 @@ function validateOptions(options: ThreadPoolExecutorOptions): void {
   if (sharedData !== undefined && !(sharedData instanceof SharedArrayBuffer)) {
     const record = sharedData !== null && typeof sharedData === 'object' && Object.getPrototypeOf(sharedData) === Object.prototype;
     const bad = record ? Object.entries(sharedData).find(([, value]) => !(value instanceof SharedArrayBuffer)) : undefined;
-    if (!record) throw new InvalidOptionError(`options.sharedData must be a SharedArrayBuffer or a record of them (got ${describe(sharedData)})`);
+    if (!record)
+      throw new InvalidOptionError(`options.sharedData must be a SharedArrayBuffer or a record of them (got ${describe(sharedData)})`);
     if (bad) throw new InvalidOptionError(`options.sharedData.${bad[0]} must be a SharedArrayBuffer (got ${describe(bad[1])})`);
   }
   if (workdir !== undefined && (typeof workdir !== 'string' || workdir === '')) {

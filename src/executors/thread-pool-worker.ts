@@ -5,7 +5,17 @@
 import { workerData } from 'node:worker_threads';
 import type { JobOutcome, Objective } from '../core/types.js';
 import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
-import { CONTROL, TASK_STATE, type AbortMessage, type EvaluationTask, type ProbeResult, type ProbeTask, type ThreadMessage, type ThreadTask, type ThreadWorkerData } from './thread-pool-protocol.js';
+import {
+  CONTROL,
+  TASK_STATE,
+  type AbortMessage,
+  type EvaluationTask,
+  type ProbeResult,
+  type ProbeTask,
+  type ThreadMessage,
+  type ThreadTask,
+  type ThreadWorkerData,
+} from './thread-pool-protocol.js';
 import type { ThreadTrialContext } from './thread-pool-shared.js';
 import { importObjective } from './objective-module.js';
 
@@ -59,7 +69,8 @@ async function evaluate(task: EvaluationTask): Promise<undefined> {
   const send = (message: ThreadMessage): void => port.postMessage(message);
   const controller = new AbortController();
   port.on('message', (message: AbortMessage) => {
-    if (message.type === 'abort') controller.abort(new Error(message.reason === 'timeout' ? 'the job ran past its timeout' : 'the job was aborted'));
+    if (message.type === 'abort')
+      controller.abort(new Error(message.reason === 'timeout' ? 'the job ran past its timeout' : 'the job was aborted'));
   });
   port.unref();
   current = task.control;
@@ -68,9 +79,12 @@ async function evaluate(task: EvaluationTask): Promise<undefined> {
   let outcome: JobOutcome;
   try {
     const compute = await loadObjective().catch((error: unknown) => {
-      throw Object.assign(new Error(`cannot load the objective module ${data.objectiveUrl}: ${(error as Error)?.message ?? String(error)}`), {
-        stack: (error as Error)?.stack,
-      });
+      throw Object.assign(
+        new Error(`cannot load the objective module ${data.objectiveUrl}: ${(error as Error)?.message ?? String(error)}`),
+        {
+          stack: (error as Error)?.stack,
+        },
+      );
     });
     startedAt = Date.now() / 1000;
     send({ type: 'start', startedAt });
@@ -90,7 +104,11 @@ async function evaluate(task: EvaluationTask): Promise<undefined> {
     send({ type: 'outcome', outcome, startedAt });
   } catch (error) {
     // postMessage clones synchronously: an info holding functions or class instances fails here.
-    send({ type: 'outcome', outcome: failed('invalid-result', `the objective's result cannot be sent from its thread: ${(error as Error).message}`), startedAt });
+    send({
+      type: 'outcome',
+      outcome: failed('invalid-result', `the objective's result cannot be sent from its thread: ${(error as Error).message}`),
+      startedAt,
+    });
   }
   current = undefined;
   return undefined;

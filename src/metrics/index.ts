@@ -47,11 +47,7 @@ export function classHistogram(labels: Uint8Array, shape: PixelShape): ClassHist
 }
 
 /** {@link classHistogram} off the event loop, images spread over `options.threads` threads. */
-export async function classHistogramAsync(
-  labels: Uint8Array,
-  shape: PixelShape,
-  options?: AsyncMetricsOptions,
-): Promise<ClassHistogram> {
+export async function classHistogramAsync(labels: Uint8Array, shape: PixelShape, options?: AsyncMetricsOptions): Promise<ClassHistogram> {
   return nativeMetrics().classHistogramAsync(labels, shape, options);
 }
 
@@ -65,11 +61,7 @@ export function hardnessPerImage(labels: Uint8Array, shape: PixelShape): Float64
 }
 
 /** {@link hardnessPerImage} off the event loop. */
-export async function hardnessPerImageAsync(
-  labels: Uint8Array,
-  shape: PixelShape,
-  options?: AsyncMetricsOptions,
-): Promise<Float64Array> {
+export async function hardnessPerImageAsync(labels: Uint8Array, shape: PixelShape, options?: AsyncMetricsOptions): Promise<Float64Array> {
   return nativeMetrics().hardnessPerImageAsync(labels, shape, options);
 }
 

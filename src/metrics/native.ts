@@ -29,12 +29,7 @@ export interface NativeMetricsAddon {
     shape: PixelShape,
     options?: object,
   ): Promise<ConfusionMatrices>;
-  precisionRecallCurve(
-    trueLabels: Uint8Array,
-    probabilities: Float32Array,
-    shape: PixelShape,
-    options?: object,
-  ): PrecisionRecallCurve;
+  precisionRecallCurve(trueLabels: Uint8Array, probabilities: Float32Array, shape: PixelShape, options?: object): PrecisionRecallCurve;
   precisionRecallCurveAsync(
     trueLabels: Uint8Array,
     probabilities: Float32Array,
@@ -47,9 +42,11 @@ export interface NativeMetricsAddon {
 }
 
 // src/metrics/native.ts is two levels below the package root, the built dist/src/metrics/native.js three.
-const addonUrl = [new URL('../../build/Release/bandster_metrics.node', import.meta.url), new URL('../../../build/Release/bandster_metrics.node', import.meta.url)].find((url) =>
-  existsSync(fileURLToPath(url)),
-) ?? new URL('../../build/Release/bandster_metrics.node', import.meta.url);
+const addonUrl =
+  [
+    new URL('../../build/Release/bandster_metrics.node', import.meta.url),
+    new URL('../../../build/Release/bandster_metrics.node', import.meta.url),
+  ].find((url) => existsSync(fileURLToPath(url))) ?? new URL('../../build/Release/bandster_metrics.node', import.meta.url);
 let addon: NativeMetricsAddon | undefined;
 
 /** The loaded addon; throws NativeAddonError when it is not built. */

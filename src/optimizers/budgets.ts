@@ -47,7 +47,7 @@ export function budgetLadder(minBudget: number, maxBudget: number, eta: number):
   validateBudgetOptions(minBudget, maxBudget, eta);
   const maxSHIter = -Math.trunc(Math.log(minBudget / maxBudget) / Math.log(eta)) + 1;
   const budgets: number[] = [];
-  for (let k = maxSHIter - 1; k >= 0; k--) budgets.push(maxBudget * Math.pow(eta, -k));
+  for (let k = maxSHIter - 1; k >= 0; k--) budgets.push(maxBudget * eta ** -k);
   return { minBudget, maxBudget, eta, maxSHIter, budgets };
 }
 
@@ -62,9 +62,9 @@ export function hyperbandBracket(ladder: BudgetLadder, iteration: number): Brack
 
 /** The bracket with s+1 rungs (s = maxSHIter − 1 is successive halving's most aggressive one). */
 export function bracketWithS(ladder: BudgetLadder, s: number): Bracket {
-  const n0 = Math.floor(ladder.maxSHIter / (s + 1)) * Math.pow(ladder.eta, s);
+  const n0 = Math.floor(ladder.maxSHIter / (s + 1)) * ladder.eta ** s;
   const nConfigs: number[] = [];
-  for (let k = 0; k <= s; k++) nConfigs.push(Math.max(Math.floor(n0 * Math.pow(ladder.eta, -k)), 1));
+  for (let k = 0; k <= s; k++) nConfigs.push(Math.max(Math.floor(n0 * ladder.eta ** -k), 1));
   return { nConfigs, budgets: ladder.budgets.slice(ladder.maxSHIter - 1 - s) };
 }
 
@@ -76,7 +76,7 @@ export function randomSearchBracket(ladder: BudgetLadder): Bracket {
   let budgetPerIteration = 0;
   const reversed = [...ladder.budgets].reverse();
   reversed.forEach((budget, k) => {
-    budgetPerIteration += budget * Math.pow(ladder.eta, k);
+    budgetPerIteration += budget * ladder.eta ** k;
   });
   return { nConfigs: [Math.floor(budgetPerIteration / ladder.maxBudget)], budgets: [ladder.maxBudget] };
 }

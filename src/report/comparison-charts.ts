@@ -55,11 +55,13 @@ function runColor(labels: readonly string[], legendOrient: 'right' | 'top' = 'ri
 function checkLabels(items: readonly { label: unknown }[], argument: string): string[] {
   if (!Array.isArray(items) || items.length === 0) throw new InvalidOptionError(`${argument} must be a non-empty array`);
   const labels = items.map((item, i) => {
-    if (typeof item?.label !== 'string' || item.label === '') throw new InvalidOptionError(`${argument}[${i}].label must be a non-empty string`);
+    if (typeof item?.label !== 'string' || item.label === '')
+      throw new InvalidOptionError(`${argument}[${i}].label must be a non-empty string`);
     return item.label;
   });
   const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
-  if (duplicate !== undefined) throw new InvalidOptionError(`${argument} has two runs labelled ${JSON.stringify(duplicate)}; labels must differ`);
+  if (duplicate !== undefined)
+    throw new InvalidOptionError(`${argument} has two runs labelled ${JSON.stringify(duplicate)}; labels must differ`);
   return labels;
 }
 
@@ -73,23 +75,32 @@ export function lossCurvesSpec(histories: readonly TrainingHistory[], width = 90
   const ious: { run: string; epoch: number; iou: number }[] = [];
   const best: string[] = [];
   histories.forEach((history, h) => {
-    if (!Array.isArray(history.epochs) || history.epochs.length === 0) throw new InvalidOptionError(`histories[${h}].epochs must be a non-empty array`);
+    if (!Array.isArray(history.epochs) || history.epochs.length === 0)
+      throw new InvalidOptionError(`histories[${h}].epochs must be a non-empty array`);
     let bestEpoch: EpochRecord | undefined;
     history.epochs.forEach((record, e) => {
-      if (typeof record?.epoch !== 'number' || !Number.isFinite(record.epoch)) throw new InvalidOptionError(`histories[${h}].epochs[${e}].epoch must be a finite number`);
+      if (typeof record?.epoch !== 'number' || !Number.isFinite(record.epoch))
+        throw new InvalidOptionError(`histories[${h}].epochs[${e}].epoch must be a finite number`);
       // A diverged epoch (NaN or infinite loss) is a gap in the curve, not an error.
       if (Number.isFinite(record.valLoss)) {
         losses.push({ run: history.label, epoch: record.epoch, loss: record.valLoss, split: 'validation' });
         if (bestEpoch === undefined || record.valLoss < bestEpoch.valLoss) bestEpoch = record;
       }
-      if (Number.isFinite(record.trainLoss)) losses.push({ run: history.label, epoch: record.epoch, loss: record.trainLoss, split: 'training' });
+      if (Number.isFinite(record.trainLoss))
+        losses.push({ run: history.label, epoch: record.epoch, loss: record.trainLoss, split: 'training' });
       if (record.iou !== undefined && Number.isFinite(record.iou)) ious.push({ run: history.label, epoch: record.epoch, iou: record.iou });
     });
     if (bestEpoch) best.push(`${history.label}: ${formatNumber(bestEpoch.valLoss)} at epoch ${bestEpoch.epoch}`);
   });
   const panelWidth = width - 2 * PADDING - 70 - 150;
   const color = runColor(labels);
-  const epochX = { field: 'epoch', type: 'quantitative' as const, title: 'Epoch', scale: { nice: false }, axis: { tickMinStep: 1, format: 'd', tickCount: 10 } };
+  const epochX = {
+    field: 'epoch',
+    type: 'quantitative' as const,
+    title: 'Epoch',
+    scale: { nice: false },
+    axis: { tickMinStep: 1, format: 'd', tickCount: 10 },
+  };
   const lossPanel = {
     title: { text: 'Loss', fontSize: 13.5, anchor: 'start' as const, offset: 6 },
     width: panelWidth,
@@ -100,7 +111,18 @@ export function lossCurvesSpec(histories: readonly TrainingHistory[], width = 90
       x: epochX,
       y: { field: 'loss', type: 'quantitative' as const, title: 'Loss', scale: { zero: false } },
       color,
-      strokeDash: { field: 'split', type: 'nominal' as const, title: 'Split', scale: { domain: ['validation', 'training'], range: [[1, 0], [6, 4]] } },
+      strokeDash: {
+        field: 'split',
+        type: 'nominal' as const,
+        title: 'Split',
+        scale: {
+          domain: ['validation', 'training'],
+          range: [
+            [1, 0],
+            [6, 4],
+          ],
+        },
+      },
     },
   };
   const iouPanel = {
@@ -142,7 +164,8 @@ function curveRows(run: string, panel: string, points: PrecisionRecallPoints, ar
   const rows: { run: string; panel: string; recall: number; precision: number; order: number }[] = [];
   for (let k = 0; k < points.precision.length; k++) {
     // NaN precision (no pixel above the threshold) has no point on the curve.
-    if (Number.isFinite(points.precision[k]) && Number.isFinite(points.recall[k])) rows.push({ run, panel, recall: points.recall[k], precision: points.precision[k], order: k });
+    if (Number.isFinite(points.precision[k]) && Number.isFinite(points.recall[k]))
+      rows.push({ run, panel, recall: points.recall[k], precision: points.precision[k], order: k });
   }
   return rows;
 }
@@ -181,7 +204,10 @@ export function precisionRecallSpec(curves: readonly RunPrecisionRecall[], width
   const smallEncoding = encodingWith({ values: [0, 0.5, 1], format: '~g' });
   return {
     $schema: SCHEMA,
-    title: { text: 'Precision against recall', subtitle: 'Averaged over classes (left) and per class, each against the rest, pixel by pixel; up and to the right is better' },
+    title: {
+      text: 'Precision against recall',
+      subtitle: 'Averaged over classes (left) and per class, each against the rest, pixel by pixel; up and to the right is better',
+    },
     data: { values: rows },
     hconcat: [
       {

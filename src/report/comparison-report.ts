@@ -67,7 +67,9 @@ export async function writeComparisonReport(dir: string, input: ComparisonInput)
     write(absolute, png);
     const size = pngSize(png);
     pictures.push({ file: absolute, title: heading, ...size });
-    sections.push(`<h2>${escapeHtml(heading)}</h2>\n${figureHtml({ file, title: heading, description, png, pixelWidth: size.width, displayWidth: render.width })}`);
+    sections.push(
+      `<h2>${escapeHtml(heading)}</h2>\n${figureHtml({ file, title: heading, description, png, pixelWidth: size.width, displayWidth: render.width })}`,
+    );
   };
   add(
     'loss-curves.png',
@@ -100,7 +102,13 @@ export async function writeComparisonReport(dir: string, input: ComparisonInput)
       await renderHardImages(entry.items, { ...render, title: `Most accurately predicted hard patches: ${entry.label}` }),
     );
   }
-  const body = [`<h1>${escapeHtml(title)}</h1>`, `<p class="lead">written by bandster</p>`, '<h2>Runs</h2>', runsTable(input.histories), ...sections].join('\n');
+  const body = [
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="lead">written by bandster</p>`,
+    '<h2>Runs</h2>',
+    runsTable(input.histories),
+    ...sections,
+  ].join('\n');
   const html = path.join(outDir, COMPARISON_REPORT_FILE);
   write(html, pageHtml(title, body, render.width));
   return { html, pictures };
@@ -110,11 +118,31 @@ function runsTable(histories: readonly TrainingHistory[]): string {
   const num = (value: number | undefined): Cell => ({ html: escapeHtml(formatNumber(value)), numeric: true });
   const rows = histories.map((history) => {
     const finite = history.epochs.filter((record) => Number.isFinite(record.valLoss));
-    const best = finite.reduce<(typeof finite)[number] | undefined>((acc, record) => (acc === undefined || record.valLoss < acc.valLoss ? record : acc), undefined);
+    const best = finite.reduce<(typeof finite)[number] | undefined>(
+      (acc, record) => (acc === undefined || record.valLoss < acc.valLoss ? record : acc),
+      undefined,
+    );
     const last = history.epochs[history.epochs.length - 1];
-    return [escapeHtml(history.label), num(history.epochs.length), num(best?.valLoss), num(best?.epoch), num(last?.valLoss), num(last?.iou)];
+    return [
+      escapeHtml(history.label),
+      num(history.epochs.length),
+      num(best?.valLoss),
+      num(best?.epoch),
+      num(last?.valLoss),
+      num(last?.iou),
+    ];
   });
-  return tableHtml(['Run', { html: 'Epochs', numeric: true }, { html: 'Best val. loss', numeric: true }, { html: 'at epoch', numeric: true }, { html: 'Last val. loss', numeric: true }, { html: 'Last mean IoU', numeric: true }], rows);
+  return tableHtml(
+    [
+      'Run',
+      { html: 'Epochs', numeric: true },
+      { html: 'Best val. loss', numeric: true },
+      { html: 'at epoch', numeric: true },
+      { html: 'Last val. loss', numeric: true },
+      { html: 'Last mean IoU', numeric: true },
+    ],
+    rows,
+  );
 }
 
 function slug(label: string): string {

@@ -23,7 +23,8 @@ export interface Interval {
 export function concurrencyTimeline(intervals: readonly Interval[]): StepPoint[] {
   const changes = new Map<number, number>();
   intervals.forEach(({ start, end }, i) => {
-    if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`intervals[${i}] has a non-finite bound (${start} to ${end})`);
+    if (!Number.isFinite(start) || !Number.isFinite(end))
+      throw new RangeError(`intervals[${i}] has a non-finite bound (${start} to ${end})`);
     if (end < start) throw new RangeError(`intervals[${i}] ends (${end}) before it starts (${start})`);
     changes.set(start, (changes.get(start) ?? 0) + 1);
     changes.set(end, (changes.get(end) ?? 0) - 1);

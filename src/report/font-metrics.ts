@@ -30,7 +30,12 @@ export class FontMetrics {
     const numTables = data.getUint16(4);
     for (let i = 0; i < numTables; i++) {
       const record = 12 + 16 * i;
-      const tag = String.fromCharCode(data.getUint8(record), data.getUint8(record + 1), data.getUint8(record + 2), data.getUint8(record + 3));
+      const tag = String.fromCharCode(
+        data.getUint8(record),
+        data.getUint8(record + 1),
+        data.getUint8(record + 2),
+        data.getUint8(record + 3),
+      );
       tables.set(tag, data.getUint32(record + 8));
     }
     for (const tag of ['head', 'hhea', 'hmtx', 'cmap', 'maxp']) {

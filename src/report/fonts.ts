@@ -38,7 +38,9 @@ export function reportFontFiles(): ReportFontFiles {
   const oblique = path.join(dir, 'DejaVuSans-Oblique.ttf');
   for (const file of [regular, bold]) {
     if (!fs.existsSync(file)) {
-      throw new ReportError(`font ${file} not found: install Debian's fonts-dejavu-core or set BANDSTER_FONT_DIR to a folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf`);
+      throw new ReportError(
+        `font ${file} not found: install Debian's fonts-dejavu-core or set BANDSTER_FONT_DIR to a folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf`,
+      );
     }
   }
   cached = { regular, bold, oblique: fs.existsSync(oblique) ? oblique : undefined };

@@ -77,17 +77,23 @@ const ROWS = ['image', 'true mask', 'predicted'] as const;
 
 function validate(items: readonly HardImageItem[]): void {
   if (!Array.isArray(items) || items.length === 0) throw new InvalidOptionError('items must be a non-empty array');
-  if (items.length > MAX_HARD_IMAGES) throw new InvalidOptionError(`items must hold at most ${MAX_HARD_IMAGES} patches (got ${items.length})`);
+  if (items.length > MAX_HARD_IMAGES)
+    throw new InvalidOptionError(`items must hold at most ${MAX_HARD_IMAGES} patches (got ${items.length})`);
   items.forEach((item, i) => {
     const { size } = item;
-    if (!Number.isInteger(size) || size < 1 || size > 4096) throw new InvalidOptionError(`items[${i}].size must be an integer in [1, 4096] (got ${size})`);
+    if (!Number.isInteger(size) || size < 1 || size > 4096)
+      throw new InvalidOptionError(`items[${i}].size must be an integer in [1, 4096] (got ${size})`);
     if (!(item.image instanceof Uint8Array) || item.image.length !== size * size * 3) {
-      throw new InvalidOptionError(`items[${i}].image must be a Uint8Array of size×size×3 = ${size * size * 3} bytes (got ${item.image?.length})`);
+      throw new InvalidOptionError(
+        `items[${i}].image must be a Uint8Array of size×size×3 = ${size * size * 3} bytes (got ${item.image?.length})`,
+      );
     }
     for (const name of ['truth', 'predicted'] as const) {
       const mask = item[name];
       if (!(mask instanceof Uint8Array) || mask.length !== size * size) {
-        throw new InvalidOptionError(`items[${i}].${name} must be a Uint8Array of size×size = ${size * size} class ids (got ${mask?.length})`);
+        throw new InvalidOptionError(
+          `items[${i}].${name} must be a Uint8Array of size×size = ${size * size} class ids (got ${mask?.length})`,
+        );
       }
       const bad = mask.findIndex((id) => id >= NUM_CLASSES);
       if (bad >= 0) throw new InvalidOptionError(`items[${i}].${name}[${bad}] is ${mask[bad]}, not a class id (0…${NUM_CLASSES - 1})`);
@@ -129,7 +135,8 @@ export async function renderHardImages(items: readonly HardImageItem[], options:
   const { width, scale } = resolveRenderOptions(options);
   validate(items);
   const columns = options.columns ?? 5;
-  if (!Number.isInteger(columns) || columns < 1 || columns > MAX_HARD_IMAGES) throw new InvalidOptionError(`options.columns must be an integer in [1, ${MAX_HARD_IMAGES}] (got ${columns})`);
+  if (!Number.isInteger(columns) || columns < 1 || columns > MAX_HARD_IMAGES)
+    throw new InvalidOptionError(`options.columns must be an integer in [1, ${MAX_HARD_IMAGES}] (got ${columns})`);
   const title = options.title ?? 'Most accurately predicted hard patches';
   const sorted = items.map((item, index) => ({ item, index })).sort((a, b) => a.item.accuracy - b.item.accuracy || a.index - b.index);
   const perRow = Math.min(columns, sorted.length);
@@ -147,9 +154,18 @@ export async function renderHardImages(items: readonly HardImageItem[], options:
   const text = (x: number, y: number, content: string, attrs = '') =>
     svg.push(`<text x="${x}" y="${y}" font-family="${REPORT_FONT_FAMILY}" ${attrs}>${escapeHtml(content)}</text>`);
   text(MARGIN, 30, title, 'font-size="17" font-weight="bold" fill="#1a1a1a"');
-  text(MARGIN, 48, `${sorted.length} patch${sorted.length === 1 ? '' : 'es'}, least accurate first; pixel accuracy under each`, 'font-size="12.5" fill="#555555"');
+  text(
+    MARGIN,
+    48,
+    `${sorted.length} patch${sorted.length === 1 ? '' : 'es'}, least accurate first; pixel accuracy under each`,
+    'font-size="12.5" fill="#555555"',
+  );
   const tiles = await Promise.all(
-    sorted.map(async ({ item }) => [await tile(item.image, item.size, tileSide, false), await tile(maskToRgb(item.truth), item.size, tileSide, true), await tile(maskToRgb(item.predicted), item.size, tileSide, true)]),
+    sorted.map(async ({ item }) => [
+      await tile(item.image, item.size, tileSide, false),
+      await tile(maskToRgb(item.truth), item.size, tileSide, true),
+      await tile(maskToRgb(item.predicted), item.size, tileSide, true),
+    ]),
   );
   sorted.forEach(({ item }, n) => {
     const block = Math.floor(n / perRow);
@@ -158,30 +174,48 @@ export async function renderHardImages(items: readonly HardImageItem[], options:
     const y = TITLE + block * (blockHeight + BLOCK_GAP);
     tiles[n].forEach((input, row) => composites.push({ input, left: px(x), top: px(y + row * (side + GAP)) }));
     const captionY = y + 3 * side + 2 * GAP + 15;
-    text(x + side / 2, captionY, `accuracy ${(item.accuracy * 100).toFixed(1)} %`, 'font-size="12.5" font-weight="bold" text-anchor="middle" fill="#1a1a1a"');
-    if (item.caption) text(x + side / 2, captionY + 15, shorten(item.caption, side), 'font-size="10.5" text-anchor="middle" fill="#666666"');
+    text(
+      x + side / 2,
+      captionY,
+      `accuracy ${(item.accuracy * 100).toFixed(1)} %`,
+      'font-size="12.5" font-weight="bold" text-anchor="middle" fill="#1a1a1a"',
+    );
+    if (item.caption)
+      text(x + side / 2, captionY + 15, shorten(item.caption, side), 'font-size="10.5" text-anchor="middle" fill="#666666"');
     if (column === 0) {
-      ROWS.forEach((label, row) => text(MARGIN + LABEL_COLUMN - 10, y + row * (side + GAP) + side / 2 + 4, label, 'font-size="12.5" text-anchor="end" fill="#404040"'));
+      ROWS.forEach((label, row) =>
+        text(MARGIN + LABEL_COLUMN - 10, y + row * (side + GAP) + side / 2 + 4, label, 'font-size="12.5" text-anchor="end" fill="#404040"'),
+      );
     }
   });
   // Legend of class colours.
   let legendX = MARGIN + LABEL_COLUMN;
   const legendY = height - MARGIN - 18;
   for (const entry of CLASSES) {
-    svg.push(`<rect x="${legendX}" y="${legendY}" width="14" height="14" fill="rgb(${entry.rgb.join(',')})" stroke="#555555" stroke-width="0.5"/>`);
+    svg.push(
+      `<rect x="${legendX}" y="${legendY}" width="14" height="14" fill="rgb(${entry.rgb.join(',')})" stroke="#555555" stroke-width="0.5"/>`,
+    );
     text(legendX + 19, legendY + 11.5, entry.name, 'font-size="12" fill="#404040"');
     legendX += 19 + reportTextWidth(entry.name, 12) + 22;
   }
   const overlaySvg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${svg.join('')}</svg>`;
   const overlay = new Resvg(overlaySvg, {
     fitTo: { mode: 'width', value: canvasWidth },
-    font: { loadSystemFonts: false, fontFiles: reportFontFileList(), defaultFontFamily: REPORT_FONT_FAMILY, sansSerifFamily: REPORT_FONT_FAMILY },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: reportFontFileList(),
+      defaultFontFamily: REPORT_FONT_FAMILY,
+      sansSerifFamily: REPORT_FONT_FAMILY,
+    },
   })
     .render()
     .asPng();
   // resvg rounds the height its own way; make the overlay exactly the canvas' size.
   const overlaySize = pngSize(overlay);
-  const fitted = overlaySize.width === canvasWidth && overlaySize.height === canvasHeight ? overlay : await sharp(overlay).resize(canvasWidth, canvasHeight, { fit: 'fill' }).png().toBuffer();
+  const fitted =
+    overlaySize.width === canvasWidth && overlaySize.height === canvasHeight
+      ? overlay
+      : await sharp(overlay).resize(canvasWidth, canvasHeight, { fit: 'fill' }).png().toBuffer();
   composites.push({ input: fitted, left: 0, top: 0 });
   return sharp({ create: { width: canvasWidth, height: canvasHeight, channels: 3, background: '#ffffff' } })
     .composite(composites)

@@ -62,6 +62,8 @@ export function lossCorrelationAcrossBudgets(runs: readonly Run[]): LossCorrelat
   };
   const pairs: BudgetPairCorrelation[] = [];
   for (let i = 0; i < budgets.length; i++) for (let j = i + 1; j < budgets.length; j++) pairs.push(correlate(budgets[i], budgets[j]));
-  const consecutive = budgets.slice(1).map((budget, i) => pairs.find((pair) => pair.lowerBudget === budgets[i] && pair.higherBudget === budget)!);
+  const consecutive = budgets
+    .slice(1)
+    .map((budget, i) => pairs.find((pair) => pair.lowerBudget === budgets[i] && pair.higherBudget === budget)!);
   return { budgets, consecutive, pairs };
 }

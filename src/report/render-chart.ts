@@ -68,7 +68,11 @@ function installTextMetrics(): void {
     const value = text == null ? '' : String(text).trim();
     if (size <= 0 || value === '') return 0;
     const weight = item.fontWeight;
-    const isBold = weight === 'bold' || weight === 'bolder' || (typeof weight === 'number' && weight >= 600) || (typeof weight === 'string' && Number(weight) >= 600);
+    const isBold =
+      weight === 'bold' ||
+      weight === 'bolder' ||
+      (typeof weight === 'number' && weight >= 600) ||
+      (typeof weight === 'string' && Number(weight) >= 600);
     const width = reportTextWidth(value, size, isBold);
     // vega truncates a label to `limit` with an ellipsis; it calls this function while doing so.
     return item.limit != null && item.limit > 0 ? Math.min(width, item.limit) : width;

@@ -56,7 +56,14 @@ export function searchCharts(result: Result, options: SearchChartOptions = {}): 
   const width = options.width ?? 900;
   const runs = result.allRuns();
   const context: ChartContext = { result, runs, clock: runClock(runs), width, budgets: result.budgets };
-  return [lossesOverTime(context), concurrentRuns(context), finishedRuns(context), lossCorrelation(context), modelVsRandom(context), incumbentTrajectory(context)];
+  return [
+    lossesOverTime(context),
+    concurrentRuns(context),
+    finishedRuns(context),
+    lossCorrelation(context),
+    modelVsRandom(context),
+    incumbentTrajectory(context),
+  ];
 }
 
 interface ChartContext {
@@ -75,7 +82,13 @@ function chart(name: SearchChartName, title: string, description: string, spec: 
 /** The time axis: from the first submission to the last finish, in the clock's unit. */
 function timeX(clock: RunClock) {
   const end = clock.spanSeconds / clock.unit.seconds;
-  return { field: 't', type: 'quantitative' as const, title: timeTitle(clock), scale: { domain: [0, end > 0 ? end : 1], nice: false }, axis: { labelFlush: false, tickCount: 10 } };
+  return {
+    field: 't',
+    type: 'quantitative' as const,
+    title: timeTitle(clock),
+    scale: { domain: [0, end > 0 ? end : 1], nice: false },
+    axis: { labelFlush: false, tickCount: 10 },
+  };
 }
 
 function timeTitle(clock: RunClock): string {
@@ -92,7 +105,10 @@ function budgetColor(budgets: readonly number[], extra: readonly { label: string
     field: 'budget',
     type: 'ordinal' as const,
     title: 'Budget',
-    scale: { domain: [...budgets.map(formatBudget), ...extra.map((e) => e.label)], range: [...sequentialColors(budgets.length), ...extra.map((e) => e.color)] },
+    scale: {
+      domain: [...budgets.map(formatBudget), ...extra.map((e) => e.label)],
+      range: [...sequentialColors(budgets.length), ...extra.map((e) => e.color)],
+    },
   };
 }
 
@@ -107,8 +123,12 @@ function lossesOverTime({ runs, clock, width, budgets }: ChartContext): SearchCh
   const description =
     'Every run at the moment it finished, coloured by budget. Points drifting down over time mean the search is finding better configurations; failed runs have no loss and are drawn as crosses along the top edge.';
   if (runs.length === 0) return chart('losses-over-time', title, description, null, 'the run has no finished runs');
-  const ok = runs.filter(hasLoss).map((run) => ({ t: clock.at(run.timestamps.finished), loss: run.loss, budget: formatBudget(run.budget), outcome: 'finished' }));
-  const failed = runs.filter((run) => !hasLoss(run)).map((run) => ({ t: clock.at(run.timestamps.finished), budget: formatBudget(run.budget), outcome: FAILED_LABEL }));
+  const ok = runs
+    .filter(hasLoss)
+    .map((run) => ({ t: clock.at(run.timestamps.finished), loss: run.loss, budget: formatBudget(run.budget), outcome: 'finished' }));
+  const failed = runs
+    .filter((run) => !hasLoss(run))
+    .map((run) => ({ t: clock.at(run.timestamps.finished), budget: formatBudget(run.budget), outcome: FAILED_LABEL }));
   const x = timeX(clock);
   const color = budgetColor(budgets);
   // Leave a free strip along the top for the failed runs' crosses.
@@ -116,10 +136,16 @@ function lossesOverTime({ runs, clock, width, budgets }: ChartContext): SearchCh
   const low = Math.min(...lossValues);
   const high = Math.max(...lossValues);
   const range = high - low || Math.abs(high) || 1;
-  const yScale = failed.length > 0 && lossValues.length > 0 ? { domain: [low - 0.03 * range, high + 0.12 * range], nice: false } : { zero: false };
+  const yScale =
+    failed.length > 0 && lossValues.length > 0 ? { domain: [low - 0.03 * range, high + 0.12 * range], nice: false } : { zero: false };
   const shape =
     failed.length > 0
-      ? { field: 'outcome', type: 'nominal' as const, title: 'Outcome', scale: { domain: ['finished', FAILED_LABEL], range: ['circle', 'cross'] } }
+      ? {
+          field: 'outcome',
+          type: 'nominal' as const,
+          title: 'Outcome',
+          scale: { domain: ['finished', FAILED_LABEL], range: ['circle', 'cross'] },
+        }
       : undefined;
   const spec: TopLevelSpec = {
     $schema: SCHEMA,
@@ -164,19 +190,33 @@ function concurrentRuns({ runs, clock, width }: ChartContext): SearchChart {
   const description =
     'How many runs were being evaluated at each moment (from their started and finished times). Dips below the number of workers are idle workers: rung barriers, model fitting, or dispatch overhead.';
   if (runs.length === 0) return chart('concurrent-runs', title, description, null, 'the run has no finished runs');
-  const timeline = concurrencyTimeline(runs.map((run) => ({ start: clock.at(run.timestamps.started), end: clock.at(Math.max(run.timestamps.started, run.timestamps.finished)) })));
+  const timeline = concurrencyTimeline(
+    runs.map((run) => ({
+      start: clock.at(run.timestamps.started),
+      end: clock.at(Math.max(run.timestamps.started, run.timestamps.finished)),
+    })),
+  );
   const points: StepPoint[] = timeline.length > 0 && timeline[0].time > 0 ? [{ time: 0, value: 0 }, ...timeline] : timeline;
   const peak = peakValue(points);
   const mean = timeWeightedMean(points);
   const spec: TopLevelSpec = {
     $schema: SCHEMA,
-    title: { text: title, subtitle: `At most ${plural(peak, 'run')} at once; ${formatNumber(mean, 3)} on average over the run (time-weighted).` },
+    title: {
+      text: title,
+      subtitle: `At most ${plural(peak, 'run')} at once; ${formatNumber(mean, 3)} on average over the run (time-weighted).`,
+    },
     ...fit(width),
     height: 300,
     data: { values: points.map((point) => ({ t: point.time, running: point.value })) },
     encoding: {
       x: timeX(clock),
-      y: { field: 'running', type: 'quantitative', title: 'Runs in progress', scale: { domainMin: 0, domainMax: Math.max(1, peak) + (peak < 4 ? 0.25 : 0), nice: false }, axis: { tickMinStep: 1, format: 'd' } },
+      y: {
+        field: 'running',
+        type: 'quantitative',
+        title: 'Runs in progress',
+        scale: { domainMin: 0, domainMax: Math.max(1, peak) + (peak < 4 ? 0.25 : 0), nice: false },
+        axis: { tickMinStep: 1, format: 'd' },
+      },
     },
     layer: [
       { mark: { type: 'area', interpolate: 'step-after', color: CATEGORY_COLORS[0], opacity: 0.18 } },
@@ -203,8 +243,19 @@ function finishedRuns({ runs, clock, width, budgets }: ChartContext): SearchChar
   if (runs.length === 0) return chart('finished-runs', title, description, null, 'the run has no finished runs');
   const end = clock.at(Math.max(...runs.map((run) => run.timestamps.finished)));
   const ALL = 'all budgets';
-  const byBudget = cumulativeCountsBy(runs, (run) => formatBudget(run.budget), (run) => clock.at(run.timestamps.finished));
-  byBudget.set(ALL, cumulativeCountsBy(runs, () => ALL, (run) => clock.at(run.timestamps.finished)).get(ALL)!);
+  const byBudget = cumulativeCountsBy(
+    runs,
+    (run) => formatBudget(run.budget),
+    (run) => clock.at(run.timestamps.finished),
+  );
+  byBudget.set(
+    ALL,
+    cumulativeCountsBy(
+      runs,
+      () => ALL,
+      (run) => clock.at(run.timestamps.finished),
+    ).get(ALL)!,
+  );
   const values: { t: number; finished: number; budget: string }[] = [];
   for (const [budget, points] of byBudget) {
     values.push({ t: 0, finished: 0, budget });
@@ -213,7 +264,10 @@ function finishedRuns({ runs, clock, width, budgets }: ChartContext): SearchChar
   }
   const spec: TopLevelSpec = {
     $schema: SCHEMA,
-    title: { text: title, subtitle: budgets.map((budget) => `budget ${formatBudget(budget)}: ${byBudget.get(formatBudget(budget))!.at(-1)!.value}`).join(' · ') },
+    title: {
+      text: title,
+      subtitle: budgets.map((budget) => `budget ${formatBudget(budget)}: ${byBudget.get(formatBudget(budget))!.at(-1)!.value}`).join(' · '),
+    },
     ...fit(width),
     height: 360,
     data: { values },
@@ -286,7 +340,13 @@ function lossCorrelation({ runs, width }: ChartContext): SearchChart {
         height: cellSide * lowerLabels.length,
         data: { values: cells },
         encoding: {
-          x: { field: 'higher', type: 'ordinal', title: 'Higher budget', scale: { domain: higherLabels }, axis: { labelAngle: 0, orient: 'bottom' } },
+          x: {
+            field: 'higher',
+            type: 'ordinal',
+            title: 'Higher budget',
+            scale: { domain: higherLabels },
+            axis: { labelAngle: 0, orient: 'bottom' },
+          },
           y: { field: 'lower', type: 'ordinal', title: 'Lower budget', scale: { domain: lowerLabels } },
         },
         layer: [
@@ -294,7 +354,13 @@ function lossCorrelation({ runs, width }: ChartContext): SearchChart {
             transform: [{ filter: 'datum.valid' }],
             mark: { type: 'rect', stroke: '#ffffff', strokeWidth: 2 },
             encoding: {
-              color: { field: 'rho', type: 'quantitative', title: 'ρ', scale: { scheme: 'blueorange', domain: [-1, 1], reverse: true }, legend: { gradientLength: Math.max(120, cellSide * lowerLabels.length - 20), format: '.1f' } },
+              color: {
+                field: 'rho',
+                type: 'quantitative',
+                title: 'ρ',
+                scale: { scheme: 'blueorange', domain: [-1, 1], reverse: true },
+                legend: { gradientLength: Math.max(120, cellSide * lowerLabels.length - 20), format: '.1f' },
+              },
             },
           },
           { transform: [{ filter: '!datum.valid' }], mark: { type: 'rect', color: '#efefef', stroke: '#ffffff', strokeWidth: 2 } },
@@ -337,9 +403,20 @@ function modelVsRandom({ result, runs, width, budgets }: ChartContext): SearchCh
   const budgetsWithLoss = budgets.filter((budget) => counts.has(formatBudget(budget)));
   const panelOf = (label: string) => `budget ${label}`;
   // Golden-ratio jitter: deterministic, and spread evenly whatever the number of points.
-  const values = withLoss.map((run, i) => ({ panel: panelOf(formatBudget(run.budget)), pick: pickOf(run), loss: run.loss, jitter: ((i * 0.6180339887) % 1) - 0.5 }));
+  const values = withLoss.map((run, i) => ({
+    panel: panelOf(formatBudget(run.budget)),
+    pick: pickOf(run),
+    loss: run.loss,
+    jitter: ((i * 0.6180339887) % 1) - 0.5,
+  }));
   const domain = ['model-based', 'random', ...(values.some((v) => v.pick === 'unknown') ? ['unknown'] : [])];
-  const color = { field: 'pick', type: 'nominal' as const, title: 'Picked', scale: { domain, range: [MODEL_COLOR, RANDOM_COLOR, '#999999'] }, legend: null };
+  const color = {
+    field: 'pick',
+    type: 'nominal' as const,
+    title: 'Picked',
+    scale: { domain, range: [MODEL_COLOR, RANDOM_COLOR, '#999999'] },
+    legend: null,
+  };
   const panels = budgetsWithLoss.length;
   const panelWidth = Math.max(90, Math.floor((width - 2 * PADDING - 80 - 18 * (panels - 1)) / panels));
   const maxLabel = formatBudget(budgetsWithLoss[budgetsWithLoss.length - 1]);
@@ -372,7 +449,16 @@ function modelVsRandom({ result, runs, width, budgets }: ChartContext): SearchCh
         color,
       },
       layer: [
-        { mark: { type: 'boxplot', extent: 'min-max', size: Math.min(44, panelWidth / 4), opacity: 0.3, median: { color: '#1a1a1a', strokeWidth: 2 }, rule: { color: '#666666' } } },
+        {
+          mark: {
+            type: 'boxplot',
+            extent: 'min-max',
+            size: Math.min(44, panelWidth / 4),
+            opacity: 0.3,
+            median: { color: '#1a1a1a', strokeWidth: 2 },
+            rule: { color: '#666666' },
+          },
+        },
         {
           mark: { type: 'point', filled: true, size: 26, opacity: 0.75 },
           encoding: { xOffset: { field: 'jitter', type: 'quantitative', scale: { domain: [-1.6, 1.6] } } },
@@ -399,7 +485,14 @@ function incumbentTrajectory({ result, runs, clock, width }: ChartContext): Sear
   const values: { rule: string; t: number; budgetSpent: number; loss: number; marker: boolean }[] = [];
   // The max-budget rule's rows come first, so its line is drawn first (beneath).
   for (const trajectory of [...trajectories].reverse()) {
-    for (const point of trajectory.points) values.push({ rule: trajectory.label, t: clock.at(point.finished), budgetSpent: point.cumulativeBudget, loss: point.loss, marker: true });
+    for (const point of trajectory.points)
+      values.push({
+        rule: trajectory.label,
+        t: clock.at(point.finished),
+        budgetSpent: point.cumulativeBudget,
+        loss: point.loss,
+        marker: true,
+      });
     const last = trajectory.points.at(-1);
     if (last) values.push({ rule: trajectory.label, t: endTime, budgetSpent: totalBudget, loss: last.loss, marker: false });
   }
@@ -444,7 +537,12 @@ function incumbentTrajectory({ result, runs, clock, width }: ChartContext): Sear
     $schema: SCHEMA,
     title: {
       text: title,
-      subtitle: trajectories.map((t) => `${t.label}: ${t.points.length === 0 ? 'none' : `${formatNumber(t.points.at(-1)!.loss)} after ${plural(t.points.length, 'change')}`}`).join(' · '),
+      subtitle: trajectories
+        .map(
+          (t) =>
+            `${t.label}: ${t.points.length === 0 ? 'none' : `${formatNumber(t.points.at(-1)!.loss)} after ${plural(t.points.length, 'change')}`}`,
+        )
+        .join(' · '),
     },
     data: { values },
     hconcat: [

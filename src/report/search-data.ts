@@ -20,7 +20,12 @@ export function formatNumber(value: number | null | undefined, digits = 4, keepZ
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '∞' : '−∞';
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  const text = magnitude >= 1e-3 && magnitude < 1e7 ? (keepZeros ? value.toPrecision(digits) : String(Number(value.toPrecision(digits)))) : value.toExponential(digits - 1);
+  const text =
+    magnitude >= 1e-3 && magnitude < 1e7
+      ? keepZeros
+        ? value.toPrecision(digits)
+        : String(Number(value.toPrecision(digits)))
+      : value.toExponential(digits - 1);
   return text.replace('-', '−');
 }
 
@@ -102,5 +107,10 @@ export function bestConfigurations(result: Result, count = 10): BestConfiguratio
 
 /** Whether each configuration was proposed by the model (`model_based_pick`), by config key. */
 export function modelBasedPicks(result: Result): Map<string, boolean | undefined> {
-  return new Map([...result.idToConfig()].map(([key, entry]) => [key, typeof entry.info.model_based_pick === 'boolean' ? entry.info.model_based_pick : undefined]));
+  return new Map(
+    [...result.idToConfig()].map(([key, entry]) => [
+      key,
+      typeof entry.info.model_based_pick === 'boolean' ? entry.info.model_based_pick : undefined,
+    ]),
+  );
 }

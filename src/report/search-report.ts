@@ -73,7 +73,9 @@ export async function writeSearchReport(result: Result, outDir: string, options:
   for (const chart of searchCharts(result, { width: render.width })) {
     if (chart.spec === null) {
       skipped.push({ name: chart.name, reason: chart.skipped ?? 'nothing to draw' });
-      figures.push(`<h2>${escapeHtml(chart.title)}</h2>\n<p class="note">Not drawn: ${escapeHtml(chart.skipped ?? 'nothing to draw')}.</p>`);
+      figures.push(
+        `<h2>${escapeHtml(chart.title)}</h2>\n<p class="note">Not drawn: ${escapeHtml(chart.skipped ?? 'nothing to draw')}.</p>`,
+      );
       continue;
     }
     const png = await renderChart(chart.spec, render);
@@ -82,7 +84,9 @@ export async function writeSearchReport(result: Result, outDir: string, options:
     const size = pngSize(png);
     pictures.push({ name: chart.name, file, title: chart.title, ...size });
     // The picture carries its own title; the page adds only its caption.
-    figures.push(`<hr>\n${figureHtml({ file: chart.file, title: chart.title, description: chart.description, png, pixelWidth: size.width, displayWidth: render.width })}`);
+    figures.push(
+      `<hr>\n${figureHtml({ file: chart.file, title: chart.title, description: chart.description, png, pixelWidth: size.width, displayWidth: render.width })}`,
+    );
   }
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
@@ -129,7 +133,10 @@ function summaryHtml(result: Result, source: string | undefined): string {
   const rows: [string, string][] = [];
   if (source) rows.push(['Run directory', `<code>${escapeHtml(source)}</code>`]);
   rows.push(['Runs', `${runs.length} (${result.nFailed} failed)`]);
-  rows.push(['Configurations', `${result.nConfigs} (${modelBased} model-based, ${random} random${picks.length - modelBased - random > 0 ? `, ${picks.length - modelBased - random} unknown` : ''})`]);
+  rows.push([
+    'Configurations',
+    `${result.nConfigs} (${modelBased} model-based, ${random} random${picks.length - modelBased - random > 0 ? `, ${picks.length - modelBased - random} unknown` : ''})`,
+  ]);
   rows.push(['Budgets (runs)', escapeHtml(perBudget.join(', ') || 'none')]);
   if (runs.length > 0) {
     rows.push([
@@ -143,20 +150,37 @@ function summaryHtml(result: Result, source: string | undefined): string {
       ? `<code>${escapeHtml(configIdKey(incumbent.configId))}</code>: loss ${escapeHtml(formatNumber(incumbent.loss, 6))} at budget ${escapeHtml(formatBudget(incumbent.budget))}`
       : 'none (no run on the largest budget has a loss)',
   ]);
-  const parts = [`<h2>Summary</h2>`, tableHtml([], rows.map(([key, value]) => [`<b>${escapeHtml(key)}</b>`, value]), 'kv')];
+  const parts = [
+    `<h2>Summary</h2>`,
+    tableHtml(
+      [],
+      rows.map(([key, value]) => [`<b>${escapeHtml(key)}</b>`, value]),
+      'kv',
+    ),
+  ];
   if (incumbent) {
     const names = Object.keys(incumbent.config).sort();
     parts.push('<h3>Incumbent configuration</h3>');
-    parts.push(tableHtml(['Hyperparameter', 'Value'], names.map((name) => [`<code>${escapeHtml(name)}</code>`, valueHtml(incumbent.config[name])])));
+    parts.push(
+      tableHtml(
+        ['Hyperparameter', 'Value'],
+        names.map((name) => [`<code>${escapeHtml(name)}</code>`, valueHtml(incumbent.config[name])]),
+      ),
+    );
   }
   if (result.warnings.length > 0) {
-    parts.push(`<p class="note">Reading the log gave ${result.warnings.length} warning(s):</p><ul>${result.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`);
+    parts.push(
+      `<p class="note">Reading the log gave ${result.warnings.length} warning(s):</p><ul>${result.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`,
+    );
   }
   return parts.join('\n');
 }
 
 function isoTime(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(epochSeconds * 1000)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 function bestConfigurationsHtml(result: Result, top: number): string {

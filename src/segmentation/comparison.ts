@@ -29,7 +29,12 @@ export interface ComparisonRunResult {
  * precision–recall curves after `precisionRecallEpoch` and, at the end, the ten most accurately
  * predicted hard validation patches.
  */
-export async function compareRuns(runs: readonly ComparedRun[], epochs: number, precisionRecallEpoch: number, options: TrainerOptions): Promise<ComparisonRunResult[]> {
+export async function compareRuns(
+  runs: readonly ComparedRun[],
+  epochs: number,
+  precisionRecallEpoch: number,
+  options: TrainerOptions,
+): Promise<ComparisonRunResult[]> {
   const results: ComparisonRunResult[] = [];
   for (const run of runs) {
     let precisionRecall: RunPrecisionRecall | undefined;
@@ -37,11 +42,18 @@ export async function compareRuns(runs: readonly ComparedRun[], epochs: number, 
       ...options,
       onEpoch: async (record, model) => {
         await options.onEpoch?.(record, model);
-        if (record.epoch === precisionRecallEpoch) precisionRecall = await measurePrecisionRecall(model, options.dataset.validation, run.label);
+        if (record.epoch === precisionRecallEpoch)
+          precisionRecall = await measurePrecisionRecall(model, options.dataset.validation, run.label);
       },
     });
     try {
-      results.push({ label: run.label, config: run.config, history: trained.history, precisionRecall, hardImages: await mostAccurateHardPatches(trained.model, options.dataset.validation) });
+      results.push({
+        label: run.label,
+        config: run.config,
+        history: trained.history,
+        precisionRecall,
+        hardImages: await mostAccurateHardPatches(trained.model, options.dataset.validation),
+      });
     } finally {
       trained.model.dispose();
     }
@@ -51,7 +63,10 @@ export async function compareRuns(runs: readonly ComparedRun[], epochs: number, 
 
 /** The histories in the report's shape. */
 export function toTrainingHistory(result: ComparisonRunResult): TrainingHistory {
-  return { label: result.label, epochs: result.history.map(({ epoch, trainLoss, valLoss, meanIou }) => ({ epoch, trainLoss, valLoss, iou: meanIou })) };
+  return {
+    label: result.label,
+    epochs: result.history.map(({ epoch, trainLoss, valLoss, meanIou }) => ({ epoch, trainLoss, valLoss, iou: meanIou })),
+  };
 }
 
 async function predictAll(model: BackendModel, set: PatchSet, batchSize = 16): Promise<Float32Array> {
@@ -67,7 +82,12 @@ async function predictAll(model: BackendModel, set: PatchSet, batchSize = 16): P
 async function measurePrecisionRecall(model: BackendModel, set: PatchSet, label: string): Promise<RunPrecisionRecall> {
   const probabilities = await predictAll(model, set);
   const size = set.patchSize;
-  const curve = precisionRecallCurve(set.labels, probabilities, { images: set.count, height: size, width: size, classes: NUM_CLASSES }, { thresholds: 101 });
+  const curve = precisionRecallCurve(
+    set.labels,
+    probabilities,
+    { images: set.count, height: size, width: size, classes: NUM_CLASSES },
+    { thresholds: 101 },
+  );
   const k = curve.thresholds.length;
   const perClass = CLASSES.map((cls, c) => {
     const points = { className: cls.name, precision: [] as number[], recall: [] as number[] };
@@ -97,7 +117,12 @@ async function measurePrecisionRecall(model: BackendModel, set: PatchSet, label:
 async function mostAccurateHardPatches(model: BackendModel, set: PatchSet): Promise<HardImageItem[]> {
   const size = set.patchSize;
   const probabilities = await predictAll(model, set);
-  const confusion = confusionMatrixFromProbabilities(set.labels, probabilities, { images: set.count, height: size, width: size, classes: NUM_CLASSES });
+  const confusion = confusionMatrixFromProbabilities(set.labels, probabilities, {
+    images: set.count,
+    height: size,
+    width: size,
+    classes: NUM_CLASSES,
+  });
   const accuracy = pixelAccuracyPerImage(confusion.perImage, NUM_CLASSES);
   const chosen = selectTopHardPatches(accuracy, set.labels, size);
   const pixels = size * size;

@@ -54,7 +54,8 @@ export async function scanDataset(root: string): Promise<DatasetLayout> {
     const hasMasks = children.some((child) => child.isDirectory() && child.name === 'masks');
     if (!hasImages && !hasMasks) {
       // Other folders are not ours to judge, but an empty "Tile N" is a tile gone missing.
-      if (/^tile\b/i.test(entry.name)) problems.push({ code: 'ERR_DATASET_EMPTY', file: tileDir, message: 'tile folder without images/ and masks/' });
+      if (/^tile\b/i.test(entry.name))
+        problems.push({ code: 'ERR_DATASET_EMPTY', file: tileDir, message: 'tile folder without images/ and masks/' });
       continue;
     }
     const images = await listFiles(path.join(tileDir, 'images'), IMAGE_EXTENSIONS, hasImages, problems, warnings);
@@ -62,7 +63,11 @@ export async function scanDataset(root: string): Promise<DatasetLayout> {
     tiles.push({ name: entry.name, pairs: pairFiles(entry.name, tileDir, images, masks, problems, warnings) });
   }
   if (tiles.length === 0) {
-    problems.push({ code: 'ERR_DATASET_EMPTY', file: root, message: 'no tiles: expected folders such as "Tile 1" holding images/ and masks/' });
+    problems.push({
+      code: 'ERR_DATASET_EMPTY',
+      file: root,
+      message: 'no tiles: expected folders such as "Tile 1" holding images/ and masks/',
+    });
   }
   return { root, tiles, problems, warnings };
 }
@@ -127,14 +132,22 @@ function pairFiles(
     imageStems.add(key);
     const mask = maskByStem.get(key);
     if (mask === undefined) {
-      problems.push({ code: 'ERR_DATASET_MISSING_MASK', file: imagePath, message: `image without a mask (expected ${path.join(tileDir, 'masks', `${key}.png`)})` });
+      problems.push({
+        code: 'ERR_DATASET_MISSING_MASK',
+        file: imagePath,
+        message: `image without a mask (expected ${path.join(tileDir, 'masks', `${key}.png`)})`,
+      });
       continue;
     }
     pairs.push({ tile, image: imagePath, mask: path.join(tileDir, 'masks', mask), source: `${tile}/${image}` });
   }
   for (const mask of masks) {
     if (!imageStems.has(stem(mask))) {
-      problems.push({ code: 'ERR_DATASET_MISSING_IMAGE', file: path.join(tileDir, 'masks', mask), message: `mask without an image (expected ${path.join(tileDir, 'images', `${stem(mask)}.jpg`)})` });
+      problems.push({
+        code: 'ERR_DATASET_MISSING_IMAGE',
+        file: path.join(tileDir, 'masks', mask),
+        message: `mask without an image (expected ${path.join(tileDir, 'images', `${stem(mask)}.jpg`)})`,
+      });
     }
   }
   return pairs;

@@ -46,7 +46,8 @@ export interface DatasetInspection {
  */
 export async function inspectDataset(root: string, options: { readonly patchSize: number }): Promise<DatasetInspection> {
   const patchSize = options?.patchSize;
-  if (!Number.isInteger(patchSize) || patchSize < 1) throw new InvalidOptionError(`options.patchSize must be an integer >= 1 (got ${String(patchSize)})`);
+  if (!Number.isInteger(patchSize) || patchSize < 1)
+    throw new InvalidOptionError(`options.patchSize must be an integer >= 1 (got ${String(patchSize)})`);
   const layout = await scanDataset(root);
   const problems: DatasetProblem[] = [...layout.problems];
   const warnings: DatasetWarning[] = [...layout.warnings];
@@ -55,7 +56,10 @@ export async function inspectDataset(root: string, options: { readonly patchSize
   let unknownPixels = 0;
 
   const pairs = layout.tiles.flatMap((tile) => tile.pairs);
-  const perPair: { image?: InspectedImage; problems: DatasetProblem[]; warnings: DatasetWarning[] }[] = pairs.map(() => ({ problems: [], warnings: [] }));
+  const perPair: { image?: InspectedImage; problems: DatasetProblem[]; warnings: DatasetWarning[] }[] = pairs.map(() => ({
+    problems: [],
+    warnings: [],
+  }));
   await forEachLimited(pairs, 4, async (pair, index) => {
     const found = perPair[index];
     const size = await readPairSize(pair);
@@ -67,7 +71,11 @@ export async function inspectDataset(root: string, options: { readonly patchSize
     const grid = patchGrid(width, height, patchSize);
     found.image = { source: pair.source, width, height, patches: grid.count };
     if (grid.count === 0) {
-      found.warnings.push({ code: 'SMALLER_THAN_PATCH', file: pair.image, message: `${width}×${height} is smaller than one ${patchSize}×${patchSize} patch: no patches from this image` });
+      found.warnings.push({
+        code: 'SMALLER_THAN_PATCH',
+        file: pair.image,
+        message: `${width}×${height} is smaller than one ${patchSize}×${patchSize} patch: no patches from this image`,
+      });
     }
     const pixels = await readPairPixels(pair, width, height);
     if (pixels.problems) {

@@ -1,7 +1,7 @@
 // loadDataset: the aerial dataset on disk -> seeded train/validation PatchSets of bytes.
 import { InvalidOptionError } from '../core/errors.js';
 import { DatasetError, problemError, type DatasetProblem, type DatasetWarning } from './dataset-error.js';
-import { scanDataset, type DatasetPair } from './dataset-files.js';
+import { scanDataset } from './dataset-files.js';
 import { forEachLimited, readPairPixels, readPairSize } from './dataset-read.js';
 import { shuffledOrder, validationCount } from './dataset-split.js';
 import { describeUnknownColours, maskToClassIds, UNLABELED_ID } from './mask-colours.js';
@@ -72,11 +72,16 @@ export async function loadDataset(root: string, options: LoadDatasetOptions): Pr
     const { width, height } = sizes[index];
     const { count } = patchGrid(width, height, settings.patchSize);
     if (count === 0) {
-      warn({ code: 'SMALLER_THAN_PATCH', file: pair.image, message: `${width}×${height} is smaller than one ${settings.patchSize}×${settings.patchSize} patch: no patches from this image` });
+      warn({
+        code: 'SMALLER_THAN_PATCH',
+        file: pair.image,
+        message: `${width}×${height} is smaller than one ${settings.patchSize}×${settings.patchSize} patch: no patches from this image`,
+      });
     }
     for (let patch = 0; patch < count; patch++) slots.push({ pair: index, patch });
   });
-  if (slots.length === 0) throw new DatasetError('ERR_DATASET_NO_PATCHES', root, `no image is at least ${settings.patchSize}×${settings.patchSize}: no patches`);
+  if (slots.length === 0)
+    throw new DatasetError('ERR_DATASET_NO_PATCHES', root, `no image is at least ${settings.patchSize}×${settings.patchSize}: no patches`);
 
   // One shuffle decides both which patches are kept (maxPatches) and the split: train first, then validation.
   const order = shuffledOrder(slots.length, settings.seed);
@@ -89,8 +94,18 @@ export async function loadDataset(root: string, options: LoadDatasetOptions): Pr
     const slot = slots[order[position]];
     return `${pairs[slot.pair].source}#${slot.patch}`;
   };
-  const train = allocatePatchSet(settings.patchSize, nTrain, Array.from({ length: nTrain }, (_, i) => sourceOf(i)), settings.shared);
-  const validation = allocatePatchSet(settings.patchSize, nValidation, Array.from({ length: nValidation }, (_, i) => sourceOf(nTrain + i)), settings.shared);
+  const train = allocatePatchSet(
+    settings.patchSize,
+    nTrain,
+    Array.from({ length: nTrain }, (_, i) => sourceOf(i)),
+    settings.shared,
+  );
+  const validation = allocatePatchSet(
+    settings.patchSize,
+    nValidation,
+    Array.from({ length: nValidation }, (_, i) => sourceOf(nTrain + i)),
+    settings.shared,
+  );
 
   const firstSlot = new Int32Array(pairs.length + 1);
   for (let i = 0, s = 0; i <= pairs.length; i++) {
@@ -108,7 +123,11 @@ export async function loadDataset(root: string, options: LoadDatasetOptions): Pr
     if (unknown.length > 0) {
       const description = describeUnknownColours(unknown);
       if (settings.unknownColours === 'error') {
-        throw new DatasetError('ERR_DATASET_UNKNOWN_COLOURS', pair.mask, `${description} (pass unknownColours: 'unlabeled' to map them to Unlabeled)`);
+        throw new DatasetError(
+          'ERR_DATASET_UNKNOWN_COLOURS',
+          pair.mask,
+          `${description} (pass unknownColours: 'unlabeled' to map them to Unlabeled)`,
+        );
       }
       warn({ code: 'UNKNOWN_COLOURS_MAPPED', file: pair.mask, message: `${description}; mapped to Unlabeled` });
     }
@@ -143,20 +162,25 @@ interface Settings {
 }
 
 function validateOptions(options: LoadDatasetOptions): Settings {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object with patchSize and seed (got ${String(options)})`);
+  if (options === null || typeof options !== 'object')
+    throw new InvalidOptionError(`options must be an object with patchSize and seed (got ${String(options)})`);
   const { patchSize, seed, maxPatches } = options;
   const validationFraction = options.validationFraction ?? LOAD_DATASET_DEFAULTS.validationFraction;
   const unknownColours = options.unknownColours ?? LOAD_DATASET_DEFAULTS.unknownColours;
   const shared = options.shared ?? LOAD_DATASET_DEFAULTS.shared;
-  if (!Number.isInteger(patchSize) || patchSize < 1) throw new InvalidOptionError(`options.patchSize must be an integer >= 1 (got ${String(patchSize)})`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new InvalidOptionError(`options.seed must be a finite number (got ${String(seed)})`);
+  if (!Number.isInteger(patchSize) || patchSize < 1)
+    throw new InvalidOptionError(`options.patchSize must be an integer >= 1 (got ${String(patchSize)})`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new InvalidOptionError(`options.seed must be a finite number (got ${String(seed)})`);
   if (typeof validationFraction !== 'number' || !(validationFraction >= 0 && validationFraction < 1)) {
     throw new InvalidOptionError(`options.validationFraction must be a number in [0, 1) (got ${String(validationFraction)})`);
   }
-  if (unknownColours !== 'error' && unknownColours !== 'unlabeled') throw new InvalidOptionError(`options.unknownColours must be 'error' or 'unlabeled' (got ${JSON.stringify(unknownColours)})`);
+  if (unknownColours !== 'error' && unknownColours !== 'unlabeled')
+    throw new InvalidOptionError(`options.unknownColours must be 'error' or 'unlabeled' (got ${JSON.stringify(unknownColours)})`);
   if (typeof shared !== 'boolean') throw new InvalidOptionError(`options.shared must be a boolean (got ${String(shared)})`);
-  if (maxPatches !== undefined && (!Number.isInteger(maxPatches) || maxPatches < 1)) throw new InvalidOptionError(`options.maxPatches must be an integer >= 1 (got ${String(maxPatches)})`);
-  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new InvalidOptionError('options.onWarning must be a function');
+  if (maxPatches !== undefined && (!Number.isInteger(maxPatches) || maxPatches < 1))
+    throw new InvalidOptionError(`options.maxPatches must be an integer >= 1 (got ${String(maxPatches)})`);
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function')
+    throw new InvalidOptionError('options.onWarning must be a function');
   return { patchSize, seed, validationFraction, unknownColours, shared, maxPatches: maxPatches ?? Number.POSITIVE_INFINITY };
 }
-

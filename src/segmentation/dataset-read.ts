@@ -4,7 +4,9 @@ import type { DatasetPair } from './dataset-files.js';
 import { decodeFailure, decodeRgb, imageSize } from './image-decode.js';
 
 /** A pair's shared size, or what is wrong with it (unreadable headers, differing sizes). */
-export type PairSize = { readonly width: number; readonly height: number; readonly problems?: undefined } | { readonly problems: readonly DatasetProblem[] };
+export type PairSize =
+  | { readonly width: number; readonly height: number; readonly problems?: undefined }
+  | { readonly problems: readonly DatasetProblem[] };
 
 export async function readPairSize(pair: DatasetPair): Promise<PairSize> {
   const [image, mask] = await Promise.all([sizeOrProblem(pair.image), sizeOrProblem(pair.mask)]);
@@ -14,11 +16,13 @@ export async function readPairSize(pair: DatasetPair): Promise<PairSize> {
   const maskDims = mask as { width: number; height: number };
   if (imageDims.width !== maskDims.width || imageDims.height !== maskDims.height) {
     return {
-      problems: [{
-        code: 'ERR_DATASET_SIZE_MISMATCH',
-        file: pair.mask,
-        message: `mask is ${maskDims.width}×${maskDims.height} but its image ${pair.image} is ${imageDims.width}×${imageDims.height}`,
-      }],
+      problems: [
+        {
+          code: 'ERR_DATASET_SIZE_MISMATCH',
+          file: pair.mask,
+          message: `mask is ${maskDims.width}×${maskDims.height} but its image ${pair.image} is ${imageDims.width}×${imageDims.height}`,
+        },
+      ],
     };
   }
   return imageDims;
@@ -33,14 +37,20 @@ async function sizeOrProblem(file: string): Promise<{ width: number; height: num
 }
 
 /** A pair's pixels (both RGB), or the problems decoding them (a file whose header reads but whose data is cut short). */
-export type PairPixels = { readonly image: Uint8Array; readonly mask: Uint8Array; readonly problems?: undefined } | { readonly problems: readonly DatasetProblem[] };
+export type PairPixels =
+  | { readonly image: Uint8Array; readonly mask: Uint8Array; readonly problems?: undefined }
+  | { readonly problems: readonly DatasetProblem[] };
 
 export async function readPairPixels(pair: DatasetPair, width: number, height: number): Promise<PairPixels> {
   const decode = async (file: string): Promise<Uint8Array | DatasetProblem> => {
     try {
       const decoded = await decodeRgb(file);
       if (decoded.width !== width || decoded.height !== height) {
-        return { code: 'ERR_DATASET_UNREADABLE', file, message: `decodes to ${decoded.width}×${decoded.height}, but its header says ${width}×${height}` };
+        return {
+          code: 'ERR_DATASET_UNREADABLE',
+          file,
+          message: `decodes to ${decoded.width}×${decoded.height}, but its header says ${width}×${height}`,
+        };
       }
       return decoded.data;
     } catch (error) {
@@ -58,7 +68,11 @@ export async function readPairPixels(pair: DatasetPair, width: number, height: n
  * few at once keep them busy without holding every image in memory). Stops starting new items after
  * the first failure and rejects with it.
  */
-export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {

@@ -26,5 +26,9 @@ export async function decodeRgb(file: string): Promise<{ data: Uint8Array; width
 /** The message of a decoding failure, on one line. */
 export function decodeFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return `cannot be read as an image (${message.split('\n').map((line) => line.trim()).filter(Boolean).join('; ')})`;
+  return `cannot be read as an image (${message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('; ')})`;
 }

@@ -26,14 +26,24 @@ export function scaleBatch(set: PatchSet, indices: readonly number[], out?: Floa
   checkIndices(set, indices);
   const pixels = set.patchSize * set.patchSize;
   const patchValues = pixels * 3;
-  const target = out === undefined ? new Float32Array(indices.length * patchValues) : checkOut(out, indices.length * patchValues, `${indices.length} patches`);
+  const target =
+    out === undefined
+      ? new Float32Array(indices.length * patchValues)
+      : checkOut(out, indices.length * patchValues, `${indices.length} patches`);
   const images = set.images;
   for (let b = 0; b < indices.length; b++) {
     const from = indices[b] * patchValues;
     const to = b * patchValues;
-    let min0 = 255, min1 = 255, min2 = 255, max0 = 0, max1 = 0, max2 = 0;
+    let min0 = 255,
+      min1 = 255,
+      min2 = 255,
+      max0 = 0,
+      max1 = 0,
+      max2 = 0;
     for (let i = from, end = from + patchValues; i < end; i += 3) {
-      const r = images[i], g = images[i + 1], bl = images[i + 2];
+      const r = images[i],
+        g = images[i + 1],
+        bl = images[i + 2];
       if (r < min0) min0 = r;
       if (r > max0) max0 = r;
       if (g < min1) min1 = g;
@@ -58,7 +68,8 @@ export function scaleBatch(set: PatchSet, indices: readonly number[], out?: Floa
 export function labelBatch(set: PatchSet, indices: readonly number[], out?: Uint8Array): Uint8Array {
   checkIndices(set, indices);
   const pixels = set.patchSize * set.patchSize;
-  const target = out === undefined ? new Uint8Array(indices.length * pixels) : checkOut(out, indices.length * pixels, `${indices.length} patches`);
+  const target =
+    out === undefined ? new Uint8Array(indices.length * pixels) : checkOut(out, indices.length * pixels, `${indices.length} patches`);
   const labels = set.labels;
   // A plain loop rather than set(subarray(…)): no view object per patch.
   for (let b = 0; b < indices.length; b++) {

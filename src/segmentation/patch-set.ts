@@ -39,7 +39,12 @@ export interface SharedPatchBuffers {
 /** The buffers of a shared set (the set is made shared first if it is not). */
 export function sharedBuffersOf(set: PatchSet): SharedPatchBuffers {
   const shared = toShared(set);
-  if (shared.images.byteOffset !== 0 || shared.images.byteLength !== shared.images.buffer.byteLength || shared.labels.byteOffset !== 0 || shared.labels.byteLength !== shared.labels.buffer.byteLength) {
+  if (
+    shared.images.byteOffset !== 0 ||
+    shared.images.byteLength !== shared.images.buffer.byteLength ||
+    shared.labels.byteOffset !== 0 ||
+    shared.labels.byteLength !== shared.labels.buffer.byteLength
+  ) {
     // A view into a larger shared buffer: give the thread exactly the set's bytes.
     return sharedBuffersOf(toShared({ ...shared, images: shared.images.slice(), labels: shared.labels.slice() }));
   }
@@ -55,12 +60,28 @@ export function patchSetFromShared(buffers: SharedPatchBuffers): PatchSet {
     if (!(buffers?.[key] instanceof SharedArrayBuffer)) throw new TypeError(`buffers.${key} must be a SharedArrayBuffer`);
   }
   // TextDecoder refuses views of shared memory: copy the (small) meta buffer first.
-  const meta = JSON.parse(Buffer.from(new Uint8Array(buffers.meta).slice()).toString('utf8')) as { patchSize: number; count: number; sources: string[] };
+  const meta = JSON.parse(Buffer.from(new Uint8Array(buffers.meta).slice()).toString('utf8')) as {
+    patchSize: number;
+    count: number;
+    sources: string[];
+  };
   const { patchSize, count, sources } = meta;
   const pixels = count * patchSize * patchSize;
-  if (buffers.images.byteLength !== pixels * 3) throw new RangeError(`buffers.images must hold ${pixels * 3} bytes for ${count} patches of ${patchSize}×${patchSize} (got ${buffers.images.byteLength})`);
-  if (buffers.labels.byteLength !== pixels) throw new RangeError(`buffers.labels must hold ${pixels} bytes for ${count} patches of ${patchSize}×${patchSize} (got ${buffers.labels.byteLength})`);
-  return Object.freeze({ patchSize, count, images: new Uint8Array(buffers.images), labels: new Uint8Array(buffers.labels), sources: Object.freeze(sources) });
+  if (buffers.images.byteLength !== pixels * 3)
+    throw new RangeError(
+      `buffers.images must hold ${pixels * 3} bytes for ${count} patches of ${patchSize}×${patchSize} (got ${buffers.images.byteLength})`,
+    );
+  if (buffers.labels.byteLength !== pixels)
+    throw new RangeError(
+      `buffers.labels must hold ${pixels} bytes for ${count} patches of ${patchSize}×${patchSize} (got ${buffers.labels.byteLength})`,
+    );
+  return Object.freeze({
+    patchSize,
+    count,
+    images: new Uint8Array(buffers.images),
+    labels: new Uint8Array(buffers.labels),
+    sources: Object.freeze(sources),
+  });
 }
 
 /**
@@ -80,13 +101,17 @@ export function datasetToShared(dataset: SegmentationDataset): Record<string, Sh
 }
 
 /** The dataset `datasetToShared` handed over, as views over the same memory. */
-export function datasetFromShared(record: Readonly<Record<string, SharedArrayBuffer>> | SharedArrayBuffer | undefined): SegmentationDataset {
-  if (record === undefined || record instanceof SharedArrayBuffer) throw new TypeError('expected the record of SharedArrayBuffers made by datasetToShared');
+export function datasetFromShared(
+  record: Readonly<Record<string, SharedArrayBuffer>> | SharedArrayBuffer | undefined,
+): SegmentationDataset {
+  if (record === undefined || record instanceof SharedArrayBuffer)
+    throw new TypeError('expected the record of SharedArrayBuffers made by datasetToShared');
   const split = (name: 'train' | 'validation'): PatchSet => {
     const images = record[`${name}.images`];
     const labels = record[`${name}.labels`];
     const meta = record[`${name}.meta`];
-    if (images === undefined || labels === undefined || meta === undefined) throw new TypeError(`shared data has no ${name}.images, ${name}.labels and ${name}.meta (was it made by datasetToShared?)`);
+    if (images === undefined || labels === undefined || meta === undefined)
+      throw new TypeError(`shared data has no ${name}.images, ${name}.labels and ${name}.meta (was it made by datasetToShared?)`);
     return patchSetFromShared({ images, labels, meta });
   };
   const train = split('train');

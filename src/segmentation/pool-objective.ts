@@ -12,7 +12,8 @@ let thread: Promise<{ dataset: SegmentationDataset; settings: SegmentationJobSet
 function threadContext() {
   thread ??= (async () => {
     const shared = threadSharedData();
-    if (shared === undefined || shared instanceof SharedArrayBuffer) throw new TypeError('the segmentation objective needs the shared data made by segmentationSharedData');
+    if (shared === undefined || shared instanceof SharedArrayBuffer)
+      throw new TypeError('the segmentation objective needs the shared data made by segmentationSharedData');
     const { dataset, settings } = segmentationJobFromShared(shared);
     return { dataset, settings, backend: await initBackend(settings.backend) };
   })();

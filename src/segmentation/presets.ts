@@ -21,7 +21,15 @@ export function studyPreset(): SegmentationPreset {
   const space = new ConfigurationSpace({ name: 'study' })
     .add(new UniformIntegerHyperparameter('batchsize', 1, 30, { default: 16 }))
     .add(new UniformIntegerHyperparameter('valbatchsize', 1, 30, { default: 16 }));
-  return { name: 'study', description: "the study's space: batch sizes 1–30, 20…100 epochs, η 3, 6 iterations", space, minBudget: 20, maxBudget: 100, eta: 3, nIterations: 6 };
+  return {
+    name: 'study',
+    description: "the study's space: batch sizes 1–30, 20…100 epochs, η 3, 6 iterations",
+    space,
+    minBudget: 20,
+    maxBudget: 100,
+    eta: 3,
+    nIterations: 6,
+  };
 }
 
 /**

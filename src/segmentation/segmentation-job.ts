@@ -26,7 +26,10 @@ export function segmentationSharedData(dataset: SegmentationDataset, settings: S
 }
 
 /** The dataset and settings a thread was handed by {@link segmentationSharedData}. */
-export function segmentationJobFromShared(shared: Readonly<Record<string, SharedArrayBuffer>>): { dataset: SegmentationDataset; settings: SegmentationJobSettings } {
+export function segmentationJobFromShared(shared: Readonly<Record<string, SharedArrayBuffer>>): {
+  dataset: SegmentationDataset;
+  settings: SegmentationJobSettings;
+} {
   const buffer = shared[SETTINGS_KEY];
   if (!buffer) throw new TypeError('the thread was given no segmentation settings (use segmentationSharedData)');
   // TextDecoder refuses views of shared memory: copy the bytes first.
@@ -39,7 +42,9 @@ export async function initBackend(name: BackendName): Promise<Backend> {
   const backend = createBackend(name);
   const availability = await backend.availability();
   if (!availability.available) {
-    throw new Error(`backend ${name} is unavailable: ${availability.reason}${availability.install ? ` (install: ${availability.install})` : ''}`);
+    throw new Error(
+      `backend ${name} is unavailable: ${availability.reason}${availability.install ? ` (install: ${availability.install})` : ''}`,
+    );
   }
   await backend.init();
   return backend;

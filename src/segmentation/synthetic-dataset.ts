@@ -82,7 +82,8 @@ export function syntheticTileSizes(tiles: number, scale: number, rng: Rng): [num
 export async function generateSyntheticDataset(outDir: string, options: SyntheticDatasetOptions): Promise<SyntheticDatasetSummary> {
   const { seed, tiles, scale, imagesPerTile, quality, overwrite } = validate(options);
   const existing = await fs.readdir(outDir).catch(() => [] as string[]);
-  if (existing.length > 0 && !overwrite) throw new DatasetError('ERR_DATASET_EXISTS', outDir, 'folder is not empty (pass overwrite: true / --overwrite to write into it)');
+  if (existing.length > 0 && !overwrite)
+    throw new DatasetError('ERR_DATASET_EXISTS', outDir, 'folder is not empty (pass overwrite: true / --overwrite to write into it)');
 
   const master = new Rng(seed);
   const sizes = syntheticTileSizes(tiles, scale, master.fork());
@@ -90,7 +91,22 @@ export async function generateSyntheticDataset(outDir: string, options: Syntheti
   let failure: { error: unknown } | undefined;
   const summary: { name: string; width: number; height: number; images: number }[] = [];
   await fs.mkdir(outDir, { recursive: true });
-  await fs.writeFile(path.join(outDir, 'classes.json'), `${JSON.stringify({ classes: CLASSES.map(({ name, rgb }) => ({ title: name, color: `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('').toUpperCase()}` })) }, null, 2)}\n`);
+  await fs.writeFile(
+    path.join(outDir, 'classes.json'),
+    `${JSON.stringify(
+      {
+        classes: CLASSES.map(({ name, rgb }) => ({
+          title: name,
+          color: `#${rgb
+            .map((v) => v.toString(16).padStart(2, '0'))
+            .join('')
+            .toUpperCase()}`,
+        })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
   for (let tile = 0; tile < tiles; tile++) {
     const name = `Tile ${tile + 1}`;
     const [width, height] = sizes[tile];
@@ -102,8 +118,12 @@ export async function generateSyntheticDataset(outDir: string, options: Syntheti
       const file = `image_part_${String(index + 1).padStart(3, '0')}`;
       const raw = { raw: { width, height, channels: 3 as const } };
       const write = Promise.all([
-        sharp(scene.image, raw).jpeg({ quality, chromaSubsampling: '4:2:0' }).toFile(path.join(outDir, name, 'images', `${file}.jpg`)),
-        sharp(classIdsToMask(scene.labels), raw).png({ compressionLevel: 6, adaptiveFiltering: false, palette: false }).toFile(path.join(outDir, name, 'masks', `${file}.png`)),
+        sharp(scene.image, raw)
+          .jpeg({ quality, chromaSubsampling: '4:2:0' })
+          .toFile(path.join(outDir, name, 'images', `${file}.jpg`)),
+        sharp(classIdsToMask(scene.labels), raw)
+          .png({ compressionLevel: 6, adaptiveFiltering: false, palette: false })
+          .toFile(path.join(outDir, name, 'masks', `${file}.png`)),
       ]).then(
         () => undefined,
         (error: unknown) => {
@@ -124,14 +144,22 @@ export async function generateSyntheticDataset(outDir: string, options: Syntheti
 }
 
 function validate(options: SyntheticDatasetOptions): Required<SyntheticDatasetOptions> {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object with a seed (got ${String(options)})`);
-  const settings = { ...SYNTHETIC_DATASET_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) } as Required<SyntheticDatasetOptions>;
+  if (options === null || typeof options !== 'object')
+    throw new InvalidOptionError(`options must be an object with a seed (got ${String(options)})`);
+  const settings = {
+    ...SYNTHETIC_DATASET_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
+  } as Required<SyntheticDatasetOptions>;
   const { seed, tiles, scale, imagesPerTile, quality, overwrite } = settings;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new InvalidOptionError(`options.seed must be a finite number (got ${String(seed)})`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new InvalidOptionError(`options.seed must be a finite number (got ${String(seed)})`);
   if (!Number.isInteger(tiles) || tiles < 1) throw new InvalidOptionError(`options.tiles must be an integer >= 1 (got ${String(tiles)})`);
-  if (typeof scale !== 'number' || !(scale > 0 && scale <= 4)) throw new InvalidOptionError(`options.scale must be a number in (0, 4] (got ${String(scale)})`);
-  if (!Number.isInteger(imagesPerTile) || imagesPerTile < 1) throw new InvalidOptionError(`options.imagesPerTile must be an integer >= 1 (got ${String(imagesPerTile)})`);
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new InvalidOptionError(`options.quality must be an integer in [1, 100] (got ${String(quality)})`);
+  if (typeof scale !== 'number' || !(scale > 0 && scale <= 4))
+    throw new InvalidOptionError(`options.scale must be a number in (0, 4] (got ${String(scale)})`);
+  if (!Number.isInteger(imagesPerTile) || imagesPerTile < 1)
+    throw new InvalidOptionError(`options.imagesPerTile must be an integer >= 1 (got ${String(imagesPerTile)})`);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100)
+    throw new InvalidOptionError(`options.quality must be an integer in [1, 100] (got ${String(quality)})`);
   if (typeof overwrite !== 'boolean') throw new InvalidOptionError(`options.overwrite must be a boolean (got ${String(overwrite)})`);
   return settings;
 }

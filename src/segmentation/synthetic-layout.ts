@@ -101,7 +101,17 @@ export function layoutScene(width: number, height: number, scale: number, rng: R
         const u = (column - (side - 1) / 2) * pitch;
         const v = (row - (side - 1) / 2) * pitch;
         const half = pitch * rng.uniform(0.25, 0.4);
-        placeBuilding(scene, cx + u * Math.cos(angle) - v * Math.sin(angle), cy + u * Math.sin(angle) + v * Math.cos(angle), angle, half, half * rng.uniform(0.7, 1.1), rng.random() < 0.7 ? style : rng.int(ROOF_STYLES), px(1.5), px(2));
+        placeBuilding(
+          scene,
+          cx + u * Math.cos(angle) - v * Math.sin(angle),
+          cy + u * Math.sin(angle) + v * Math.cos(angle),
+          angle,
+          half,
+          half * rng.uniform(0.7, 1.1),
+          rng.random() < 0.7 ? style : rng.int(ROOF_STYLES),
+          px(1.5),
+          px(2),
+        );
       }
     }
   }
@@ -160,7 +170,11 @@ function fillCoast(scene: SceneLayout, rng: Rng): void {
   const along = side % 2 === 0 ? width : height;
   const across = side % 2 === 0 ? height : width;
   const depth = rng.uniform(0.1, 0.3) * across;
-  const waves = [0, 1].map(() => ({ frequency: rng.uniform(0.5, 3) * 2 * Math.PI / along, amplitude: rng.uniform(0.05, 0.3) * depth, phase: rng.uniform(0, 2 * Math.PI) }));
+  const waves = [0, 1].map(() => ({
+    frequency: (rng.uniform(0.5, 3) * 2 * Math.PI) / along,
+    amplitude: rng.uniform(0.05, 0.3) * depth,
+    phase: rng.uniform(0, 2 * Math.PI),
+  }));
   for (let t = 0; t < along; t++) {
     let shore = depth;
     for (const { frequency, amplitude, phase } of waves) shore += amplitude * Math.sin(frequency * t + phase);
@@ -176,7 +190,14 @@ function fillCoast(scene: SceneLayout, rng: Rng): void {
 function drawRoad(scene: SceneLayout, halfWidth: number, rng: Rng): RoadPath {
   const { width, height } = scene;
   const side = rng.int(4);
-  const start: Point = side === 0 ? { x: rng.uniform(0, width), y: 0 } : side === 1 ? { x: width, y: rng.uniform(0, height) } : side === 2 ? { x: rng.uniform(0, width), y: height } : { x: 0, y: rng.uniform(0, height) };
+  const start: Point =
+    side === 0
+      ? { x: rng.uniform(0, width), y: 0 }
+      : side === 1
+        ? { x: width, y: rng.uniform(0, height) }
+        : side === 2
+          ? { x: rng.uniform(0, width), y: height }
+          : { x: 0, y: rng.uniform(0, height) };
   const target: Point = { x: rng.uniform(0.25, 0.75) * width, y: rng.uniform(0.25, 0.75) * height };
   const heading = Math.atan2(target.y - start.y, target.x - start.x);
   const curved = rng.random() < 0.5;
@@ -205,8 +226,16 @@ function fillCapsule(scene: SceneLayout, a: Point, b: Point, radius: number, id:
   const dy = b.y - a.y;
   const length2 = dx * dx + dy * dy || 1;
   const r2 = radius * radius;
-  for (let y = Math.max(0, Math.floor(Math.min(a.y, b.y) - radius)); y <= Math.min(height - 1, Math.ceil(Math.max(a.y, b.y) + radius)); y++) {
-    for (let x = Math.max(0, Math.floor(Math.min(a.x, b.x) - radius)); x <= Math.min(width - 1, Math.ceil(Math.max(a.x, b.x) + radius)); x++) {
+  for (
+    let y = Math.max(0, Math.floor(Math.min(a.y, b.y) - radius));
+    y <= Math.min(height - 1, Math.ceil(Math.max(a.y, b.y) + radius));
+    y++
+  ) {
+    for (
+      let x = Math.max(0, Math.floor(Math.min(a.x, b.x) - radius));
+      x <= Math.min(width - 1, Math.ceil(Math.max(a.x, b.x) + radius));
+      x++
+    ) {
       const px = x + 0.5 - a.x;
       const py = y + 0.5 - a.y;
       const t = Math.min(1, Math.max(0, (px * dx + py * dy) / length2));
@@ -221,7 +250,17 @@ function fillCapsule(scene: SceneLayout, a: Point, b: Point, radius: number, id:
  * A rotated rectangle of roof, placed only where it (with a `margin`) covers no road, water or other
  * building; its outline (`edge` pixels wide) is marked for the renderer.
  */
-function placeBuilding(scene: SceneLayout, cx: number, cy: number, angle: number, halfA: number, halfB: number, style: number, edge: number, margin: number): boolean {
+function placeBuilding(
+  scene: SceneLayout,
+  cx: number,
+  cy: number,
+  angle: number,
+  halfA: number,
+  halfB: number,
+  style: number,
+  edge: number,
+  margin: number,
+): boolean {
   const { width, height, labels, roofs } = scene;
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);

@@ -37,7 +37,16 @@ export function renderScene(layout: SceneLayout, scale: number, rng: Rng): Uint8
 
   // One row of coefficients per class (indexed by class id), so that the pixel loop does not branch.
   const coefficients = new Float64Array(6 * 9);
-  const style = (id: number, rgb: readonly number[], spread: number, low: number, mid: number, fine: number, luma: number, warm: number): void => {
+  const style = (
+    id: number,
+    rgb: readonly number[],
+    spread: number,
+    low: number,
+    mid: number,
+    fine: number,
+    luma: number,
+    warm: number,
+  ): void => {
     const row = [...rgb.map((value) => value + rng.normal() * spread), low, mid, fine, luma, warm];
     coefficients.set(row, id * 9);
   };
@@ -49,7 +58,12 @@ export function renderScene(layout: SceneLayout, scale: number, rng: Rng): Uint8
   style(BUILDING, [0, 0, 0], 0, 0, 4, 0, 5, 2); // colour from the roof style
   style(UNLABELED, UNLABELED_RGB, 5, 0, 25, 18, 28, 10);
   const roofColours = new Float64Array(ROOF_RGB.length * 3);
-  ROOF_RGB.forEach((rgb, index) => roofColours.set(rgb.map((value) => value + rng.normal() * 5), index * 3));
+  ROOF_RGB.forEach((rgb, index) =>
+    roofColours.set(
+      rgb.map((value) => value + rng.normal() * 5),
+      index * 3,
+    ),
+  );
   const [tintR, tintG, tintB] = tint;
 
   // Clamped bytes: stores clamp to [0, 255] and round (half to even) without a branch of ours.
@@ -62,7 +76,8 @@ export function renderScene(layout: SceneLayout, scale: number, rng: Rng): Uint8
     const luma = ((bits & 0xff) + ((bits >>> 8) & 0xff) - 255) / 255;
     const chroma = (((bits >>> 16) & 0xff) + (bits >>> 24) - 255) / 255;
     const warm = coefficients[row + 7] * chroma;
-    let light = coefficients[row + 3] * low[p] + coefficients[row + 4] * mid[p] + coefficients[row + 5] * fine[p] + coefficients[row + 6] * luma;
+    let light =
+      coefficients[row + 3] * low[p] + coefficients[row + 4] * mid[p] + coefficients[row + 5] * fine[p] + coefficients[row + 6] * luma;
     let r = coefficients[row];
     let g = coefficients[row + 1];
     let b = coefficients[row + 2];

@@ -34,7 +34,8 @@ export interface TrainerDefaults {
 export function trainerSettings(config: Configuration, defaults: TrainerDefaults = {}): TrainerSettings {
   const read = (name: string, fallback: number, check: (value: number) => boolean, requirement: string): number => {
     const value = config[name] ?? fallback;
-    if (typeof value !== 'number' || !check(value)) throw new InvalidOptionError(`config.${name} must be ${requirement} (got ${JSON.stringify(value)})`);
+    if (typeof value !== 'number' || !check(value))
+      throw new InvalidOptionError(`config.${name} must be ${requirement} (got ${JSON.stringify(value)})`);
     return value;
   };
   const positiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1;

@@ -47,7 +47,12 @@ const CHECKPOINT_PREFIX = 'checkpoint-epoch-';
  * its history. Every configuration starts from its own weights: the study reused one model for
  * all configurations, which made its search meaningless.
  */
-export async function trainModel(config: Configuration, epochs: number, options: TrainerOptions, ctx?: Pick<TrialContext, 'signal' | 'report' | 'workdir' | 'configId'>): Promise<TrainingRun> {
+export async function trainModel(
+  config: Configuration,
+  epochs: number,
+  options: TrainerOptions,
+  ctx?: Pick<TrialContext, 'signal' | 'report' | 'workdir' | 'configId'>,
+): Promise<TrainingRun> {
   const settings = trainerSettings(config, options);
   const { dataset, backend } = options;
   const spec: UNetSpec = {
@@ -69,7 +74,13 @@ export async function trainModel(config: Configuration, epochs: number, options:
       const started = performance.now();
       const trainLoss = await trainEpoch(model, dataset.train, settings.batchSize, rng, ctx?.signal);
       const validation = await validate(model, dataset.validation, settings.validationBatchSize, ctx?.signal);
-      const record: EpochRecord = { epoch, trainLoss, valLoss: validation.loss, ...validation.metrics, seconds: (performance.now() - started) / 1000 };
+      const record: EpochRecord = {
+        epoch,
+        trainLoss,
+        valLoss: validation.loss,
+        ...validation.metrics,
+        seconds: (performance.now() - started) / 1000,
+      };
       history.push(record);
       ctx?.report(epoch, record.valLoss);
       await options.onEpoch?.(record, model);
@@ -86,7 +97,12 @@ export async function trainModel(config: Configuration, epochs: number, options:
  * The BOHB objective: budget = epochs, loss = validation loss after the last epoch, the other
  * metrics and the per-epoch history in `info`.
  */
-export async function trainObjective(config: Configuration, budget: number, ctx: TrialContext, options: TrainerOptions): Promise<ObjectiveResult> {
+export async function trainObjective(
+  config: Configuration,
+  budget: number,
+  ctx: TrialContext,
+  options: TrainerOptions,
+): Promise<ObjectiveResult> {
   const epochs = Math.max(1, Math.round(budget));
   const run = await trainModel(config, epochs, options, ctx);
   run.model.dispose();
@@ -107,12 +123,25 @@ export async function trainObjective(config: Configuration, budget: number, ctx:
       precision: last.precision,
       recall: last.recall,
       iou: last.iou,
-      history: run.history.map(({ epoch, trainLoss, valLoss, jaccard, meanIou, pixelAccuracy }) => ({ epoch, trainLoss, valLoss, jaccard, meanIou, pixelAccuracy })),
+      history: run.history.map(({ epoch, trainLoss, valLoss, jaccard, meanIou, pixelAccuracy }) => ({
+        epoch,
+        trainLoss,
+        valLoss,
+        jaccard,
+        meanIou,
+        pixelAccuracy,
+      })),
     },
   };
 }
 
-async function trainEpoch(model: BackendModel, set: PatchSet, batchSize: number, rng: Rng, signal: AbortSignal | undefined): Promise<number> {
+async function trainEpoch(
+  model: BackendModel,
+  set: PatchSet,
+  batchSize: number,
+  rng: Rng,
+  signal: AbortSignal | undefined,
+): Promise<number> {
   const order = shuffled(set.count, rng);
   const size = set.patchSize;
   const images = new Float32Array(batchSize * size * size * 3);
@@ -131,7 +160,12 @@ async function trainEpoch(model: BackendModel, set: PatchSet, batchSize: number,
   return lossSum / Math.max(1, seen);
 }
 
-async function validate(model: BackendModel, set: PatchSet, batchSize: number, signal: AbortSignal | undefined): Promise<{ loss: number; metrics: ValidationMetrics }> {
+async function validate(
+  model: BackendModel,
+  set: PatchSet,
+  batchSize: number,
+  signal: AbortSignal | undefined,
+): Promise<{ loss: number; metrics: ValidationMetrics }> {
   const accumulator = new ValidationAccumulator();
   let lossSum = 0;
   for (let start = 0; start < set.count; start += batchSize) {

@@ -45,8 +45,19 @@ export class ValidationAccumulator {
 }
 
 /** Precision at fixed recall levels per class (the study's Keras PrecisionAtRecall 0.01…0.99), from one curve. */
-export function precisionAtRecall(labels: Uint8Array, probabilities: Float32Array, images: number, size: number, recallLevels: readonly number[]): number[][] {
-  const curve = precisionRecallCurve(labels, probabilities, { images, height: size, width: size, classes: NUM_CLASSES }, { thresholds: 101 });
+export function precisionAtRecall(
+  labels: Uint8Array,
+  probabilities: Float32Array,
+  images: number,
+  size: number,
+  recallLevels: readonly number[],
+): number[][] {
+  const curve = precisionRecallCurve(
+    labels,
+    probabilities,
+    { images, height: size, width: size, classes: NUM_CLASSES },
+    { thresholds: 101 },
+  );
   const thresholds = curve.thresholds.length;
   return Array.from({ length: NUM_CLASSES }, (_, c) =>
     recallLevels.map((level) => {

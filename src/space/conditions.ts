@@ -77,7 +77,11 @@ abstract class LiteralCondition {
 /** Active when the parent equals `value`. */
 export class EqualsCondition extends LiteralCondition {
   readonly type = 'EQ' as const;
-  constructor(child: HyperparameterRef, parent: HyperparameterRef, readonly value: HyperparameterValue) {
+  constructor(
+    child: HyperparameterRef,
+    parent: HyperparameterRef,
+    readonly value: HyperparameterValue,
+  ) {
     super(child, parent);
   }
   protected checkValues(parent: Hyperparameter): void {
@@ -96,7 +100,11 @@ export class EqualsCondition extends LiteralCondition {
 /** Active when the parent is active and differs from `value`. */
 export class NotEqualsCondition extends LiteralCondition {
   readonly type = 'NEQ' as const;
-  constructor(child: HyperparameterRef, parent: HyperparameterRef, readonly value: HyperparameterValue) {
+  constructor(
+    child: HyperparameterRef,
+    parent: HyperparameterRef,
+    readonly value: HyperparameterValue,
+  ) {
     super(child, parent);
   }
   protected checkValues(parent: Hyperparameter): void {
@@ -122,7 +130,9 @@ export class InCondition extends LiteralCondition {
   constructor(child: HyperparameterRef, parent: HyperparameterRef, values: readonly HyperparameterValue[]) {
     super(child, parent);
     if (!Array.isArray(values) || values.length === 0) {
-      throw new InvalidOptionError(`condition on ${JSON.stringify(this.child)}: values must be a non-empty array (got ${describeValue(values)})`);
+      throw new InvalidOptionError(
+        `condition on ${JSON.stringify(this.child)}: values must be a non-empty array (got ${describeValue(values)})`,
+      );
     }
     this.values = Object.freeze([...values]);
   }
@@ -146,7 +156,11 @@ export class InCondition extends LiteralCondition {
  * `compare`; categorical and constant parents have no order and are rejected.
  */
 abstract class OrderCondition extends LiteralCondition {
-  constructor(child: HyperparameterRef, parent: HyperparameterRef, readonly value: HyperparameterValue) {
+  constructor(
+    child: HyperparameterRef,
+    parent: HyperparameterRef,
+    readonly value: HyperparameterValue,
+  ) {
     super(child, parent);
   }
   protected checkValues(parent: Hyperparameter): void {

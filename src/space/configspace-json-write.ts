@@ -59,9 +59,7 @@ function orderConditions(space: ConfigurationSpace, schema: ConfigSpaceJsonSchem
   const position = (name: string): number => space.indexOf(name);
   const conditions = [...space.conditions];
   const key = (condition: Condition): number[] =>
-    schema === '0.4'
-      ? [Math.min(...condition.parents.map(position)), position(condition.child)]
-      : [position(condition.child)];
+    schema === '0.4' ? [Math.min(...condition.parents.map(position)), position(condition.child)] : [position(condition.child)];
   return conditions.sort((a, b) => {
     const [keyA, keyB] = [key(a), key(b)];
     return keyA[0] - keyB[0] || (keyA[1] ?? 0) - (keyB[1] ?? 0);
@@ -69,7 +67,7 @@ function orderConditions(space: ConfigurationSpace, schema: ConfigSpaceJsonSchem
 }
 
 /** A value of `hyperparameter` as Python holds it: floats of a float hyperparameter stay floats. */
-function valueOf(space: ConfigurationSpace, name: string): (value: HyperparameterValue) => PyJson {
+function pythonValueOf(space: ConfigurationSpace, name: string): (value: HyperparameterValue) => PyJson {
   const isFloat = space.get(name).kind === 'float';
   return (value) => (isFloat && typeof value === 'number' ? new PyFloat(value) : value);
 }
@@ -107,7 +105,7 @@ function legacyWriter(space: ConfigurationSpace): Writer {
       if (condition.type === 'AND' || condition.type === 'OR') {
         return { child: condition.child, type: condition.type, conditions: condition.components.map(writer.condition) };
       }
-      const value = valueOf(space, condition.parent);
+      const value = pythonValueOf(space, condition.parent);
       if (condition.type === 'IN') {
         return { child: condition.child, parent: condition.parent, type: 'IN', values: condition.values.map(value) };
       }
@@ -116,9 +114,9 @@ function legacyWriter(space: ConfigurationSpace): Writer {
     forbidden(clause): PyJson {
       switch (clause.type) {
         case 'EQUALS':
-          return { name: clause.name, type: 'EQUALS', value: valueOf(space, clause.name)(clause.value) };
+          return { name: clause.name, type: 'EQUALS', value: pythonValueOf(space, clause.name)(clause.value) };
         case 'IN':
-          return { name: clause.name, type: 'IN', values: clause.values.map(valueOf(space, clause.name)) };
+          return { name: clause.name, type: 'IN', values: clause.values.map(pythonValueOf(space, clause.name)) };
         case 'AND':
           // 0.4 names an AND clause after its first literal clause's hyperparameter.
           return { name: clause.names[0], type: 'AND', clauses: clause.clauses.map(writer.forbidden) };
@@ -145,7 +143,15 @@ function modernWriter(space: ConfigurationSpace): Writer {
             meta: null,
           };
         case 'int':
-          return { type: 'uniform_int', name: hp.name, lower: hp.lower, upper: hp.upper, default_value: hp.default, log: hp.log, meta: null };
+          return {
+            type: 'uniform_int',
+            name: hp.name,
+            lower: hp.lower,
+            upper: hp.upper,
+            default_value: hp.default,
+            log: hp.log,
+            meta: null,
+          };
         case 'categorical':
           return {
             type: 'categorical',
@@ -163,7 +169,7 @@ function modernWriter(space: ConfigurationSpace): Writer {
       if (condition.type === 'AND' || condition.type === 'OR') {
         return { type: condition.type, child: condition.child, conditions: condition.components.map(writer.condition) };
       }
-      const value = valueOf(space, condition.parent);
+      const value = pythonValueOf(space, condition.parent);
       if (condition.type === 'IN') {
         return { type: 'IN', child: condition.child, parent: condition.parent, values: condition.values.map(value) };
       }
@@ -172,9 +178,9 @@ function modernWriter(space: ConfigurationSpace): Writer {
     forbidden(clause): PyJson {
       switch (clause.type) {
         case 'EQUALS':
-          return { type: 'EQUALS', name: clause.name, value: valueOf(space, clause.name)(clause.value) };
+          return { type: 'EQUALS', name: clause.name, value: pythonValueOf(space, clause.name)(clause.value) };
         case 'IN':
-          return { type: 'IN', name: clause.name, values: clause.values.map(valueOf(space, clause.name)) };
+          return { type: 'IN', name: clause.name, values: clause.values.map(pythonValueOf(space, clause.name)) };
         case 'AND':
           return { type: 'AND', clauses: clause.clauses.map(writer.forbidden) };
       }

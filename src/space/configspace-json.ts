@@ -38,7 +38,8 @@ export function readConfigSpaceJson(source: string | object): ConfigurationSpace
   const document = typeof source === 'string' ? parseJson(source) : source;
   const root = expectObject(document, 'document');
   const name = root.name ?? null;
-  if (name !== null && typeof name !== 'string') throw new SpaceFormatError('name', `expected a string or null (got ${describeValue(name)})`);
+  if (name !== null && typeof name !== 'string')
+    throw new SpaceFormatError('name', `expected a string or null (got ${describeValue(name)})`);
   const space = new ConfigurationSpace({ name });
 
   const hyperparameters = expectArray(root.hyperparameters, 'hyperparameters');
@@ -175,7 +176,8 @@ function readHyperparameter(object: JsonObject, path: string): Hyperparameter {
       let weights: number[] | null = null;
       if (rawWeights !== null) {
         weights = expectArray(rawWeights, `${path}.${weightsKey}`).map((weight, i) => {
-          if (typeof weight !== 'number') throw new SpaceFormatError(`${path}.${weightsKey}[${i}]`, `expected a number (got ${describeValue(weight)})`);
+          if (typeof weight !== 'number')
+            throw new SpaceFormatError(`${path}.${weightsKey}[${i}]`, `expected a number (got ${describeValue(weight)})`);
           return weight;
         });
       }
@@ -239,7 +241,10 @@ function readForbidden(item: unknown, path: string, space: ConfigurationSpace): 
     case 'EQUALS':
       return new ForbiddenEqualsClause(knownHyperparameter(object, 'name', path, space), valueField(object, 'value', path));
     case 'IN':
-      return rethrowAt(path, () => new ForbiddenInClause(knownHyperparameter(object, 'name', path, space), valuesField(object, 'values', path)));
+      return rethrowAt(
+        path,
+        () => new ForbiddenInClause(knownHyperparameter(object, 'name', path, space), valuesField(object, 'values', path)),
+      );
     case 'AND': {
       const clauses = expectArray(requireField(object, 'clauses', path, 'an array'), `${path}.clauses`).map((clause, i) =>
         readForbidden(clause, `${path}.clauses[${i}]`, space),

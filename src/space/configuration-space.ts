@@ -82,7 +82,9 @@ export class ConfigurationSpace {
     const parentsOf = (name: string): readonly string[] => this.conditionByChild.get(name)?.parents ?? [];
     for (const parent of condition.parents) {
       if (reaches(parent, child, parentsOf)) {
-        throw new InvalidOptionError(`${label}: it would make a cycle (${JSON.stringify(parent)} already depends on ${JSON.stringify(child)})`);
+        throw new InvalidOptionError(
+          `${label}: it would make a cycle (${JSON.stringify(parent)} already depends on ${JSON.stringify(child)})`,
+        );
       }
     }
     // Throws on values illegal for the parent or an order comparison on an unordered parent.
@@ -98,7 +100,8 @@ export class ConfigurationSpace {
 
   /** Adds a forbidden clause; validated against the space at once. */
   addForbidden(clause: Forbidden): this {
-    if (!isForbiddenClause(clause)) throw new InvalidOptionError(`addForbidden() expects a forbidden clause (got ${describeValue(clause)})`);
+    if (!isForbiddenClause(clause))
+      throw new InvalidOptionError(`addForbidden() expects a forbidden clause (got ${describeValue(clause)})`);
     clause.compile((name) => {
       const hyperparameter = this.byName.get(name);
       return hyperparameter === undefined ? undefined : { index: -1, hyperparameter };

@@ -60,7 +60,10 @@ abstract class ForbiddenLiteral {
 /** Forbids `name == value`; never matches while `name` is inactive. */
 export class ForbiddenEqualsClause extends ForbiddenLiteral {
   readonly type = 'EQUALS' as const;
-  constructor(hyperparameter: HyperparameterRef, readonly value: HyperparameterValue) {
+  constructor(
+    hyperparameter: HyperparameterRef,
+    readonly value: HyperparameterValue,
+  ) {
     super(hyperparameter);
   }
   protected clauseValues(): readonly HyperparameterValue[] {
@@ -82,7 +85,9 @@ export class ForbiddenInClause extends ForbiddenLiteral {
   constructor(hyperparameter: HyperparameterRef, values: readonly HyperparameterValue[]) {
     super(hyperparameter);
     if (!Array.isArray(values) || values.length === 0) {
-      throw new InvalidOptionError(`forbidden clause on ${JSON.stringify(this.name)}: values must be a non-empty array (got ${describeValue(values)})`);
+      throw new InvalidOptionError(
+        `forbidden clause on ${JSON.stringify(this.name)}: values must be a non-empty array (got ${describeValue(values)})`,
+      );
     }
     this.values = Object.freeze([...values]);
   }
@@ -106,7 +111,8 @@ export class ForbiddenAndConjunction {
   constructor(...clauses: Forbidden[]) {
     if (clauses.length === 0) throw new InvalidOptionError('ForbiddenAndConjunction needs at least one clause');
     for (const clause of clauses) {
-      if (!isForbiddenClause(clause)) throw new InvalidOptionError(`ForbiddenAndConjunction: ${describeValue(clause)} is not a forbidden clause`);
+      if (!isForbiddenClause(clause))
+        throw new InvalidOptionError(`ForbiddenAndConjunction: ${describeValue(clause)} is not a forbidden clause`);
     }
     this.clauses = Object.freeze([...clauses]);
   }

@@ -76,10 +76,7 @@ export function notEncodable(name: string, value: unknown, expected: string): Co
 
 /** The error of decoding a vector element that names no index of a categorical or ordinal. */
 export function notAnIndex(name: string, x: number, levels: number): ConfigurationError {
-  return new ConfigurationError(
-    `hyperparameter ${JSON.stringify(name)}: vector value ${x} is not an index in [0, ${levels - 1}]`,
-    name,
-  );
+  return new ConfigurationError(`hyperparameter ${JSON.stringify(name)}: vector value ${x} is not an index in [0, ${levels - 1}]`, name);
 }
 
 /** Lists choices for messages: `"relu", "tanh", "gelu"`. */

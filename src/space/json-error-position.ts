@@ -51,7 +51,10 @@ export function jsonErrorOffset(text: string): number {
     if (char === '{') {
       at++;
       skipWhitespace();
-      if (text[at] === '}') return void at++;
+      if (text[at] === '}') {
+        at++;
+        return;
+      }
       for (;;) {
         skipWhitespace();
         if (text[at] !== '"') fail();
@@ -62,27 +65,34 @@ export function jsonErrorOffset(text: string): number {
         value();
         skipWhitespace();
         if (text[at] === ',') at++;
-        else if (text[at] === '}') return void at++;
-        else fail();
+        else if (text[at] === '}') {
+          at++;
+          return;
+        } else fail();
       }
     }
     if (char === '[') {
       at++;
       skipWhitespace();
-      if (text[at] === ']') return void at++;
+      if (text[at] === ']') {
+        at++;
+        return;
+      }
       for (;;) {
         value();
         skipWhitespace();
         if (text[at] === ',') at++;
-        else if (text[at] === ']') return void at++;
-        else fail();
+        else if (text[at] === ']') {
+          at++;
+          return;
+        } else fail();
       }
     }
-    if (char === '"') return string();
-    if (char === 't') return literal('true');
-    if (char === 'f') return literal('false');
-    if (char === 'n') return literal('null');
-    return number();
+    if (char === '"') string();
+    else if (char === 't') literal('true');
+    else if (char === 'f') literal('false');
+    else if (char === 'n') literal('null');
+    else number();
   };
   try {
     value();

@@ -40,7 +40,11 @@ class UnitScale {
   private readonly scaledLower: number;
   private readonly scaledUpper: number;
 
-  constructor(lower: number, upper: number, private readonly log: boolean) {
+  constructor(
+    lower: number,
+    upper: number,
+    private readonly log: boolean,
+  ) {
     this.scaledLower = log ? Math.log(lower) : lower;
     this.scaledUpper = log ? Math.log(upper) : upper;
   }

@@ -25,8 +25,8 @@ export function dumpsPython(value: PyJson, indent = 2): string {
     if (typeof node === 'number') return pythonNumber(node);
     if (typeof node === 'string') return pythonString(node);
     if (node instanceof PyFloat) return pythonFloat(node.value);
-    const inner = '\n' + ' '.repeat(indent * (depth + 1));
-    const outer = '\n' + ' '.repeat(indent * depth);
+    const inner = `\n${' '.repeat(indent * (depth + 1))}`;
+    const outer = `\n${' '.repeat(indent * depth)}`;
     if (Array.isArray(node)) {
       if (node.length === 0) return '[]';
       return `[${inner}${node.map((item: PyJson) => write(item, depth + 1)).join(`,${inner}`)}${outer}]`;

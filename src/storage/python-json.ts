@@ -324,13 +324,13 @@ class Parser {
       }
       result += this.text.slice(chunkStart, this.pos);
       this.pos++; // backslash
-      const escape = this.text[this.pos];
-      if (escape === undefined) this.fail('unterminated escape');
-      const simple = ({ '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escape];
+      const escaped = this.text[this.pos];
+      if (escaped === undefined) this.fail('unterminated escape');
+      const simple = ({ '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' } as Record<string, string>)[escaped];
       if (simple !== undefined) {
         result += simple;
         this.pos++;
-      } else if (escape === 'u') {
+      } else if (escaped === 'u') {
         this.pos++;
         for (let i = 0; i < 4; i++) {
           if (this.pos + i >= this.text.length) {

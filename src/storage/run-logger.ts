@@ -95,13 +95,17 @@ export class RunLogger {
       // Check both before creating either, so a refused directory is left exactly as it was.
       for (const file of [configsPath, resultsPath]) {
         if (fileSize(file) > 0) {
-          throw new RunLogError(file, undefined, "already holds a run; open it with mode 'append' to resume it or 'overwrite' to replace it");
+          throw new RunLogError(
+            file,
+            undefined,
+            "already holds a run; open it with mode 'append' to resume it or 'overwrite' to replace it",
+          );
         }
       }
     }
     if (mode === 'overwrite') {
       const spacePath = path.join(dir, SPACE_FILE);
-      attempt(spacePath, 'cannot remove the previous run\'s space', () => fs.rmSync(spacePath, { force: true }));
+      attempt(spacePath, "cannot remove the previous run's space", () => fs.rmSync(spacePath, { force: true }));
     }
 
     const configsFd = openLog(configsPath, mode);
@@ -264,7 +268,9 @@ function serialise(file: string, build: () => string): string {
 
 function formatConfigId(configId: ConfigId, name: string): string {
   if (!Array.isArray(configId) || configId.length !== 3 || !configId.every((part) => Number.isSafeInteger(part) && part >= 0)) {
-    throw new InvalidOptionError(`${name} must be [iteration, stage, index], three non-negative integers (got ${JSON.stringify(configId)})`);
+    throw new InvalidOptionError(
+      `${name} must be [iteration, stage, index], three non-negative integers (got ${JSON.stringify(configId)})`,
+    );
   }
   return `[${configId[0]}, ${configId[1]}, ${configId[2]}]`;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { RunLogError } from '../core/errors.js';
 import { configIdKey } from '../core/types.js';
 import type { ConfigId, ConfigInfo, Configuration, HyperparameterValue, Run, RunTimestamps } from '../core/types.js';
-import { parsePythonJson, PythonJsonSyntaxError } from './python-json.js';
+import { parsePythonJson, type PythonJsonSyntaxError } from './python-json.js';
 import { CONFIGS_FILE, RESULTS_FILE, SPACE_FILE } from './run-logger.js';
 
 /** One configuration of a logged run. */
@@ -138,7 +138,9 @@ function parseLines(file: string, text: string, warnings: string[]): Array<{ lin
             : `${file}:${lineNumber}: ignoring an unparsable last line (${syntax.message})`,
         );
       } else if (syntax.truncated) {
-        warnings.push(`${file}:${lineNumber}: ignoring a truncated line (the process was probably killed while writing it, then the run was resumed)`);
+        warnings.push(
+          `${file}:${lineNumber}: ignoring a truncated line (the process was probably killed while writing it, then the run was resumed)`,
+        );
       } else {
         throw new RunLogError(file, lineNumber, `not valid JSON: ${syntax.message}`);
       }
@@ -187,7 +189,8 @@ function toRun(value: unknown, fail: Fail): Run {
   }
   const [rawId, budget, rawTimes, result, error] = value;
   const configId = toConfigId(rawId, fail);
-  if (typeof budget !== 'number' || !Number.isFinite(budget)) throw fail(`the budget must be a finite number (got ${JSON.stringify(budget)})`);
+  if (typeof budget !== 'number' || !Number.isFinite(budget))
+    throw fail(`the budget must be a finite number (got ${JSON.stringify(budget)})`);
   if (!isPlainObject(rawTimes)) throw fail('the timestamps must be a dict');
   const timestamps = {} as RunTimestamps;
   for (const key of ['submitted', 'started', 'finished'] as const) {
@@ -199,7 +202,8 @@ function toRun(value: unknown, fail: Fail): Run {
   let info: Record<string, unknown> = {};
   if (result !== null) {
     if (!isPlainObject(result)) throw fail('the result must be a dict {"loss": ..., "info": ...} or null');
-    if (result.loss !== null && typeof result.loss !== 'number') throw fail(`the loss must be a number or null (got ${JSON.stringify(result.loss)})`);
+    if (result.loss !== null && typeof result.loss !== 'number')
+      throw fail(`the loss must be a number or null (got ${JSON.stringify(result.loss)})`);
     loss = (result.loss as number | null | undefined) ?? null;
     if (isPlainObject(result.info)) info = result.info;
     else if (result.info !== null && result.info !== undefined) info = { value: result.info };

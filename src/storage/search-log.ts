@@ -13,7 +13,19 @@ import { readRunSettings, writeRunSettings, type RunSettings } from './run-setti
 /** What the search log needs to know of the search's options. */
 export type SearchLogOptions = Pick<
   SearchOptions,
-  'space' | 'optimizer' | 'minBudget' | 'maxBudget' | 'eta' | 'nIterations' | 'asynchronous' | 'seed' | 'model' | 'logDir' | 'resume' | 'overwrite' | 'warmStartFrom'
+  | 'space'
+  | 'optimizer'
+  | 'minBudget'
+  | 'maxBudget'
+  | 'eta'
+  | 'nIterations'
+  | 'asynchronous'
+  | 'seed'
+  | 'model'
+  | 'logDir'
+  | 'resume'
+  | 'overwrite'
+  | 'warmStartFrom'
 >;
 
 interface KnownConfig {
@@ -43,7 +55,12 @@ export interface SearchLog {
 export function openSearchLog(options: SearchLogOptions, warn: (message: string) => void): SearchLog {
   const dir = options.logDir;
   const logged = dir && options.resume ? readExistingRun(dir, warn) : undefined;
-  const warmStartFrom = options.warmStartFrom === undefined ? [] : typeof options.warmStartFrom === 'string' ? [options.warmStartFrom] : [...options.warmStartFrom];
+  const warmStartFrom =
+    options.warmStartFrom === undefined
+      ? []
+      : typeof options.warmStartFrom === 'string'
+        ? [options.warmStartFrom]
+        : [...options.warmStartFrom];
   const sources = logged ? [] : readWarmStartSources(warmStartFrom, options.space, warn);
   const settings = logged ? resumedSettings(options, logged.settings, dir!) : freshSettings(options, warmStartFrom, sources);
   const known = new Map<string, KnownConfig>();
@@ -112,7 +129,8 @@ function resultKey(configId: ConfigId, budget: number): string {
 
 function freshSettings(options: SearchLogOptions, warmStartFrom: readonly string[], sources: readonly LoggedRun[]): RunSettings {
   let iterationOffset = 0;
-  for (const source of sources) for (const entry of source.configs.values()) iterationOffset = Math.max(iterationOffset, entry.configId[0] + 1);
+  for (const source of sources)
+    for (const entry of source.configs.values()) iterationOffset = Math.max(iterationOffset, entry.configId[0] + 1);
   return {
     optimizer: options.optimizer ?? 'bohb',
     minBudget: options.minBudget,
@@ -131,7 +149,11 @@ function readExistingRun(dir: string, warn: (message: string) => void): { settin
   const settings = readRunSettings(dir);
   if (!settings) {
     if (fs.existsSync(path.join(dir, 'configs.json'))) {
-      throw new RunLogError(path.join(dir, 'run.json'), undefined, 'is missing: this run was not written by bandster and cannot be resumed (use warm start instead)');
+      throw new RunLogError(
+        path.join(dir, 'run.json'),
+        undefined,
+        'is missing: this run was not written by bandster and cannot be resumed (use warm start instead)',
+      );
     }
     warn(`nothing to resume in ${dir}: starting a new search there`);
     return undefined;
@@ -154,7 +176,9 @@ function resumedSettings(options: SearchLogOptions, logged: RunSettings, dir: st
   for (const [field, value] of Object.entries(given)) {
     const before = (logged as unknown as Record<string, unknown>)[field] ?? (field === 'asynchronous' ? false : undefined);
     if (before !== value) {
-      throw new InvalidOptionError(`options.${field} differs from the run being resumed in ${dir} (got ${JSON.stringify(value)}, the run has ${JSON.stringify(before)})`);
+      throw new InvalidOptionError(
+        `options.${field} differs from the run being resumed in ${dir} (got ${JSON.stringify(value)}, the run has ${JSON.stringify(before)})`,
+      );
     }
   }
   const spaceFile = path.join(dir, 'configspace.json');
@@ -176,7 +200,9 @@ function readWarmStartSources(sources: readonly string[], space: ConfigurationSp
       try {
         space.validate(entry.config);
       } catch (error) {
-        throw new InvalidOptionError(`warm-start run ${source}: configuration ${configIdKey(entry.configId)} does not fit this search's space: ${(error as Error).message}`);
+        throw new InvalidOptionError(
+          `warm-start run ${source}: configuration ${configIdKey(entry.configId)} does not fit this search's space: ${(error as Error).message}`,
+        );
       }
       const configId = shift(entry.configId);
       configs.set(configIdKey(configId), { ...entry, configId });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { AutoBackend, BACKEND_NAMES, createBackend, listBackends } from '../../backends/index.js';
+import { type AutoBackend, BACKEND_NAMES, createBackend, listBackends } from '../../backends/index.js';
 
 /** Whether a package resolves here (then its backend is present and the absent case cannot be checked). */
 function installed(packageName: string): boolean {
@@ -16,15 +16,25 @@ function installed(packageName: string): boolean {
 }
 
 describe('backend availability', () => {
-  for (const [name, packageName] of [['tfjs-node', '@tensorflow/tfjs-node'], ['tfjs-node-gpu', '@tensorflow/tfjs-node-gpu']] as const) {
+  for (const [name, packageName] of [
+    ['tfjs-node', '@tensorflow/tfjs-node'],
+    ['tfjs-node-gpu', '@tensorflow/tfjs-node-gpu'],
+  ] as const) {
     it(`${name} is reported unavailable with its install command when ${packageName} is absent`, async (t) => {
       if (installed(packageName)) {
         t.skip(`${packageName} is installed here: the absent case cannot be observed`);
         return;
       }
       const availability = await createBackend(name).availability();
-      assert.deepEqual(availability, { available: false, reason: `${packageName} is not installed`, install: `npm install ${packageName}` });
-      await assert.rejects(createBackend(name).init(), new RegExp(`${name} cannot start: .*npm install ${packageName.replace('/', '\\/')}`));
+      assert.deepEqual(availability, {
+        available: false,
+        reason: `${packageName} is not installed`,
+        install: `npm install ${packageName}`,
+      });
+      await assert.rejects(
+        createBackend(name).init(),
+        new RegExp(`${name} cannot start: .*npm install ${packageName.replace('/', '\\/')}`),
+      );
     });
 
     it(`${name} is available when ${packageName} is installed`, async (t) => {
@@ -45,7 +55,10 @@ describe('backend availability', () => {
 
   it('listBackends names every flavour, fastest first', async () => {
     const list = await listBackends();
-    assert.deepEqual(list.map((entry) => entry.name), ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    assert.deepEqual(
+      list.map((entry) => entry.name),
+      ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+    );
   });
 
   it('auto picks the fastest flavour that loads', async () => {

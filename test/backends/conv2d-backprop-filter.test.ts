@@ -36,7 +36,9 @@ function reference(c: ConvCase, x: Float32Array, dy: Float32Array): Float64Array
                 const ih = oh * c.stride + kh - top;
                 const iw = ow * c.stride + kw - left;
                 if (ih < 0 || ih >= c.height || iw < 0 || iw >= c.width) continue;
-                sum += x[((n * c.height + ih) * c.width + iw) * c.inChannels + ci] * dy[((n * outHeight + oh) * outWidth + ow) * c.outChannels + co];
+                sum +=
+                  x[((n * c.height + ih) * c.width + iw) * c.inChannels + ci] *
+                  dy[((n * outHeight + oh) * outWidth + ow) * c.outChannels + co];
               }
           gradient[((kh * c.kernel + kw) * c.inChannels + ci) * c.outChannels + co] = sum;
         }
@@ -81,7 +83,7 @@ for (const backendName of ['cpu', 'wasm'] as const) {
       });
     }
 
-    it('is what conv2d\'s gradient uses (tf.grad through a strided conv)', async () => {
+    it("is what conv2d's gradient uses (tf.grad through a strided conv)", async () => {
       await tf.setBackend(backendName);
       const c = CASES[2];
       const x = tf.tensor4d(seededValues(c.batch * c.height * c.width * c.inChannels, 3), [c.batch, c.height, c.width, c.inChannels]);
@@ -89,7 +91,11 @@ for (const backendName of ['cpu', 'wasm'] as const) {
       const before = tf.memory().numTensors;
       const gradient = tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(x, f as tf.Tensor4D, c.stride, c.pad)))(filter);
       const { outHeight, outWidth } = convGeometry(c);
-      const expected = reference(c, (await x.data()) as Float32Array, new Float32Array(c.batch * outHeight * outWidth * c.outChannels).fill(1));
+      const expected = reference(
+        c,
+        (await x.data()) as Float32Array,
+        new Float32Array(c.batch * outHeight * outWidth * c.outChannels).fill(1),
+      );
       assertClose((await gradient.data()) as Float32Array, expected, 'tf.grad');
       gradient.dispose();
       assert.equal(tf.memory().numTensors, before);

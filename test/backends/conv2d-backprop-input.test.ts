@@ -35,7 +35,8 @@ function reference(c: ConvCase, dy: Float32Array, filter: Float32Array): Float64
             for (let ci = 0; ci < c.inChannels; ci++)
               for (let co = 0; co < c.outChannels; co++) {
                 dx[((n * c.height + ih) * c.width + iw) * c.inChannels + ci] +=
-                  dy[((n * outHeight + oh) * outWidth + ow) * c.outChannels + co] * filter[((kh * c.kernel + kw) * c.inChannels + ci) * c.outChannels + co];
+                  dy[((n * outHeight + oh) * outWidth + ow) * c.outChannels + co] *
+                  filter[((kh * c.kernel + kw) * c.inChannels + ci) * c.outChannels + co];
               }
           }
   return dx;

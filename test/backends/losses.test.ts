@@ -20,7 +20,12 @@ const score1 = (2 * 0.6 + SMOOTH) / (2 * 0.6 + 0.4 + 0.2 + SMOOTH); // ≈ 1.2 /
 // Focal: mean over the 4 elements of −gt·0.25·(1 − p)²·log p; only the two true-class elements count.
 const focal = (-0.25 * 0.2 ** 2 * Math.log(0.8) - 0.25 * 0.4 ** 2 * Math.log(0.6)) / 4;
 
-async function value(make: (gt: tf.Tensor, pr: tf.Tensor) => tf.Scalar, gt = gtValues, pr = prValues, shape = [1, 1, 2, 2]): Promise<number> {
+async function value(
+  make: (gt: tf.Tensor, pr: tf.Tensor) => tf.Scalar,
+  gt = gtValues,
+  pr = prValues,
+  shape = [1, 1, 2, 2],
+): Promise<number> {
   const gtTensor = tf.tensor(gt, shape);
   const prTensor = tf.tensor(pr, shape);
   const before = tf.memory().numTensors;
@@ -66,7 +71,7 @@ describe('losses', () => {
   });
 
   it("'dice-focal' = dice with class weights 1/C + 1 × focal", async () => {
-    const expected = 1 - ((score0 + score1) / 2) / 2 + focal;
+    const expected = 1 - (score0 + score1) / 2 / 2 + focal;
     assert.ok(Math.abs((await value((g, p) => segmentationLoss('dice-focal', g, p))) - expected) < 1e-6);
   });
 

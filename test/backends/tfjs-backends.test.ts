@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs';
 
-import type { Backend, BackendModel, Batch } from '../../backends/backend.js';
+import type { Backend, Batch } from '../../backends/backend.js';
 import { createBackend, listBackends, type TfjsFlavourName } from '../../backends/index.js';
 import type { UNetSpec } from '../../src/segmentation/types.js';
 
@@ -146,11 +146,17 @@ for (const name of names as TfjsFlavourName[]) {
       await noLeak('rejected calls', async () => {
         await assert.rejects(model.trainStep({ ...batch, size: 3 }), /batch\.images must hold 9216 values \(got 6144\)/);
         await assert.rejects(model.trainStep({ ...batch, labels: new Uint8Array(5) }), /batch\.labels/);
-        await assert.rejects(model.trainStep({ ...batch, labels: new Uint8Array(batch.labels.length).fill(6) }), /batch\.labels.*class ids < 6/);
+        await assert.rejects(
+          model.trainStep({ ...batch, labels: new Uint8Array(batch.labels.length).fill(6) }),
+          /batch\.labels.*class ids < 6/,
+        );
         await assert.rejects(model.predict(new Float32Array(7), 1), /images must hold 3072 values/);
       });
       await assert.rejects(backend.createModel(SPEC, { learningRate: 0, loss: 'dice', seed: 1 }), /options\.learningRate/);
-      await assert.rejects(backend.createModel({ ...SPEC, inputSize: 30 }, { learningRate: 1e-3, loss: 'dice', seed: 1 }), /spec\.inputSize/);
+      await assert.rejects(
+        backend.createModel({ ...SPEC, inputSize: 30 }, { learningRate: 1e-3, loss: 'dice', seed: 1 }),
+        /spec\.inputSize/,
+      );
       model.dispose();
     });
   });

@@ -46,7 +46,11 @@ describe('U-Net', () => {
   });
 
   it('parameter counts of smaller specs follow the same formula', () => {
-    for (const [base, depth] of [[4, 3], [8, 4], [2, 1]]) {
+    for (const [base, depth] of [
+      [4, 3],
+      [8, 4],
+      [2, 1],
+    ]) {
       const net = new UNet({ ...STUDY, inputSize: 32, baseFilters: base, depth }, 2);
       assert.equal(net.parameterCount, kerasParameterCount(base, depth, 3, 6), `base ${base} depth ${depth}`);
       net.dispose();

@@ -10,7 +10,12 @@ const ctx = (budget: number): TrialContext => ({ configId: [0, 0, 0], budget, si
 
 test('counting ones: the loss is the noisy count, exact at the optimum, noisier at low budgets', async () => {
   const benchmark = countingOnes();
-  const best = Object.fromEntries([...Array(8)].flatMap((_, i) => [[`cat_${i}`, 1], [`float_${i}`, 1]]));
+  const best = Object.fromEntries(
+    [...Array(8)].flatMap((_, i) => [
+      [`cat_${i}`, 1],
+      [`float_${i}`, 1],
+    ]),
+  );
   assert.equal(benchmark.trueLoss(best), -16);
   assert.equal(countingOnesRegret(benchmark, -16), 0);
   assert.equal(countingOnesRegret(benchmark, 0), 1);
@@ -45,7 +50,10 @@ test('with fixed seeds, BOHB beats Hyperband, which beats random search (countin
   const table = await countingOnesRegretTable(['bohb', 'hyperband', 'random-search'], [1, 2, 3, 4, 5], 15, units);
   const [bohb, hyperband, random] = ['bohb', 'hyperband', 'random-search'].map((name) => table.get(name as never)!);
   units.forEach((unit, k) => {
-    assert.ok(bohb[k] < hyperband[k] && hyperband[k] < random[k], `at ${unit} units: BOHB ${bohb[k]}, Hyperband ${hyperband[k]}, random ${random[k]}`);
+    assert.ok(
+      bohb[k] < hyperband[k] && hyperband[k] < random[k],
+      `at ${unit} units: BOHB ${bohb[k]}, Hyperband ${hyperband[k]}, random ${random[k]}`,
+    );
   });
   assert.ok(bohb[1] < 0.1, `BOHB reaches a regret below 0.1 by 84 units (got ${bohb[1]})`);
 });

@@ -25,13 +25,30 @@ test('bandster run: ConfigSpace JSON + TypeScript objective, JSON result, hpband
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
   const calls = path.join(dir, 'calls');
-  const args = ['run', '--space', fixturePath('configspace/v1.2/study.json'), '--objective', objective, '--min-budget', '1', '--max-budget', '9', '--iterations', '4', '--seed', '3', '--log-dir', logDir];
+  const args = [
+    'run',
+    '--space',
+    fixturePath('configspace/v1.2/study.json'),
+    '--objective',
+    objective,
+    '--min-budget',
+    '1',
+    '--max-budget',
+    '9',
+    '--iterations',
+    '4',
+    '--seed',
+    '3',
+    '--log-dir',
+    logDir,
+  ];
   const first = bandster([...args, '--json'], { BANDSTER_TEST_CALLS: calls });
   assert.equal(first.status, 0, first.stderr);
   const result = JSON.parse(first.stdout);
   assert.equal(result.runs.length, 13 + 4 + 3 + 13);
   assert.ok(result.incumbent.loss < 1);
-  for (const file of ['configs.json', 'results.json', 'configspace.json', 'run.json']) assert.ok(fs.existsSync(path.join(logDir, file)), file);
+  for (const file of ['configs.json', 'results.json', 'configspace.json', 'run.json'])
+    assert.ok(fs.existsSync(path.join(logDir, file)), file);
   const callsAfterFirst = fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length;
   assert.equal(callsAfterFirst, 33);
 
@@ -58,12 +75,34 @@ test('bad flags and files are errors that name the flag and the value', (t) => {
   const eta = bandster(['run', '--space', 'x.json', '--objective', objective, '--min-budget', '1', '--max-budget', '9', '--eta', 'fast']);
   assert.notEqual(eta.status, 0);
   assert.match(eta.stderr, /--eta must be a number \(got "fast"\)/);
-  const missing = bandster(['run', '--space', path.join(dir, 'nope.json'), '--objective', objective, '--min-budget', '1', '--max-budget', '9']);
+  const missing = bandster([
+    'run',
+    '--space',
+    path.join(dir, 'nope.json'),
+    '--objective',
+    objective,
+    '--min-budget',
+    '1',
+    '--max-budget',
+    '9',
+  ]);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--space .*nope\.json: no such file/);
   const noCompute = path.join(dir, 'bad.mjs');
   fs.writeFileSync(noCompute, 'export const x = 1;\n');
-  const bad = bandster(['run', '--space', fixturePath('configspace/v0.4/study.json'), '--objective', noCompute, '--min-budget', '1', '--max-budget', '9', '--log-dir', path.join(dir, 'r')]);
+  const bad = bandster([
+    'run',
+    '--space',
+    fixturePath('configspace/v0.4/study.json'),
+    '--objective',
+    noCompute,
+    '--min-budget',
+    '1',
+    '--max-budget',
+    '9',
+    '--log-dir',
+    path.join(dir, 'r'),
+  ]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /must export a function compute\(config, budget, ctx\) \(found exports: x\)/);
 });
@@ -80,8 +119,28 @@ test('bandster demo runs the counting-ones search and prints the incumbent and w
 
 test('a TypeScript objective outside any "type": "module" package loads', (t) => {
   const dir = tempDir(t);
-  fs.writeFileSync(path.join(dir, 'objective.ts'), 'export function compute(config: { batchsize: number }, budget: number): number {\n  return config.batchsize / budget;\n}\n');
-  const run = bandster(['run', '--space', fixturePath('configspace/v0.4/study.json'), '--objective', path.join(dir, 'objective.ts'), '--min-budget', '1', '--max-budget', '9', '--iterations', '1', '--seed', '1', '--log-dir', path.join(dir, 'run'), '--json']);
+  fs.writeFileSync(
+    path.join(dir, 'objective.ts'),
+    'export function compute(config: { batchsize: number }, budget: number): number {\n  return config.batchsize / budget;\n}\n',
+  );
+  const run = bandster([
+    'run',
+    '--space',
+    fixturePath('configspace/v0.4/study.json'),
+    '--objective',
+    path.join(dir, 'objective.ts'),
+    '--min-budget',
+    '1',
+    '--max-budget',
+    '9',
+    '--iterations',
+    '1',
+    '--seed',
+    '1',
+    '--log-dir',
+    path.join(dir, 'run'),
+    '--json',
+  ]);
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).runs.length, 13);
 });

@@ -12,13 +12,19 @@ import { budgetLadder } from '../../src/optimizers/budgets.js';
 
 function asha(maxNewConfigs: number) {
   let sampled = 0;
-  return new AsynchronousSuccessiveHalving(budgetLadder(1, 9, 3), 9, maxNewConfigs, 0, () => ({ config: { x: sampled++ }, info: { model_based_pick: false } }));
+  return new AsynchronousSuccessiveHalving(budgetLadder(1, 9, 3), 9, maxNewConfigs, 0, () => ({
+    config: { x: sampled++ },
+    info: { model_based_pick: false },
+  }));
 }
 
 test('ASHA promotes as soon as a configuration is in the top 1/η of its rung, without a barrier', () => {
   const scheduler = asha(20);
   const first = [scheduler.nextJob()!, scheduler.nextJob()!, scheduler.nextJob()!];
-  assert.deepEqual(first.map((job) => job.budget), [1, 1, 1]);
+  assert.deepEqual(
+    first.map((job) => job.budget),
+    [1, 1, 1],
+  );
   // Two results are not enough for a promotion (⌊2/3⌋ = 0): a new configuration starts.
   scheduler.registerResult(first[0].configId, 1, 5);
   scheduler.registerResult(first[1].configId, 1, 2);
@@ -52,19 +58,59 @@ test('an asynchronous search keeps every worker busy and logs hpbandster ids', a
     running--;
     return benchmark.objective(config, budget, ctx);
   };
-  const search = new Search({ space: benchmark.space, executor: new InlineExecutor(objective, { concurrency: 6 }), minBudget: 1, maxBudget: 9, eta: 3, nIterations: 6, seed: 2, asynchronous: true, logDir: dir });
+  const search = new Search({
+    space: benchmark.space,
+    executor: new InlineExecutor(objective, { concurrency: 6 }),
+    minBudget: 1,
+    maxBudget: 9,
+    eta: 3,
+    nIterations: 6,
+    seed: 2,
+    asynchronous: true,
+    logDir: dir,
+  });
   const result = await search.run();
   const newConfigs = [...result.idToConfig().keys()];
   assert.equal(newConfigs.length, 9 + 3 + 3 + 9 + 3 + 3, 'as many new configurations as six synchronous iterations sample');
   assert.ok(newConfigs.every((key) => key.split('-')[1] === '0'));
   // Until the quota of new configurations runs out, every job starts with all six workers busy.
   const early = concurrencySamples.slice(6, 24);
-  assert.ok(early.every((n) => n === 6), `concurrency while configurations remained: ${early.join(',')}`);
-  assert.ok(result.allRuns().some((run) => run.budget === 9), 'some configurations reached the max budget');
+  assert.ok(
+    early.every((n) => n === 6),
+    `concurrency while configurations remained: ${early.join(',')}`,
+  );
+  assert.ok(
+    result.allRuns().some((run) => run.budget === 9),
+    'some configurations reached the max budget',
+  );
   assert.ok(result.incumbent());
-  const again = await new Search({ space: benchmark.space, objective: benchmark.objective, minBudget: 1, maxBudget: 9, eta: 3, nIterations: 6, seed: 2, asynchronous: true, logDir: dir, resume: true }).run();
+  const again = await new Search({
+    space: benchmark.space,
+    objective: benchmark.objective,
+    minBudget: 1,
+    maxBudget: 9,
+    eta: 3,
+    nIterations: 6,
+    seed: 2,
+    asynchronous: true,
+    logDir: dir,
+    resume: true,
+  }).run();
   assert.equal(again.nRuns, result.nRuns, 'resuming a finished asynchronous search runs nothing');
-  await assert.rejects(new Search({ space: benchmark.space, objective: benchmark.objective, minBudget: 1, maxBudget: 9, eta: 3, nIterations: 6, seed: 2, logDir: dir, resume: true }).run(), /options\.asynchronous differs/);
+  await assert.rejects(
+    new Search({
+      space: benchmark.space,
+      objective: benchmark.objective,
+      minBudget: 1,
+      maxBudget: 9,
+      eta: 3,
+      nIterations: 6,
+      seed: 2,
+      logDir: dir,
+      resume: true,
+    }).run(),
+    /options\.asynchronous differs/,
+  );
 });
 
 test('an interrupted asynchronous search resumes from its rungs without re-running finished jobs', async (t) => {
@@ -77,7 +123,16 @@ test('an interrupted asynchronous search resumes from its rungs without re-runni
     calls.push(`${configIdKey(ctx.configId)}@${budget}`);
     return benchmark.objective(config, budget, ctx);
   };
-  const options = { space: benchmark.space, minBudget: 1, maxBudget: 9, eta: 3, nIterations: 6, seed: 5, asynchronous: true, logDir: dir } as const;
+  const options = {
+    space: benchmark.space,
+    minBudget: 1,
+    maxBudget: 9,
+    eta: 3,
+    nIterations: 6,
+    seed: 5,
+    asynchronous: true,
+    logDir: dir,
+  } as const;
   const controller = new AbortController();
   const first = new Search({ ...options, executor: new InlineExecutor(objective, { concurrency: 3 }) });
   let finished = 0;
@@ -90,6 +145,10 @@ test('an interrupted asynchronous search resumes from its rungs without re-runni
   const resumed = await new Search({ ...options, resume: true, executor: new InlineExecutor(objective, { concurrency: 3 }) }).run();
   const rerun = calls.slice(callsBefore).filter((call) => logged.has(call));
   assert.deepEqual(rerun, [], 'nothing that was logged ran again');
-  assert.equal(new Set(resumed.allRuns().map((run) => `${configIdKey(run.configId)}@${run.budget}`)).size, resumed.nRuns, 'one result per job');
+  assert.equal(
+    new Set(resumed.allRuns().map((run) => `${configIdKey(run.configId)}@${run.budget}`)).size,
+    resumed.nRuns,
+    'one result per job',
+  );
   assert.equal(resumed.idToConfig().size, 30);
 });

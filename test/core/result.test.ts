@@ -24,7 +24,12 @@ function run(configId: ConfigId, budget: number, loss: number | null, finished: 
 
 function configsFor(runs: readonly Run[], config: (id: ConfigId) => Configuration = (id) => ({ x: id[2] })): Map<string, LoggedConfig> {
   const configs = new Map<string, LoggedConfig>();
-  for (const r of runs) configs.set(configIdKey(r.configId), { configId: r.configId, config: config(r.configId), info: { model_based_pick: r.configId[2] % 2 === 1 } });
+  for (const r of runs)
+    configs.set(configIdKey(r.configId), {
+      configId: r.configId,
+      config: config(r.configId),
+      info: { model_based_pick: r.configId[2] % 2 === 1 },
+    });
   return configs;
 }
 
@@ -71,7 +76,8 @@ const HAND_BUILT: Run[] = [
 
 test('trajectory follows the paper rule and the max-budget rule', () => {
   const result = new Result({ configs: configsFor(HAND_BUILT), runs: HAND_BUILT });
-  const brief = (points: ReturnType<Result['trajectory']>) => points.map((p) => [configIdKey(p.configId), p.budget, p.loss, p.finished, p.cumulativeBudget]);
+  const brief = (points: ReturnType<Result['trajectory']>) =>
+    points.map((p) => [configIdKey(p.configId), p.budget, p.loss, p.finished, p.cumulativeBudget]);
   assert.deepEqual(brief(result.trajectory()), [
     ['0-0-0', 1, 5, 1, 1],
     ['0-0-1', 1, 3, 2, 2],
@@ -94,12 +100,26 @@ test('counts, budgets, ordering, learning curves and runs of a config', () => {
   assert.equal(result.nFailed, 1);
   assert.deepEqual(result.budgets, [1, 3, 9]);
   assert.equal(result.maxBudget, 9);
-  assert.deepEqual(result.allRuns().map((r) => r.timestamps.finished), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  assert.deepEqual(result.runsOf([0, 0, 1]).map((r) => [r.budget, r.loss]), [[1, 3], [3, 4], [9, 1.5]]);
+  assert.deepEqual(
+    result.allRuns().map((r) => r.timestamps.finished),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  );
+  assert.deepEqual(
+    result.runsOf([0, 0, 1]).map((r) => [r.budget, r.loss]),
+    [
+      [1, 3],
+      [3, 4],
+      [9, 1.5],
+    ],
+  );
   assert.deepEqual(result.runsOf([5, 5, 5]), []);
   const curves = result.learningCurves();
   assert.deepEqual([...curves.keys()].sort(), ['0-0-0', '0-0-1', '0-0-2', '0-0-3', '0-0-4']);
-  assert.deepEqual(curves.get('0-0-3'), [{ budget: 1, loss: 2 }, { budget: 3, loss: 2.5 }, { budget: 9, loss: 1 }]);
+  assert.deepEqual(curves.get('0-0-3'), [
+    { budget: 1, loss: 2 },
+    { budget: 3, loss: 2.5 },
+    { budget: 9, loss: 1 },
+  ]);
   assert.deepEqual(curves.get('0-0-2'), [], 'failed runs are left out of learning curves');
   assert.deepEqual(result.incumbent(), { configId: [0, 0, 4], config: { x: 4 }, loss: 0.5, budget: 9, info: { finished: 10 } });
   assert.equal(result.configOf([9, 9, 9]), undefined);
@@ -115,7 +135,13 @@ test('counts, budgets, ordering, learning curves and runs of a config', () => {
 });
 
 test('incumbent: ties go to the lowest id, failures never win, the last run per config on the max budget counts', () => {
-  const runs = [run([2, 0, 0], 9, -1, 1), run([1, 1, 5], 9, -1, 2), run([1, 2, 0], 9, -1, 3), run([0, 0, 0], 3, -9, 4), run([0, 0, 1], 9, null, 5)];
+  const runs = [
+    run([2, 0, 0], 9, -1, 1),
+    run([1, 1, 5], 9, -1, 2),
+    run([1, 2, 0], 9, -1, 3),
+    run([0, 0, 0], 3, -9, 4),
+    run([0, 0, 1], 9, null, 5),
+  ];
   const result = new Result({ configs: configsFor(runs), runs });
   assert.deepEqual(result.incumbent()?.configId, [1, 1, 5]);
   assert.deepEqual(result.summary().incumbent_id, [1, 1, 5]);
@@ -161,7 +187,10 @@ test('toCSV writes one row per run with hyperparameter columns and RFC 4180 quot
 
 test('the constructor rejects runs of unknown configurations and copies its input', () => {
   const runs = [run([0, 0, 0], 1, 1, 1)];
-  assert.throws(() => new Result({ configs: new Map(), runs }), (error: unknown) => error instanceof InvalidOptionError && /0-0-0/.test(error.message));
+  assert.throws(
+    () => new Result({ configs: new Map(), runs }),
+    (error: unknown) => error instanceof InvalidOptionError && /0-0-0/.test(error.message),
+  );
   const mutable = [...runs];
   const result = new Result({ configs: configsFor(runs), runs: mutable });
   mutable.push(run([0, 0, 0], 3, 0, 2));

@@ -35,7 +35,10 @@ test('kill -9 at any moment, then resume: nothing finished is lost or re-run, an
     reRunsOfLogged.push(...calls.filter((pair) => before.has(pair)));
   }
   const beforeFinal = loggedPairs(logDir);
-  assert.ok(beforeFinal.size > 0 && beforeFinal.size < planned, `the kills interrupted the search (${beforeFinal.size} of ${planned} logged)`);
+  assert.ok(
+    beforeFinal.size > 0 && beforeFinal.size < planned,
+    `the kills interrupted the search (${beforeFinal.size} of ${planned} logged)`,
+  );
   fs.appendFileSync(callsFile, '--- start\n');
   const final = spawnSync(process.execPath, ['--import', 'tsx', script, logDir, callsFile, '11'], { encoding: 'utf8' });
   assert.equal(final.status, 0, final.stderr);
@@ -57,9 +60,21 @@ test('resuming with a different space or budgets is refused with the differing o
   const { countingOnes } = await import('../../src/benchmarks/counting-ones.js');
   const { Search } = await import('../../src/core/search.js');
   const benchmark = countingOnes({ categorical: 2, continuous: 2 });
-  const options = { space: benchmark.space, objective: benchmark.objective, minBudget: 1, maxBudget: 9, eta: 3, nIterations: 2, seed: 4, logDir: dir };
+  const options = {
+    space: benchmark.space,
+    objective: benchmark.objective,
+    minBudget: 1,
+    maxBudget: 9,
+    eta: 3,
+    nIterations: 2,
+    seed: 4,
+    logDir: dir,
+  };
   await new Search(options).run();
-  await assert.rejects(new Search({ ...options, resume: true, maxBudget: 27 }).run(), /options\.maxBudget differs from the run being resumed .* \(got 27, the run has 9\)/);
+  await assert.rejects(
+    new Search({ ...options, resume: true, maxBudget: 27 }).run(),
+    /options\.maxBudget differs from the run being resumed .* \(got 27, the run has 9\)/,
+  );
   const other = countingOnes({ categorical: 3, continuous: 2 });
   await assert.rejects(new Search({ ...options, space: other.space, resume: true }).run(), /options\.space differs/);
   // Resuming a finished search with more iterations extends it without re-running anything.

@@ -25,7 +25,10 @@ test('the same seed and space with a sequential executor give the same run', asy
     await new Search({ space: benchmark.space, objective: benchmark.objective, ...small, nIterations: 6, seed: 42, logDir: dir }).run();
     const results = fs.readFileSync(path.join(dir, 'results.json'), 'utf8').split('\n').filter(Boolean);
     // Timestamps differ between runs; everything else must not.
-    logs.push([fs.readFileSync(path.join(dir, 'configs.json'), 'utf8'), ...results.map((line) => line.replace(/\{"submitted"[^}]*\}/, 'T'))]);
+    logs.push([
+      fs.readFileSync(path.join(dir, 'configs.json'), 'utf8'),
+      ...results.map((line) => line.replace(/\{"submitted"[^}]*\}/, 'T')),
+    ]);
   }
   assert.deepEqual(logs[0], logs[1]);
   const otherDir = path.join(tempDir(t), 'c');
@@ -36,15 +39,33 @@ test('the same seed and space with a sequential executor give the same run', asy
 
 test('every planned evaluation runs, with hpbandster’s ids and budgets', async () => {
   const benchmark = countingOnes({ categorical: 2, continuous: 2 });
-  const result = await new Search({ space: benchmark.space, objective: benchmark.objective, optimizer: 'hyperband', minBudget: 9, maxBudget: 729, eta: 3, nIterations: 5, seed: 1 }).run();
+  const result = await new Search({
+    space: benchmark.space,
+    objective: benchmark.objective,
+    optimizer: 'hyperband',
+    minBudget: 9,
+    maxBudget: 729,
+    eta: 3,
+    nIterations: 5,
+    seed: 1,
+  }).run();
   assert.equal(result.nRuns, plannedEvaluations(hyperbandPlan({ minBudget: 9, maxBudget: 729, eta: 3 }), 5));
   assert.equal(result.nConfigs, 81 + 27 + 9 + 6 + 5);
   assert.deepEqual(result.budgets, [9, 27, 81, 243, 729]);
   const atMax = result.allRuns().filter((run) => run.budget === 729);
-  assert.deepEqual(atMax.map((run) => configIdKey(run.configId)).sort(), [...new Set(atMax.map((run) => configIdKey(run.configId)))].sort());
+  assert.deepEqual(
+    atMax.map((run) => configIdKey(run.configId)).sort(),
+    [...new Set(atMax.map((run) => configIdKey(run.configId)))].sort(),
+  );
   assert.equal(atMax.length, 1 + 1 + 1 + 2 + 5);
   // Iteration 4 is the s = 0 bracket: five configurations sampled directly at the max budget.
-  assert.deepEqual(result.allRuns().filter((run) => run.configId[0] === 4).map((run) => run.budget), [729, 729, 729, 729, 729]);
+  assert.deepEqual(
+    result
+      .allRuns()
+      .filter((run) => run.configId[0] === 4)
+      .map((run) => run.budget),
+    [729, 729, 729, 729, 729],
+  );
 });
 
 test('several iterations run at once when the executor has spare capacity', async () => {
@@ -69,7 +90,10 @@ test('several iterations run at once when the executor has spare capacity', asyn
   });
   const result = await search.run();
   assert.equal(maxRunning, 12);
-  assert.ok(submittedWhileEarlierActive.some((iteration) => iteration >= 1), 'iteration 1 started while iteration 0 was running');
+  assert.ok(
+    submittedWhileEarlierActive.some((iteration) => iteration >= 1),
+    'iteration 1 started while iteration 0 was running',
+  );
   assert.equal(result.nRuns, plannedEvaluations(hyperbandPlan(small), 4));
 });
 
@@ -88,10 +112,17 @@ test('an objective that throws, returns NaN or returns garbage is a recorded fai
   const failed = result.allRuns().filter((run) => run.loss === null);
   assert.ok(failed.length >= 3);
   const errors = failed.map((run) => run.error ?? '');
-  assert.ok(errors.some((error) => error.startsWith('threw: diverged at epoch 3') && error.includes('search.test.ts')), 'message and stack');
+  assert.ok(
+    errors.some((error) => error.startsWith('threw: diverged at epoch 3') && error.includes('search.test.ts')),
+    'message and stack',
+  );
   assert.ok(errors.some((error) => /non-finite-loss: .*NaN/.test(error)));
   assert.ok(errors.some((error) => /invalid-result: .*loss must be a number \(got "low"\)/.test(error)));
-  const logged = fs.readFileSync(path.join(dir, 'results.json'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const logged = fs
+    .readFileSync(path.join(dir, 'results.json'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
   assert.equal(logged.length, result.nRuns);
   assert.ok(logged.some((line) => line[3] === null && String(line[4]).includes('diverged')));
   assert.ok(result.incumbent(), 'the search still found an incumbent');
@@ -99,7 +130,10 @@ test('an objective that throws, returns NaN or returns garbage is a recorded fai
   for (const run of result.allRuns()) {
     if (run.budget === 1 || run.configId[1] !== 0) continue;
     const below = result.runsOf(run.configId).filter((other) => other.budget < run.budget);
-    assert.ok(below.every((other) => other.loss !== null), `${configIdKey(run.configId)} was promoted after failing`);
+    assert.ok(
+      below.every((other) => other.loss !== null),
+      `${configIdKey(run.configId)} was promoted after failing`,
+    );
   }
 });
 
@@ -120,7 +154,14 @@ test('aborting stops the search cleanly: running jobs are told, finished ones ar
     });
     return benchmark.objective(config, budget, ctx);
   };
-  const search = new Search({ space: benchmark.space, executor: new InlineExecutor(objective, { concurrency: 3 }), ...small, nIterations: 10, seed: 8, logDir: dir });
+  const search = new Search({
+    space: benchmark.space,
+    executor: new InlineExecutor(objective, { concurrency: 3 }),
+    ...small,
+    nIterations: 10,
+    seed: 8,
+    logDir: dir,
+  });
   search.on('job:finished', () => {
     if (++finished === 10) controller.abort();
   });
@@ -155,8 +196,14 @@ test('bad options are rejected before anything runs, naming the option and value
   const base = { space: benchmark.space, objective: benchmark.objective, ...small, nIterations: 1 };
   assert.throws(() => new Search({ ...base, eta: 0.5 }), /options\.eta must be a number > 1 \(got 0\.5\)/);
   assert.throws(() => new Search({ ...base, nIterations: -1 }), /options\.nIterations must be an integer >= 0 \(got -1\)/);
-  assert.throws(() => new Search({ ...base, optimizer: 'tpe' as never }), /options\.optimizer must be one of bohb, hyperband, successive-halving, random-search \(got "tpe"\)/);
-  assert.throws(() => new Search({ ...base, executor: new InlineExecutor(benchmark.objective) }), /exactly one of options\.objective and options\.executor/);
+  assert.throws(
+    () => new Search({ ...base, optimizer: 'tpe' as never }),
+    /options\.optimizer must be one of bohb, hyperband, successive-halving, random-search \(got "tpe"\)/,
+  );
+  assert.throws(
+    () => new Search({ ...base, executor: new InlineExecutor(benchmark.objective) }),
+    /exactly one of options\.objective and options\.executor/,
+  );
 });
 
 test('an existing run is never overwritten unless asked', async (t) => {

@@ -22,16 +22,25 @@ test('a rung waits at its barrier, then promotes the best 1/η', () => {
   const { iteration, sampled } = iterationWithCounter([9, 3, 1], [1, 3, 9]);
   const rung0 = drain(iteration);
   assert.equal(rung0.length, 9);
-  assert.deepEqual(rung0.map((job) => configIdKey(job.configId)), sampled.map((s) => s.key));
+  assert.deepEqual(
+    rung0.map((job) => configIdKey(job.configId)),
+    sampled.map((s) => s.key),
+  );
   assert.ok(rung0.every((job) => job.budget === 1));
   // Losses 9, 8, …, 1: the last three configurations are the best.
   rung0.forEach((job, i) => iteration.registerResult(job.configId, 1, 9 - i));
   const rung1 = drain(iteration);
-  assert.deepEqual(rung1.map((job) => configIdKey(job.configId)), ['4-0-6', '4-0-7', '4-0-8']);
+  assert.deepEqual(
+    rung1.map((job) => configIdKey(job.configId)),
+    ['4-0-6', '4-0-7', '4-0-8'],
+  );
   assert.ok(rung1.every((job) => job.budget === 3));
   rung1.forEach((job, i) => iteration.registerResult(job.configId, 3, i));
   const rung2 = drain(iteration);
-  assert.deepEqual(rung2.map((job) => configIdKey(job.configId)), ['4-0-6']);
+  assert.deepEqual(
+    rung2.map((job) => configIdKey(job.configId)),
+    ['4-0-6'],
+  );
   iteration.registerResult(rung2[0].configId, 9, 0);
   assert.equal(iteration.nextJob(), null);
   assert.equal(iteration.isFinished, true);
@@ -44,7 +53,10 @@ test('failed configurations are never promoted; their slots are refilled at the 
   // Only two of nine succeed.
   rung0.forEach((job, i) => iteration.registerResult(job.configId, 1, i < 7 ? null : i));
   const rung1 = drain(iteration);
-  assert.deepEqual(rung1.map((job) => configIdKey(job.configId)), ['4-0-7', '4-0-8', '4-1-2']);
+  assert.deepEqual(
+    rung1.map((job) => configIdKey(job.configId)),
+    ['4-0-7', '4-0-8', '4-1-2'],
+  );
   assert.deepEqual(sampled.at(-1), { key: '4-1-2', budget: 3 });
   assert.ok(rung1.every((job) => job.budget === 3));
 });
@@ -54,7 +66,10 @@ test('a job handed back by requeue is handed out again', () => {
   const first = iteration.nextJob()!;
   iteration.requeue(first.configId);
   const again = drain(iteration);
-  assert.deepEqual(again.map((job) => configIdKey(job.configId)), ['4-0-0', '4-0-1']);
+  assert.deepEqual(
+    again.map((job) => configIdKey(job.configId)),
+    ['4-0-0', '4-0-1'],
+  );
 });
 
 test('a result the iteration did not hand out is a programming error', () => {

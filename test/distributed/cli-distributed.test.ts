@@ -32,7 +32,12 @@ async function setUp(t: TestContext, label: string): Promise<Setup> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bandster-${label}-`));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const space = path.join(dir, 'space.json');
-  fs.writeFileSync(space, writeConfigSpaceJson(new ConfigurationSpace().add(new UniformIntegerHyperparameter('a', 1, 1000)).add(new UniformIntegerHyperparameter('b', 1, 1000))));
+  fs.writeFileSync(
+    space,
+    writeConfigSpaceJson(
+      new ConfigurationSpace().add(new UniformIntegerHyperparameter('a', 1, 1000)).add(new UniformIntegerHyperparameter('b', 1, 1000)),
+    ),
+  );
   return { redis, queue: freshQueue(label), dir, logDir: path.join(dir, 'run'), calls: path.join(dir, 'calls'), space, cleanups };
 }
 
@@ -52,13 +57,33 @@ async function stopWorkers(workers: Child[]): Promise<void> {
   for (const worker of workers) worker.process.kill('SIGTERM');
   for (const worker of workers) {
     assert.equal(await worker.exited, 0, worker.stderr());
-    assert.match(worker.stderr(), /SIGTERM: finishing \d+ running job\(s\)[^\n]*\n[^]*stopped/);
+    assert.match(worker.stderr(), /SIGTERM: finishing \d+ running job\(s\)[^\n]*\n[\s\S]*stopped/);
   }
 }
 
 const runArgs = (setup: Setup, iterations: number) => [
-  'run', '--space', setup.space, '--objective', recordingObjective, '--min-budget', '1', '--max-budget', '9', '--iterations', String(iterations),
-  '--seed', '7', '--log-dir', setup.logDir, '--redis', setup.redis.url, '--queue', setup.queue, '--concurrency', '4', '--json',
+  'run',
+  '--space',
+  setup.space,
+  '--objective',
+  recordingObjective,
+  '--min-budget',
+  '1',
+  '--max-budget',
+  '9',
+  '--iterations',
+  String(iterations),
+  '--seed',
+  '7',
+  '--log-dir',
+  setup.logDir,
+  '--redis',
+  setup.redis.url,
+  '--queue',
+  setup.queue,
+  '--concurrency',
+  '4',
+  '--json',
 ];
 
 test('bandster run --redis with two bandster worker processes: the whole search runs on the workers', async (t) => {
@@ -75,7 +100,10 @@ test('bandster run --redis with two bandster worker processes: the whole search 
   assert.equal(loggedResults(setup.logDir).length, planned);
   const calls = recordedCalls(setup.calls);
   assert.equal(calls.length, planned, 'every evaluation ran once');
-  assert.ok(calls.every((call) => call.pid !== master.process.pid), 'the master ran no objective');
+  assert.ok(
+    calls.every((call) => call.pid !== master.process.pid),
+    'the master ran no objective',
+  );
   assert.equal(new Set(calls.map((call) => call.pid)).size, 2, 'both workers took jobs');
   assert.ok(fs.existsSync(path.join(setup.logDir, 'distributed.json')));
   await stopWorkers(workers);
@@ -92,10 +120,18 @@ test('master restart: kill -9 of bandster run --redis mid-search, then --resume:
   const first = bandster(runArgs(setup, 5));
   setup.cleanups.push(() => first.process.kill('SIGKILL'));
   // Killed while jobs run on the workers: those finish with no master to hear it.
-  await waitFor('the search to be under way with jobs running', async () => loggedResults(setup.logDir).length >= 8 && (await inspect.getActiveCount()) > 0, 30_000, 5);
+  await waitFor(
+    'the search to be under way with jobs running',
+    async () => loggedResults(setup.logDir).length >= 8 && (await inspect.getActiveCount()) > 0,
+    30_000,
+    5,
+  );
   first.process.kill('SIGKILL');
   await first.exited;
-  await waitFor('the workers to finish what was queued', async () => (await inspect.getActiveCount()) + (await inspect.getWaitingCount()) === 0);
+  await waitFor(
+    'the workers to finish what was queued',
+    async () => (await inspect.getActiveCount()) + (await inspect.getWaitingCount()) === 0,
+  );
   const loggedBefore = new Set(loggedResults(setup.logDir));
   const finishedWhileDown = recordedCalls(setup.calls).filter((call) => !loggedBefore.has(call.pair));
   assert.ok(loggedBefore.size < planned, 'the kill interrupted the search');

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, describe, it, test } from 'node:test';
 import { Queue } from 'bullmq';
 import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../../src/core/types.js';
-import { DistributedExecutor, RedisConnectionError, evaluationJobId, runWorker, type DistributedWorker } from '../../src/distributed/index.js';
+import {
+  DistributedExecutor,
+  RedisConnectionError,
+  evaluationJobId,
+  runWorker,
+  type DistributedWorker,
+} from '../../src/distributed/index.js';
 import { outcomeFromStored } from '../../src/distributed/evaluation-wire.js';
 import { compute } from '../executors/fixtures/behaviour-objective.js';
 import { executorConformance } from '../executors/executor-conformance.js';
@@ -12,9 +18,18 @@ const unavailable = redisUnavailable();
 
 test('DistributedExecutor validates its options before connecting', () => {
   const redis = 'redis://127.0.0.1:1';
-  assert.throws(() => new DistributedExecutor({ redis: 'http://x', runId: 'r' }), /options\.redis must be a redis:\/\/ or rediss:\/\/ URL \(got "http:\/\/x"\)/);
-  assert.throws(() => new DistributedExecutor({ redis: 'redis://:hunter2@h:1/', runId: 'r', queue: 'a:b' }), /options\.queue must be 1 to 100 letters.*\(got "a:b"\)/);
-  assert.throws(() => new DistributedExecutor({ redis, runId: 'no spaces' }), /options\.runId must be 1 to 64 letters.*\(got "no spaces"\)/);
+  assert.throws(
+    () => new DistributedExecutor({ redis: 'http://x', runId: 'r' }),
+    /options\.redis must be a redis:\/\/ or rediss:\/\/ URL \(got "http:\/\/x"\)/,
+  );
+  assert.throws(
+    () => new DistributedExecutor({ redis: 'redis://:hunter2@h:1/', runId: 'r', queue: 'a:b' }),
+    /options\.queue must be 1 to 100 letters.*\(got "a:b"\)/,
+  );
+  assert.throws(
+    () => new DistributedExecutor({ redis, runId: 'no spaces' }),
+    /options\.runId must be 1 to 64 letters.*\(got "no spaces"\)/,
+  );
   assert.throws(() => new DistributedExecutor({ redis, runId: 'r', capacity: 0 }), /options\.capacity must be an integer >= 1 \(got 0\)/);
   assert.throws(() => new DistributedExecutor({ redis, runId: 'r', timeoutMs: -1 }), /options\.timeoutMs must be a number >= 0 \(got -1\)/);
   assert.equal(new DistributedExecutor({ redis, runId: 'r' }).capacity, 64);
@@ -22,7 +37,12 @@ test('DistributedExecutor validates its options before connecting', () => {
 });
 
 test('a stored return value that is not an outcome becomes a failed outcome', () => {
-  assert.deepEqual(outcomeFromStored({ status: 'ok', loss: 1, info: { a: 1 }, startedAt: 5 }), { status: 'ok', loss: 1, info: { a: 1 }, startedAt: 5 });
+  assert.deepEqual(outcomeFromStored({ status: 'ok', loss: 1, info: { a: 1 }, startedAt: 5 }), {
+    status: 'ok',
+    loss: 1,
+    info: { a: 1 },
+    startedAt: 5,
+  });
   const stack = outcomeFromStored({ status: 'failed', error: { kind: 'threw', message: 'm', stack: 's' } });
   assert.deepEqual(stack, { status: 'failed', error: { kind: 'threw', message: 'm', stack: 's' } });
   const garbage = outcomeFromStored('hello');
@@ -105,8 +125,15 @@ if (unavailable) {
         const otherConfig = await otherRun.submit(job(1, { x: 6, ms: 10 }), never);
         assert.equal(otherConfig.status === 'ok' && otherConfig.loss, 9);
         assert.equal(calls.get('0-0-1@3'), 3);
-        const [seven, eight] = await Promise.all([otherRun.submit(job(2, { x: 7, ms: 50 }), never), otherRun.submit(job(2, { x: 8, ms: 10 }), never)]);
-        assert.deepEqual([seven.status === 'ok' && seven.loss, eight.status === 'ok' && eight.loss], [10, 11], 'two configurations in flight under one id each get their own outcome');
+        const [seven, eight] = await Promise.all([
+          otherRun.submit(job(2, { x: 7, ms: 50 }), never),
+          otherRun.submit(job(2, { x: 8, ms: 10 }), never),
+        ]);
+        assert.deepEqual(
+          [seven.status === 'ok' && seven.loss, eight.status === 'ok' && eight.loss],
+          [10, 11],
+          'two configurations in flight under one id each get their own outcome',
+        );
         await otherRun.close();
       } finally {
         await first.close();
@@ -123,10 +150,12 @@ if (unavailable) {
       const pendingWaiting = executor.submit(job(2, { ms: 10 }), waiting.signal);
       const inspect = new Queue(queue, { connection: { url: redis.url } });
       try {
-        for (let i = 0; i < 100 && (await inspect.getJobState('cancel.0-0-2.b3')) !== 'waiting'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        for (let i = 0; i < 100 && (await inspect.getJobState('cancel.0-0-2.b3')) !== 'waiting'; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
         waiting.abort();
         assert.equal(((await pendingWaiting) as Extract<JobOutcome, { status: 'failed' }>).error.kind, 'aborted');
-        for (let i = 0; i < 100 && (await inspect.getJobState('cancel.0-0-2.b3')) !== 'unknown'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        for (let i = 0; i < 100 && (await inspect.getJobState('cancel.0-0-2.b3')) !== 'unknown'; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
         assert.equal(await inspect.getJobState('cancel.0-0-2.b3'), 'unknown', 'a waiting job is removed from the queue');
 
         const worker = await runWorker({ redis: redis.url, queue, objective, concurrency: 2 });
@@ -138,7 +167,8 @@ if (unavailable) {
         });
         await started;
         running.abort();
-        for (let i = 0; i < 200 && (await inspect.getJobState('cancel.0-0-3.b3')) !== 'failed'; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+        for (let i = 0; i < 200 && (await inspect.getJobState('cancel.0-0-3.b3')) !== 'failed'; i++)
+          await new Promise((resolve) => setTimeout(resolve, 10));
         assert.equal(signals.at(-1)?.aborted, true, 'the objective on the worker saw its signal abort');
         assert.equal(await inspect.getJobState('cancel.0-0-3.b3'), 'failed', 'a cancelled job does not look finished');
 
@@ -169,7 +199,12 @@ if (unavailable) {
         await executor.close();
         await worker.close();
       }
-      const wrong = new DistributedExecutor({ redis: `redis://:wrong-pw@127.0.0.1:${secured.port}`, queue, runId: 'pw', connectTimeoutMs: 500 });
+      const wrong = new DistributedExecutor({
+        redis: `redis://:wrong-pw@127.0.0.1:${secured.port}`,
+        queue,
+        runId: 'pw',
+        connectTimeoutMs: 500,
+      });
       await assert.rejects(wrong.connect(), (error: unknown) => {
         assert.ok(error instanceof RedisConnectionError);
         assert.equal(error.code, 'ERR_REDIS_CONNECTION');
@@ -178,7 +213,10 @@ if (unavailable) {
         return true;
       });
       await wrong.close();
-      await assert.rejects(runWorker({ redis: `redis://127.0.0.1:${secured.port}`, queue, objective: compute as unknown as Objective, connectTimeoutMs: 500 }), /NOAUTH/);
+      await assert.rejects(
+        runWorker({ redis: `redis://127.0.0.1:${secured.port}`, queue, objective: compute as unknown as Objective, connectTimeoutMs: 500 }),
+        /NOAUTH/,
+      );
     });
   });
 }

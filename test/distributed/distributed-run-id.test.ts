@@ -20,7 +20,7 @@ test('distributedRunId: a new id per new search, the recorded one on resume, a n
   assert.equal(distributedRunId(logDir, { resume: true }), first);
 
   const replaced = distributedRunId(logDir, { overwrite: true });
-  assert.notEqual(replaced, first, 'an overwritten run never takes the old run\'s outcomes');
+  assert.notEqual(replaced, first, "an overwritten run never takes the old run's outcomes");
   assert.equal(distributedRunId(logDir, { resume: true }), replaced);
 
   fs.writeFileSync(path.join(logDir, DISTRIBUTED_RUN_FILE), '{"runId": "has space"}');

@@ -9,9 +9,18 @@ const unavailable = redisUnavailable();
 test('DistributedWorker validates its options before connecting', async () => {
   const redis = 'redis://127.0.0.1:1';
   const objective: Objective = () => 1;
-  assert.throws(() => new DistributedWorker({ redis, objective: 3 as unknown as Objective }), /options\.objective must be a function or a module path \(got number\)/);
-  assert.throws(() => new DistributedWorker({ redis, objective, concurrency: 1.5 }), /options\.concurrency must be an integer >= 1 \(got 1\.5\)/);
-  assert.throws(() => new DistributedWorker({ redis, objective, lockDurationMs: 0 }), /options\.lockDurationMs must be an integer >= 1 \(got 0\)/);
+  assert.throws(
+    () => new DistributedWorker({ redis, objective: 3 as unknown as Objective }),
+    /options\.objective must be a function or a module path \(got number\)/,
+  );
+  assert.throws(
+    () => new DistributedWorker({ redis, objective, concurrency: 1.5 }),
+    /options\.concurrency must be an integer >= 1 \(got 1\.5\)/,
+  );
+  assert.throws(
+    () => new DistributedWorker({ redis, objective, lockDurationMs: 0 }),
+    /options\.lockDurationMs must be an integer >= 1 \(got 0\)/,
+  );
   await assert.rejects(runWorker({ redis: 'localhost:6379', objective }), /options\.redis must be a redis:\/\/ or rediss:\/\/ URL/);
   await assert.rejects(runWorker({ redis, objective: '/no/such/objective.js' }), /--objective \/no\/such\/objective\.js cannot be loaded/);
 });
@@ -26,17 +35,19 @@ test('close({ handBack: true }) puts a running job back in the queue, and anothe
   cleanups.push(() => redis.stop());
   const queue = freshQueue('hand-back');
   const runs: string[] = [];
-  const slow = (name: string): Objective => async (_config, budget, ctx) => {
-    runs.push(name);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, name === 'leaving' ? 30_000 : 10);
-      ctx.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
+  const slow =
+    (name: string): Objective =>
+    async (_config, budget, ctx) => {
+      runs.push(name);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, name === 'leaving' ? 30_000 : 10);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
-    return { loss: budget, info: { by: name } };
-  };
+      return { loss: budget, info: { by: name } };
+    };
   const leaving = await runWorker({ redis: redis.url, queue, objective: slow('leaving') });
   cleanups.push(() => leaving.close({ handBack: true }));
   const executor = new DistributedExecutor({ redis: redis.url, queue, runId: 'hand-back' });

@@ -55,10 +55,12 @@ export async function startRedisServer(options: { password?: string } = {}): Pro
     if (options.password) args.push('--requirepass', options.password);
     const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let exited = false;
-    const exit = new Promise<void>((resolve) => child.once('exit', () => {
-      exited = true;
-      resolve();
-    }));
+    const exit = new Promise<void>((resolve) =>
+      child.once('exit', () => {
+        exited = true;
+        resolve();
+      }),
+    );
     const deadline = Date.now() + 5_000;
     while (!exited && Date.now() < deadline && !(await answersPing(port))) await new Promise((resolve) => setTimeout(resolve, 20));
     const stop = async (): Promise<void> => {

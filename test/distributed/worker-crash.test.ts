@@ -27,13 +27,28 @@ test('kill -9 of a worker mid-job: the job completes on another worker, and the 
   const queue = freshQueue('crash');
   // Short locks, so that BullMQ notices the dead worker within about a second.
   const lockArgs = ['--lock-duration', '1000', '--stalled-interval', '500'];
-  const doomed = bandster(['worker', '--redis', redis.url, '--queue', queue, '--objective', recordingObjective, ...lockArgs], { BANDSTER_TEST_CALLS: calls, BANDSTER_TEST_SLOW_MS: '5000' });
+  const doomed = bandster(['worker', '--redis', redis.url, '--queue', queue, '--objective', recordingObjective, ...lockArgs], {
+    BANDSTER_TEST_CALLS: calls,
+    BANDSTER_TEST_SLOW_MS: '5000',
+  });
   cleanups.push(() => doomed.process.kill('SIGKILL'));
 
-  const space = new ConfigurationSpace().add(new UniformIntegerHyperparameter('a', 1, 1000)).add(new UniformIntegerHyperparameter('b', 1, 1000));
+  const space = new ConfigurationSpace()
+    .add(new UniformIntegerHyperparameter('a', 1, 1000))
+    .add(new UniformIntegerHyperparameter('b', 1, 1000));
   const executor = new DistributedExecutor({ redis: redis.url, queue, runId: distributedRunId(logDir), capacity: 3 });
   cleanups.push(() => executor.close());
-  const search = new Search({ space, executor, optimizer: 'hyperband', minBudget: 1, maxBudget: 3, eta: 3, nIterations: 1, seed: 2, logDir });
+  const search = new Search({
+    space,
+    executor,
+    optimizer: 'hyperband',
+    minBudget: 1,
+    maxBudget: 3,
+    eta: 3,
+    nIterations: 1,
+    seed: 2,
+    logDir,
+  });
   const finished: string[] = [];
   search.on('job:finished', ({ run }) => finished.push(`${run.configId.join('-')}@${run.budget}`));
   const running = search.run();
@@ -45,12 +60,23 @@ test('kill -9 of a worker mid-job: the job completes on another worker, and the 
 
   process.env.BANDSTER_TEST_CALLS = calls;
   process.env.BANDSTER_TEST_SLOW_MS = '50';
-  const rescuer = await runWorker({ redis: redis.url, queue, objective: recordingObjective, concurrency: 3, lockDurationMs: 1000, stalledIntervalMs: 500 });
+  const rescuer = await runWorker({
+    redis: redis.url,
+    queue,
+    objective: recordingObjective,
+    concurrency: 3,
+    lockDurationMs: 1000,
+    stalledIntervalMs: 500,
+  });
   cleanups.push(() => rescuer.close());
   const result = await running;
 
   const starts = recordedCalls(calls).filter((call) => call.pair === killedPair);
-  assert.deepEqual(starts.map((call) => call.pid), [doomed.process.pid, process.pid], 'the killed job ran again on the second worker');
+  assert.deepEqual(
+    starts.map((call) => call.pid),
+    [doomed.process.pid, process.pid],
+    'the killed job ran again on the second worker',
+  );
   assert.equal(result.nRuns, 4, 'hyperband, budgets 1 and 3: 3 + 1 evaluations');
   assert.deepEqual([...finished].sort(), [...new Set(finished)].sort(), 'the master received one outcome per job');
   const logged = loggedResults(logDir);

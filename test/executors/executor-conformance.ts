@@ -10,7 +10,12 @@ function job(index: number, config: Record<string, unknown>, budget = 3): Job {
   return { configId: [0, 0, index], config: config as Job['config'], budget };
 }
 
-async function run(executor: Executor, config: Record<string, unknown>, index = 0, signal = new AbortController().signal): Promise<JobOutcome> {
+async function run(
+  executor: Executor,
+  config: Record<string, unknown>,
+  index = 0,
+  signal = new AbortController().signal,
+): Promise<JobOutcome> {
   return executor.submit(job(index, config), signal);
 }
 
@@ -28,7 +33,10 @@ export function executorConformance(name: string, factory: ExecutorFactory): voi
     it('returns the loss and info of a successful job, and forwards reports', async () => {
       await withExecutor({}, async (executor) => {
         const reports: number[] = [];
-        const outcome = await executor.submit({ ...job(4, { mode: 'ok', value: 2.5 }, 9), onReport: (_step, loss) => reports.push(loss) }, new AbortController().signal);
+        const outcome = await executor.submit(
+          { ...job(4, { mode: 'ok', value: 2.5 }, 9), onReport: (_step, loss) => reports.push(loss) },
+          new AbortController().signal,
+        );
         assert.equal(outcome.status, 'ok');
         assert.equal(outcome.status === 'ok' && outcome.loss, 2.5);
         assert.deepEqual(outcome.status === 'ok' && outcome.info, { budget: 9, configId: '0-0-4' });

@@ -20,8 +20,22 @@ test('bandster run --workers 2: a TypeScript objective in worker threads, every 
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const logDir = path.join(dir, 'run');
   const calls = path.join(dir, 'calls');
-  const args = ['run', '--space', fixturePath('configspace/v1.2/study.json'), '--objective', objective, '--min-budget', '1', '--max-budget', '9', '--iterations', '2'];
-  const result = bandster([...args, '--seed', '3', '--workers', '2', '--memory-mb', '256', '--json', '--log-dir', logDir], { BANDSTER_TEST_CALLS: calls });
+  const args = [
+    'run',
+    '--space',
+    fixturePath('configspace/v1.2/study.json'),
+    '--objective',
+    objective,
+    '--min-budget',
+    '1',
+    '--max-budget',
+    '9',
+    '--iterations',
+    '2',
+  ];
+  const result = bandster([...args, '--seed', '3', '--workers', '2', '--memory-mb', '256', '--json', '--log-dir', logDir], {
+    BANDSTER_TEST_CALLS: calls,
+  });
   assert.equal(result.status, 0, result.stderr);
   const parsed = JSON.parse(result.stdout);
   assert.equal(parsed.runs.length, 13 + 4, 'two iterations of budgets 1…9: 9 + 3 + 1, then 3 + 1');

@@ -16,7 +16,10 @@ const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${na
 const behaviour = fixture('behaviour-objective.ts');
 const threadObjective = fixture('thread-pool-objective.ts');
 
-executorConformance('ThreadPoolExecutor', ({ capacity, timeoutMs }) => new ThreadPoolExecutor({ objective: behaviour, threads: capacity, timeoutMs, abortGraceMs: 200 }));
+executorConformance(
+  'ThreadPoolExecutor',
+  ({ capacity, timeoutMs }) => new ThreadPoolExecutor({ objective: behaviour, threads: capacity, timeoutMs, abortGraceMs: 200 }),
+);
 
 let nextIndex = 0;
 function job(config: Record<string, unknown>, extra: Partial<Job> = {}, budget = 3): Job {
@@ -38,8 +41,12 @@ function errorOf(outcome: JobOutcome): { kind: string; message: string; stack?: 
   return outcome.status === 'failed' ? outcome.error : { kind: '', message: '' };
 }
 
-const run = (executor: ThreadPoolExecutor, config: Record<string, unknown>, extra?: Partial<Job>, signal = new AbortController().signal): Promise<JobOutcome> =>
-  executor.submit(job(config, extra), signal);
+const run = (
+  executor: ThreadPoolExecutor,
+  config: Record<string, unknown>,
+  extra?: Partial<Job>,
+  signal = new AbortController().signal,
+): Promise<JobOutcome> => executor.submit(job(config, extra), signal);
 
 test('ThreadPoolExecutor validates its options before starting anything', () => {
   const make = (options: Partial<ThreadPoolExecutorOptions>) => () => new ThreadPoolExecutor({ objective: threadObjective, ...options });
@@ -48,9 +55,18 @@ test('ThreadPoolExecutor validates its options before starting anything', () => 
   assert.throws(make({ timeoutMs: -1 }), /options\.timeoutMs must be a finite number >= 0 \(got -1\)/);
   assert.throws(make({ abortGraceMs: Number.NaN }), /options\.abortGraceMs must be a finite number >= 0 \(got NaN\)/);
   assert.throws(make({ memoryMb: 0 }), /options\.memoryMb must be an integer >= 1 \(got 0\)/);
-  assert.throws(make({ sharedData: new ArrayBuffer(8) as unknown as SharedArrayBuffer }), /options\.sharedData must be a SharedArrayBuffer or a record of them \(got ArrayBuffer\)/);
-  assert.throws(make({ sharedData: { a: new SharedArrayBuffer(4), b: new Uint8Array(4) as unknown as SharedArrayBuffer } }), /options\.sharedData\.b must be a SharedArrayBuffer \(got Uint8Array\)/);
-  assert.throws(() => new ThreadPoolExecutor({ objective: '' }), /options\.objective must be the path or file URL of an ES module \(got ""\)/);
+  assert.throws(
+    make({ sharedData: new ArrayBuffer(8) as unknown as SharedArrayBuffer }),
+    /options\.sharedData must be a SharedArrayBuffer or a record of them \(got ArrayBuffer\)/,
+  );
+  assert.throws(
+    make({ sharedData: { a: new SharedArrayBuffer(4), b: new Uint8Array(4) as unknown as SharedArrayBuffer } }),
+    /options\.sharedData\.b must be a SharedArrayBuffer \(got Uint8Array\)/,
+  );
+  assert.throws(
+    () => new ThreadPoolExecutor({ objective: '' }),
+    /options\.objective must be the path or file URL of an ES module \(got ""\)/,
+  );
   const executor = new ThreadPoolExecutor({ objective: threadObjective });
   assert.equal(executor.capacity, os.availableParallelism(), 'threads defaults to the available parallelism');
 });
@@ -95,7 +111,10 @@ describe('ThreadPoolExecutor: faults only a thread can have', () => {
 
   it('an objective that honours its signal ends within the grace period; one that ignores it is terminated', async () => {
     await withPool({ abortGraceMs: 300 }, async (executor) => {
-      for (const [mode, terminated] of [['cooperative', false], ['hang', true]] as const) {
+      for (const [mode, terminated] of [
+        ['cooperative', false],
+        ['hang', true],
+      ] as const) {
         const controller = new AbortController();
         const began = Date.now();
         const outcome = run(executor, { mode }, { onStart: () => setTimeout(() => controller.abort(), 20) }, controller.signal);
@@ -116,7 +135,13 @@ test('ThreadPoolExecutor: onStart fires when a job starts in a thread, not when 
     const first = run(executor, { mode: 'hang' }, { onStart: () => events.push('first started') });
     const reports: [number, number][] = [];
     const second = executor.submit(
-      { configId: [2, 1, 5], config: { mode: 'reports', steps: 4 }, budget: 9, onStart: () => events.push('second started'), onReport: (step, loss) => reports.push([step, loss]) },
+      {
+        configId: [2, 1, 5],
+        config: { mode: 'reports', steps: 4 },
+        budget: 9,
+        onStart: () => events.push('second started'),
+        onReport: (step, loss) => reports.push([step, loss]),
+      },
       new AbortController().signal,
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -133,7 +158,12 @@ test('ThreadPoolExecutor: onStart fires when a job starts in a thread, not when 
       new AbortController().signal,
     );
     assert.equal(outcome.status, 'ok');
-    assert.deepEqual(reports, [[1, 9], [2, 8], [3, 7], [4, 6]]);
+    assert.deepEqual(reports, [
+      [1, 9],
+      [2, 8],
+      [3, 7],
+      [4, 6],
+    ]);
     assert.deepEqual(outcome.status === 'ok' && outcome.info, { workdir: path.join(workdir, '2_1_5') });
     assert.ok(outcome.startedAt !== undefined && outcome.startedAt >= before - 0.01 && outcome.startedAt <= Date.now() / 1000);
   });
@@ -163,7 +193,11 @@ test('ThreadPoolExecutor: sharedData is the same memory in every thread, handed 
       if (outcome.status !== 'ok') continue;
       assert.equal(outcome.loss, 7);
       assert.deepEqual(
-        { sameObjectAsFirstTask: outcome.info.sameObjectAsFirstTask, sameAsAccessor: outcome.info.sameAsAccessor, byteLength: outcome.info.byteLength },
+        {
+          sameObjectAsFirstTask: outcome.info.sameObjectAsFirstTask,
+          sameAsAccessor: outcome.info.sameAsAccessor,
+          byteLength: outcome.info.byteLength,
+        },
         { sameObjectAsFirstTask: true, sameAsAccessor: true, byteLength: 64 * 1024 * 1024 },
         'every task sees the very object the thread was given at start (no per-task copy)',
       );
@@ -204,7 +238,10 @@ test('ThreadPoolExecutor: TypeScript and JavaScript objective modules, and a cle
   const noFunction = path.join(dir, 'no-function.ts');
   fs.writeFileSync(noFunction, 'export const compute: number = 1;\n');
   await withPool({ objective: noFunction }, async (executor) => {
-    await assert.rejects(executor.start(), /options\.objective .*no-function\.ts cannot be used: .*must export a function compute\(config, budget, ctx\) \(found exports: compute\)/);
+    await assert.rejects(
+      executor.start(),
+      /options\.objective .*no-function\.ts cannot be used: .*must export a function compute\(config, budget, ctx\) \(found exports: compute\)/,
+    );
     const error = errorOf(await run(executor, { x: 1 }));
     assert.equal(error.kind, 'threw');
     assert.match(error.message, /cannot load the objective module/);

@@ -7,7 +7,8 @@ import type { Configuration } from '../../src/core/types.js';
  * Shared read-only fixtures: real files written by Python ConfigSpace 0.4.21 / 1.2.0 and
  * hpbandster, in `shared/` beside the repository (CI lays it out the same way).
  */
-export const FIXTURES = process.env.BANDSTER_FIXTURES ?? path.resolve(fileURLToPath(new URL('../../..', import.meta.url)), 'shared/fixtures');
+export const FIXTURES =
+  process.env.BANDSTER_FIXTURES ?? path.resolve(fileURLToPath(new URL('../../..', import.meta.url)), 'shared/fixtures');
 
 /** The absolute path of a fixture file or folder. */
 export function fixturePath(relativePath: string): string {

@@ -42,7 +42,10 @@ test('async variants reject (never throw) and report the first bad pixel whateve
     await assert.rejects(pending, { name: 'RangeError', argument: 'labels', index: 120 });
   }
   await assert.rejects(metrics.classHistogramAsync(labels, shape, { threads: 0 }), { name: 'RangeError' });
-  await assert.rejects(metrics.confusionMatrixAsync(labels, labels, shape, { threads: 2.5 }), { name: 'RangeError', argument: 'options.threads' });
+  await assert.rejects(metrics.confusionMatrixAsync(labels, labels, shape, { threads: 2.5 }), {
+    name: 'RangeError',
+    argument: 'options.threads',
+  });
 });
 
 test('a large async batch leaves the event loop free', async () => {
@@ -58,7 +61,10 @@ test('a large async batch leaves the event loop free', async () => {
   const result = await metrics.precisionRecallCurveAsync(trueLabels, probabilities, shape, { threads: 2 });
   const elapsed = performance.now() - started;
   clearInterval(timer);
-  assert.equal(result.positives.reduce((sum, count) => sum + count, 0), pixels);
+  assert.equal(
+    result.positives.reduce((sum, count) => sum + count, 0),
+    pixels,
+  );
   // The timer keeps firing while the workers count; a blocked loop would give 0 ticks.
   assert.ok(ticks >= Math.min(3, elapsed / 10), `${ticks} ticks in ${elapsed.toFixed(0)} ms`);
 });

@@ -14,14 +14,23 @@ test('wrong array types are TypeErrors naming the argument', () => {
     code: 'ERR_INVALID_ARG_TYPE',
     message: 'labels must be a Uint8Array',
   });
-  assert.throws(() => metrics.confusionMatrix(labels, [0, 1] as unknown as Uint8Array, shape), { name: 'TypeError', argument: 'predictedLabels' });
+  assert.throws(() => metrics.confusionMatrix(labels, [0, 1] as unknown as Uint8Array, shape), {
+    name: 'TypeError',
+    argument: 'predictedLabels',
+  });
   assert.throws(() => metrics.confusionMatrixFromProbabilities(labels, new Float64Array(24) as unknown as Float32Array, shape), {
     name: 'TypeError',
     argument: 'probabilities',
   });
-  assert.throws(() => metrics.scoreConfusion(new Float32Array(9) as unknown as Float64Array, 3), { name: 'TypeError', argument: 'confusion' });
+  assert.throws(() => metrics.scoreConfusion(new Float32Array(9) as unknown as Float64Array, 3), {
+    name: 'TypeError',
+    argument: 'confusion',
+  });
   assert.throws(() => metrics.classHistogram(labels, null as unknown as typeof shape), { name: 'TypeError', argument: 'shape' });
-  assert.throws(() => metrics.classHistogram(labels, { ...shape, width: '2' } as unknown as typeof shape), { name: 'TypeError', argument: 'shape.width' });
+  assert.throws(() => metrics.classHistogram(labels, { ...shape, width: '2' } as unknown as typeof shape), {
+    name: 'TypeError',
+    argument: 'shape.width',
+  });
   // A Buffer is a Uint8Array and is accepted.
   assert.equal(metrics.classHistogram(Buffer.alloc(8), shape).total[0], 8);
 });
@@ -53,8 +62,14 @@ test('mismatched lengths and bad shapes are RangeErrors naming the argument', ()
   assert.throws(() => metrics.scoreConfusion(new Float64Array(8), 3), { name: 'RangeError', argument: 'confusion' });
   assert.throws(() => metrics.scoreConfusion(Float64Array.from([1, -1, 0, 0]), 2), { name: 'RangeError', argument: 'confusion', index: 1 });
   assert.throws(() => metrics.pixelAccuracyPerImage(new Float64Array(10), 3), { name: 'RangeError', argument: 'confusionPerImage' });
-  assert.throws(() => metrics.selectMostAccurateHardImages(new Float64Array(3), new Float64Array(2), 1), { name: 'RangeError', argument: 'accuracy' });
-  assert.throws(() => metrics.precisionRecallCurve(labels, scores, shape, { thresholds: 1 }), { name: 'RangeError', argument: 'options.thresholds' });
+  assert.throws(() => metrics.selectMostAccurateHardImages(new Float64Array(3), new Float64Array(2), 1), {
+    name: 'RangeError',
+    argument: 'accuracy',
+  });
+  assert.throws(() => metrics.precisionRecallCurve(labels, scores, shape, { thresholds: 1 }), {
+    name: 'RangeError',
+    argument: 'options.thresholds',
+  });
 });
 
 test('a label >= classes names the argument and its index', () => {

@@ -15,7 +15,13 @@ test('class histogram: hand-computed counts per image and in total', () => {
 test('class histogram: matches the TypeScript twin on random batches, both code paths (<=16 and >16 classes)', () => {
   const rng = new Rng(11);
   for (const classes of [1, 2, 6, 16, 17, 40, 255]) {
-    for (const [height, width] of [[1, 1], [1, 63], [7, 13], [64, 65], [130, 129]]) {
+    for (const [height, width] of [
+      [1, 1],
+      [1, 63],
+      [7, 13],
+      [64, 65],
+      [130, 129],
+    ]) {
       const images = 1 + rng.int(3);
       const batch = randomBatch(rng, { images, height, width, classes });
       const expected = typescriptMetrics.classHistogram(batch.trueLabels, batch.shape);
@@ -35,9 +41,10 @@ test('class histogram: edge cases — no images, all one class, the last class, 
   const lastClass = new Uint8Array(70000).fill(254);
   assert.equal(classHistogram(lastClass, { images: 1, height: 1, width: 70000, classes: 255 }).total[254], 70000);
   const dots = Uint8Array.from([3, 0, 3, 1]);
-  assert.deepEqual(Array.from(classHistogram(dots, { images: 4, height: 1, width: 1, classes: 4 }).perImage), [
-    0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0,
-  ]);
+  assert.deepEqual(
+    Array.from(classHistogram(dots, { images: 4, height: 1, width: 1, classes: 4 }).perImage),
+    [0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0],
+  );
 });
 
 test('hardness: one class gives 1, an even split of C classes gives 1/C; matches the twin', () => {

@@ -28,7 +28,12 @@ test('confusion matrix from probabilities: argmax inside the kernel, first maxim
 test('confusion matrices match the TypeScript twin on random batches (every class count path)', () => {
   const rng = new Rng(23);
   for (const classes of [1, 2, 3, 5, 6, 8, 9, 22, 23, 33, 255]) {
-    for (const [height, width] of [[1, 1], [3, 7], [64, 64], [100, 201]]) {
+    for (const [height, width] of [
+      [1, 1],
+      [3, 7],
+      [64, 64],
+      [100, 201],
+    ]) {
       const batch = randomBatch(rng, { images: 1 + rng.int(3), height, width, classes });
       const label = `classes=${classes} ${height}x${width}`;
       assertSameResult(
@@ -53,5 +58,8 @@ test('confusion matrix: perfect prediction is diagonal; an empty class has an em
   for (let t = 0; t < 5; t++) {
     for (let p = 0; p < 5; p++) if (t !== p || t === 3) assert.equal(total[t * 5 + p], 0);
   }
-  assert.equal(total.reduce((sum, count) => sum + count, 0), 4 * 50 * 50);
+  assert.equal(
+    total.reduce((sum, count) => sum + count, 0),
+    4 * 50 * 50,
+  );
 });

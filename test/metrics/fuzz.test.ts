@@ -74,8 +74,6 @@ function fuzzOptions(rng: Rng): unknown {
   };
 }
 
-type Call = (api: Record<string, (...args: never[]) => unknown>) => unknown;
-
 function fuzzCall(rng: Rng): { name: string; args: unknown[] } {
   const { shape, pixels, classes } = fuzzShape(rng);
   switch (rng.int(7)) {
@@ -84,7 +82,10 @@ function fuzzCall(rng: Rng): { name: string; args: unknown[] } {
     case 1:
       return { name: 'confusionMatrix', args: [fuzzLabels(rng, pixels, classes), fuzzLabels(rng, pixels, classes), shape] };
     case 2:
-      return { name: 'confusionMatrixFromProbabilities', args: [fuzzLabels(rng, pixels, classes), fuzzScores(rng, pixels * classes), shape] };
+      return {
+        name: 'confusionMatrixFromProbabilities',
+        args: [fuzzLabels(rng, pixels, classes), fuzzScores(rng, pixels * classes), shape],
+      };
     case 3:
       return {
         name: 'precisionRecallCurve',
@@ -96,7 +97,10 @@ function fuzzCall(rng: Rng): { name: string; args: unknown[] } {
       return { name: 'pixelAccuracyPerImage', args: [fuzzCounts(rng, rng.int(4) * classes * classes), fuzzNumber(rng, classes)] };
     default: {
       const n = rng.int(12);
-      const values = () => (rng.random() < 0.05 ? null : Float64Array.from({ length: fuzzLength(rng, n) }, () => (rng.random() < 0.02 ? Number.NaN : rng.random())));
+      const values = () =>
+        rng.random() < 0.05
+          ? null
+          : Float64Array.from({ length: fuzzLength(rng, n) }, () => (rng.random() < 0.02 ? Number.NaN : rng.random()));
       return { name: 'selectMostAccurateHardImages', args: [values(), values(), fuzzNumber(rng, rng.int(n + 2)), fuzzNumber(rng, 0.4)] };
     }
   }

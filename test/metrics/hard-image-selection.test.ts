@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { Rng } from '../../src/core/rng.js';
-import {
-  DEFAULT_HARDNESS_THRESHOLD,
-  selectMostAccurateHardImages,
-  typescriptMetrics,
-} from '../../src/metrics/index.js';
+import { DEFAULT_HARDNESS_THRESHOLD, selectMostAccurateHardImages, typescriptMetrics } from '../../src/metrics/index.js';
 
 test('selects the k most accurate images among those with hardness <= 0.4, ties by index', () => {
   const hardness = Float64Array.from([0.3, 0.9, 0.4, 0.41, 0.2, 0.35]);

@@ -1,7 +1,7 @@
 // Shared by the metrics tests: seeded random batches and exact comparison of results.
 import assert from 'node:assert/strict';
 
-import { Rng } from '../../src/core/rng.js';
+import type { Rng } from '../../src/core/rng.js';
 import type { PixelShape } from '../../src/metrics/index.js';
 
 export interface Batch {

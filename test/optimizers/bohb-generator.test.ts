@@ -67,7 +67,14 @@ test('failures and non-finite losses count as bad, never as good', () => {
   for (let i = 0; i < 60; i++) {
     const x = i / 60;
     const failed = x < 0.5;
-    generator.observe({ configId: [0, 0, i], config: { x }, budget: 1, loss: failed ? -Infinity : x, status: i % 2 && failed ? 'failed' : 'ok', info: {} });
+    generator.observe({
+      configId: [0, 0, i],
+      config: { x },
+      budget: 1,
+      loss: failed ? -Infinity : x,
+      status: i % 2 && failed ? 'failed' : 'ok',
+      info: {},
+    });
   }
   const proposals = Array.from({ length: 50 }, () => Number(generator.propose(1).config.x));
   assert.ok(proposals.filter((x) => x >= 0.5).length >= 45, `proposals ${proposals.map((x) => x.toFixed(2)).join(' ')}`);
@@ -81,7 +88,8 @@ test('never proposes a forbidden configuration, even when the model points at it
   const rng = new Rng(7);
   const generator = new BohbGenerator(space, rng, { randomFraction: 0 });
   // Every observed configuration is allowed (a = y), but a perturbation flips a to x now and then.
-  for (let i = 0; i < 40; i++) generator.observe({ configId: [0, 0, i], config: { a: 'y', b: i / 40 }, budget: 1, loss: i, status: 'ok', info: {} });
+  for (let i = 0; i < 40; i++)
+    generator.observe({ configId: [0, 0, i], config: { a: 'y', b: i / 40 }, budget: 1, loss: i, status: 'ok', info: {} });
   for (let i = 0; i < 300; i++) assert.equal(generator.propose(1).config.a, 'y');
 });
 
@@ -92,7 +100,11 @@ test('conditional spaces: inactive values are imputed for the model and absent f
     .addCondition(new GreaterThanCondition('width', 'depth', 5));
   const rng = new Rng(8);
   const generator = new BohbGenerator(space, rng, { randomFraction: 0 });
-  space.sampleMany(rng, 60).forEach((config, i) => generator.observe({ configId: [0, 0, i], config, budget: 1, loss: Number(config.depth), status: 'ok', info: {} }));
+  space
+    .sampleMany(rng, 60)
+    .forEach((config, i) =>
+      generator.observe({ configId: [0, 0, i], config, budget: 1, loss: Number(config.depth), status: 'ok', info: {} }),
+    );
   for (let i = 0; i < 100; i++) {
     const { config } = generator.propose(1);
     assert.equal('width' in config, Number(config.depth) > 5, JSON.stringify(config));
@@ -114,6 +126,9 @@ test('the same seed gives the same proposals', () => {
 
 test('options are validated with the option name and value', () => {
   const { space } = countingOnes({ categorical: 1, continuous: 1 });
-  assert.throws(() => new BohbGenerator(space, new Rng(1), { randomFraction: 2 }), /options\.randomFraction must be a number in \[0, 1\] \(got 2\)/);
+  assert.throws(
+    () => new BohbGenerator(space, new Rng(1), { randomFraction: 2 }),
+    /options\.randomFraction must be a number in \[0, 1\] \(got 2\)/,
+  );
   assert.throws(() => new BohbGenerator(space, new Rng(1), { numSamples: 0 }), /options\.numSamples must be an integer >= 1 \(got 0\)/);
 });

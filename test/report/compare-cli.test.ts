@@ -8,19 +8,53 @@ import { fileURLToPath } from 'node:url';
 import { assertPicture } from './png-checks.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bandster = (args: string[]) => spawnSync(process.execPath, [path.join(root, 'bin/bandster.js'), ...args], { encoding: 'utf8', cwd: root });
+const bandster = (args: string[]) =>
+  spawnSync(process.execPath, [path.join(root, 'bin/bandster.js'), ...args], { encoding: 'utf8', cwd: root });
 
 test('bandster compare trains default and tuned side by side and writes histories, the three pictures and comparison.html', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-compare-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const out = path.join(dir, 'out');
-  const data = ['--data', path.join(dir, 'data'), '--synth-scale', '0.1', '--patch', '32', '--max-patches', '40', '--depth', '2', '--backend', 'wasm'];
-  const compare = bandster(['compare', ...data, '--epochs', '2', '--pr-epoch', '1', '--tuned', '{"batchsize":4,"learning_rate":0.003}', '--out', out]);
+  const data = [
+    '--data',
+    path.join(dir, 'data'),
+    '--synth-scale',
+    '0.1',
+    '--patch',
+    '32',
+    '--max-patches',
+    '40',
+    '--depth',
+    '2',
+    '--backend',
+    'wasm',
+  ];
+  const compare = bandster([
+    'compare',
+    ...data,
+    '--epochs',
+    '2',
+    '--pr-epoch',
+    '1',
+    '--tuned',
+    '{"batchsize":4,"learning_rate":0.003}',
+    '--out',
+    out,
+  ]);
   assert.equal(compare.status, 0, compare.stderr);
   assert.match(compare.stdout, /default +\{"batchsize":16\}: validation loss \d\.\d+/);
   assert.match(compare.stdout, /tuned +\{"batchsize":4,"learning_rate":0\.003\}: validation loss/);
-  const histories = JSON.parse(fs.readFileSync(path.join(out, 'histories.json'), 'utf8')) as { label: string; history: { epoch: number }[] }[];
-  assert.deepEqual(histories.map((run) => [run.label, run.history.map((record) => record.epoch)]), [['default', [1, 2]], ['tuned', [1, 2]]]);
+  const histories = JSON.parse(fs.readFileSync(path.join(out, 'histories.json'), 'utf8')) as {
+    label: string;
+    history: { epoch: number }[];
+  }[];
+  assert.deepEqual(
+    histories.map((run) => [run.label, run.history.map((record) => record.epoch)]),
+    [
+      ['default', [1, 2]],
+      ['tuned', [1, 2]],
+    ],
+  );
   assert.equal(fs.readFileSync(path.join(out, 'histories.csv'), 'utf8').trim().split('\n').length, 1 + 4);
   await assertPicture(path.join(out, 'loss-curves.png'), 1800, 'loss curves');
   await assertPicture(path.join(out, 'precision-recall.png'), 1800, 'precision-recall');

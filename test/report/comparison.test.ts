@@ -12,10 +12,26 @@ test('renderLossCurves: both runs on one chart, IoU below; fixed width, not blan
   const histories = syntheticHistories();
   const withIou = await assertPicture(await renderLossCurves(histories), 1800, 'loss curves');
   // Without IoU the second panel is left out: a shorter picture.
-  const withoutIou = await assertPicture(await renderLossCurves(histories.map((h) => ({ ...h, epochs: h.epochs.map(({ iou: _, ...rest }) => rest) })), { scale: 1 }), 900, 'loss curves without IoU');
+  const withoutIou = await assertPicture(
+    await renderLossCurves(
+      histories.map((h) => ({ ...h, epochs: h.epochs.map(({ iou: _, ...rest }) => rest) })),
+      { scale: 1 },
+    ),
+    900,
+    'loss curves without IoU',
+  );
   assert.ok(withoutIou.height < withIou.height / 2);
   // A diverged epoch is a gap, not an error.
-  const diverged = [{ label: 'diverged', epochs: [{ epoch: 1, trainLoss: 1, valLoss: 1 }, { epoch: 2, trainLoss: Number.NaN, valLoss: Infinity }, { epoch: 3, trainLoss: 0.5, valLoss: 0.6 }] }];
+  const diverged = [
+    {
+      label: 'diverged',
+      epochs: [
+        { epoch: 1, trainLoss: 1, valLoss: 1 },
+        { epoch: 2, trainLoss: Number.NaN, valLoss: Infinity },
+        { epoch: 3, trainLoss: 0.5, valLoss: 0.6 },
+      ],
+    },
+  ];
   await assertPicture(await renderLossCurves(diverged, { scale: 1 }), 900, 'diverged');
   await assert.rejects(renderLossCurves([]), InvalidOptionError);
   await assert.rejects(renderLossCurves([{ label: 'a', epochs: [] }]), /histories\[0\]\.epochs must be a non-empty array/);
@@ -26,7 +42,10 @@ test('renderPrecisionRecall: averaged panel and one small chart per class; fixed
   const curves = syntheticPrecisionRecall();
   await assertPicture(await renderPrecisionRecall(curves), 1800, 'precision–recall');
   await assertPicture(await renderPrecisionRecall(curves.slice(0, 1), { width: 700, scale: 1 }), 700, 'one run');
-  await assert.rejects(renderPrecisionRecall([{ ...curves[0], mean: { precision: [1, 0.5], recall: [0] } }]), /curves\[0\]\.mean: precision has 2 values but recall has 1/);
+  await assert.rejects(
+    renderPrecisionRecall([{ ...curves[0], mean: { precision: [1, 0.5], recall: [0] } }]),
+    /curves\[0\]\.mean: precision has 2 values but recall has 1/,
+  );
 });
 
 test('writeComparisonReport: the PNGs and comparison.html embedding them', async (t) => {

@@ -49,7 +49,10 @@ test('selectTopHardPatches: the ten most accurate hard patches, in increasing ac
   // A looser one lets the two-halves patch (0.5) in, and it is the most accurate.
   assert.equal(selectTopHardPatches(accuracy, labels, 4, 10, 0.5).at(-1), 13);
   // Shape errors come from the metrics, naming the argument.
-  assert.throws(() => selectTopHardPatches(accuracy, labels.subarray(1), 4), (error: Error & { argument?: string }) => error instanceof RangeError && error.argument !== undefined);
+  assert.throws(
+    () => selectTopHardPatches(accuracy, labels.subarray(1), 4),
+    (error: Error & { argument?: string }) => error instanceof RangeError && error.argument !== undefined,
+  );
 });
 
 test('renderHardImages: a grid of ten patches, fixed width, not blank; bad input is an InvalidOptionError', async () => {
@@ -63,7 +66,10 @@ test('renderHardImages: a grid of ten patches, fixed width, not blank; bad input
 
   await assert.rejects(renderHardImages([]), InvalidOptionError);
   await assert.rejects(renderHardImages([...items, items[0]]), /at most 10 patches/);
-  await assert.rejects(renderHardImages([{ ...items[0], truth: items[0].truth.subarray(1) }]), /items\[0\]\.truth must be a Uint8Array of size×size = 1024/);
+  await assert.rejects(
+    renderHardImages([{ ...items[0], truth: items[0].truth.subarray(1) }]),
+    /items\[0\]\.truth must be a Uint8Array of size×size = 1024/,
+  );
   const badIds = Uint8Array.from(items[0].predicted);
   badIds[5] = 6;
   await assert.rejects(renderHardImages([{ ...items[0], predicted: badIds }]), /items\[0\]\.predicted\[5\] is 6, not a class id/);

@@ -22,7 +22,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install Debian's chromium (CI's .ci/run does) to open the reports in a real browser`;
+const skip = fs.existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} not found: install Debian's chromium (CI's .ci/run does) to open the reports in a real browser`;
 
 /** Opens `html` in headless Chromium and checks every image as the browser decoded it. */
 async function checkPage(context: BrowserContext, html: string): Promise<void> {
@@ -39,7 +41,10 @@ async function checkPage(context: BrowserContext, html: string): Promise<void> {
     '[...document.images].map((image) => ({ file: image.dataset.file ?? "", complete: image.complete, naturalWidth: image.naturalWidth, naturalHeight: image.naturalHeight, shown: image.getBoundingClientRect().width }))',
   )) as { file: string; complete: boolean; naturalWidth: number; naturalHeight: number; shown: number }[];
   assert.deepEqual(problems, [], `${path.basename(html)} loads cleanly`);
-  const files = fs.readdirSync(path.dirname(html)).filter((file) => file.endsWith('.png')).sort();
+  const files = fs
+    .readdirSync(path.dirname(html))
+    .filter((file) => file.endsWith('.png'))
+    .sort();
   assert.deepEqual(images.map((image) => image.file).sort(), files, `${path.basename(html)}: one <img> per PNG`);
   for (const image of images) {
     const size = pngSize(fs.readFileSync(path.join(path.dirname(html), image.file)));
@@ -51,12 +56,26 @@ async function checkPage(context: BrowserContext, html: string): Promise<void> {
   await page.close();
 }
 
-test('the reports open in headless Chromium without errors, every picture decoded at its PNG size', { skip, timeout: 60_000 }, async (t) => {
+test('the reports open in headless Chromium without errors, every picture decoded at its PNG size', {
+  skip,
+  timeout: 60_000,
+}, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-browser-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const search = await writeSearchReport(Result.fromDirectory(HPBANDSTER_RUN), path.join(dir, 'search'), { source: HPBANDSTER_RUN, scale: 1.5 });
-  const comparison = await writeComparisonReport(path.join(dir, 'comparison'), { histories: syntheticHistories(30), precisionRecall: syntheticPrecisionRecall() });
-  const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, offline: true });
+  const search = await writeSearchReport(Result.fromDirectory(HPBANDSTER_RUN), path.join(dir, 'search'), {
+    source: HPBANDSTER_RUN,
+    scale: 1.5,
+  });
+  const comparison = await writeComparisonReport(path.join(dir, 'comparison'), {
+    histories: syntheticHistories(30),
+    precisionRecall: syntheticPrecisionRecall(),
+  });
+  const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    offline: true,
+  });
   try {
     await checkPage(context, search.html);
     await checkPage(context, comparison.html);

@@ -121,7 +121,9 @@ test('bandster report on a bandster run with failures: failed runs counted and m
 test('searchCharts says why a picture is left out instead of drawing an empty one', () => {
   const single = new Result({
     configs: new Map([['0-0-0', { configId: [0, 0, 0], config: { x: 1 }, info: { model_based_pick: false } }]]),
-    runs: [{ configId: [0, 0, 0], budget: 1, loss: 0.5, info: {}, error: null, timestamps: { submitted: 10, started: 10.5, finished: 12 } }],
+    runs: [
+      { configId: [0, 0, 0], budget: 1, loss: 0.5, info: {}, error: null, timestamps: { submitted: 10, started: 10.5, finished: 12 } },
+    ],
   });
   const charts = searchCharts(single);
   const correlation = charts.find((chart) => chart.name === 'loss-correlation')!;

@@ -11,7 +11,8 @@ import {
   spearman,
 } from '../../src/report/index.js';
 
-const close = (actual: number, expected: number, message?: string) => assert.ok(Math.abs(actual - expected) < 1e-12, `${message ?? ''} ${actual} ≠ ${expected}`);
+const close = (actual: number, expected: number, message?: string) =>
+  assert.ok(Math.abs(actual - expected) < 1e-12, `${message ?? ''} ${actual} ≠ ${expected}`);
 
 test('averageRanks: ties share the mean of the ranks they span', () => {
   assert.deepEqual(averageRanks([10, 20, 30]), [1, 2, 3]);
@@ -57,11 +58,18 @@ test('concurrencyTimeline: counts after all events at a time; [start, end) inter
     { time: 12, value: 0 },
   ]);
   assert.deepEqual(concurrencyTimeline([]), []);
-  assert.deepEqual(concurrencyTimeline([{ start: 1, end: 2 }, { start: 1, end: 2 }, { start: 1, end: 3 }]), [
-    { time: 1, value: 3 },
-    { time: 2, value: 1 },
-    { time: 3, value: 0 },
-  ]);
+  assert.deepEqual(
+    concurrencyTimeline([
+      { start: 1, end: 2 },
+      { start: 1, end: 2 },
+      { start: 1, end: 3 },
+    ]),
+    [
+      { time: 1, value: 3 },
+      { time: 2, value: 1 },
+      { time: 3, value: 0 },
+    ],
+  );
   assert.throws(() => concurrencyTimeline([{ start: 2, end: 1 }]), /intervals\[0\] ends \(1\) before it starts \(2\)/);
   assert.throws(() => concurrencyTimeline([{ start: 0, end: Number.NaN }]), RangeError);
 });
@@ -98,7 +106,14 @@ test('cumulativeCounts: one point per distinct time; simultaneous events count t
 });
 
 function run(configId: ConfigId, budget: number, loss: number | null, finished: number): Run {
-  return { configId, budget, loss, info: {}, error: loss === null ? 'boom' : null, timestamps: { submitted: finished - 1, started: finished - 1, finished } };
+  return {
+    configId,
+    budget,
+    loss,
+    info: {},
+    error: loss === null ? 'boom' : null,
+    timestamps: { submitted: finished - 1, started: finished - 1, finished },
+  };
 }
 
 test('lossCorrelationAcrossBudgets: pairs on configurations with a loss on both budgets; the last run on a budget counts', () => {

@@ -11,8 +11,8 @@ export function syntheticHistories(epochs = 100): TrainingHistory[] {
     epochs: Array.from({ length: epochs }, (_, i) => {
       const epoch = i + 1;
       const trainLoss = floor * 0.8 + 0.9 * Math.exp(-rate * epoch) + 0.01 * rng.random();
-      const valLoss = floor + 0.85 * Math.exp(-rate * epoch) + overfit * Math.max(0, epoch - 40) / 100 + 0.03 * rng.random();
-      const iou = 0.75 - 0.6 * Math.exp(-rate * epoch) - overfit * Math.max(0, epoch - 40) / 200 + 0.02 * rng.random();
+      const valLoss = floor + 0.85 * Math.exp(-rate * epoch) + (overfit * Math.max(0, epoch - 40)) / 100 + 0.03 * rng.random();
+      const iou = 0.75 - 0.6 * Math.exp(-rate * epoch) - (overfit * Math.max(0, epoch - 40)) / 200 + 0.02 * rng.random();
       return { epoch, trainLoss, valLoss, iou };
     }),
   });
@@ -26,15 +26,20 @@ export function syntheticPrecisionRecall(): RunPrecisionRecall[] {
     const precision: number[] = [];
     for (let k = 0; k <= 100; k++) {
       const t = k / 100;
-      const r = 1 - Math.pow(t, 1 + 2 * quality);
+      const r = 1 - t ** (1 + 2 * quality);
       recall.push(r);
-      precision.push(k === 100 ? Number.NaN : Math.min(1, 0.2 + 0.8 * Math.pow(1 - r, 0.3 / (quality + 0.2)) * quality + (1 - quality) * 0.2 * (1 - r)));
+      precision.push(
+        k === 100 ? Number.NaN : Math.min(1, 0.2 + 0.8 * (1 - r) ** (0.3 / (quality + 0.2)) * quality + (1 - quality) * 0.2 * (1 - r)),
+      );
     }
     return { recall, precision };
   };
   const run = (label: string, base: number): RunPrecisionRecall => {
     const perClass = CLASSES.map((entry, i) => ({ className: entry.name, ...curve(Math.min(0.95, base + 0.08 * ((i * 3) % 5) - 0.12)) }));
-    const mean = { recall: perClass[0].recall.map((_, k) => perClass.reduce((s, c) => s + c.recall[k], 0) / perClass.length), precision: perClass[0].precision.map((_, k) => perClass.reduce((s, c) => s + c.precision[k], 0) / perClass.length) };
+    const mean = {
+      recall: perClass[0].recall.map((_, k) => perClass.reduce((s, c) => s + c.recall[k], 0) / perClass.length),
+      precision: perClass[0].precision.map((_, k) => perClass.reduce((s, c) => s + c.precision[k], 0) / perClass.length),
+    };
     return { label, perClass, mean };
   };
   return [run('default (batch 16)', 0.55), run('tuned', 0.72)];
@@ -45,14 +50,25 @@ export function syntheticPrecisionRecall(): RunPrecisionRecall[] {
  * mask with noise, and a prediction equal to the truth except for a band of wrong pixels whose
  * width sets the accuracy.
  */
-export function syntheticPatches(count: number, size: number, seed = 3): { labels: Uint8Array; images: Uint8Array; predicted: Uint8Array; accuracy: Float64Array } {
+export function syntheticPatches(
+  count: number,
+  size: number,
+  seed = 3,
+): { labels: Uint8Array; images: Uint8Array; predicted: Uint8Array; accuracy: Float64Array } {
   const rng = new Rng(seed);
   const pixels = size * size;
   const labels = new Uint8Array(count * pixels);
   const images = new Uint8Array(count * pixels * 3);
   const predicted = new Uint8Array(count * pixels);
   const accuracy = new Float64Array(count);
-  const tint: [number, number, number][] = [[150, 120, 110], [170, 150, 100], [120, 120, 125], [60, 110, 50], [50, 90, 150], [200, 200, 200]];
+  const tint: [number, number, number][] = [
+    [150, 120, 110],
+    [170, 150, 100],
+    [120, 120, 125],
+    [60, 110, 50],
+    [50, 90, 150],
+    [200, 200, 200],
+  ];
   for (let n = 0; n < count; n++) {
     const centers = Array.from({ length: 5 }, () => ({ x: rng.random() * size, y: rng.random() * size, c: Math.floor(rng.random() * 5) }));
     const errorRows = Math.floor(rng.random() * size * 0.4);
@@ -71,7 +87,8 @@ export function syntheticPatches(count: number, size: number, seed = 3): { label
         const wrong = y < errorRows;
         predicted[p] = wrong ? (label + 1) % 6 : label;
         if (!wrong) correct++;
-        for (let ch = 0; ch < 3; ch++) images[3 * p + ch] = Math.max(0, Math.min(255, tint[label][ch] + Math.floor((rng.random() - 0.5) * 40)));
+        for (let ch = 0; ch < 3; ch++)
+          images[3 * p + ch] = Math.max(0, Math.min(255, tint[label][ch] + Math.floor((rng.random() - 0.5) * 40)));
       }
     }
     accuracy[n] = correct / pixels;

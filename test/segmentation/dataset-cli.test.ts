@@ -29,18 +29,32 @@ test('bandster dataset synth writes a dataset; dataset info --json reports tiles
   const info = bandster(['dataset', 'info', data, '--patch', '16', '--json']);
   assert.equal(info.status, 0, info.stderr);
   const report = JSON.parse(info.stdout);
-  assert.deepEqual(report.tiles.map((tile: { name: string; images: number }) => [tile.name, tile.images]), [['Tile 1', 2], ['Tile 2', 2], ['Tile 3', 2]]);
+  assert.deepEqual(
+    report.tiles.map((tile: { name: string; images: number }) => [tile.name, tile.images]),
+    [
+      ['Tile 1', 2],
+      ['Tile 2', 2],
+      ['Tile 3', 2],
+    ],
+  );
   // Tile sizes at scale 0.1: 80×64, 51×54, 68×66 -> 5·4, 3·3, 4·4 patches of 16.
-  assert.deepEqual(report.tiles.map((tile: { patches: number }) => tile.patches), [40, 18, 32]);
+  assert.deepEqual(
+    report.tiles.map((tile: { patches: number }) => tile.patches),
+    [40, 18, 32],
+  );
   assert.equal(report.totalPatches, 90);
-  assert.equal(report.pixelsPerClass.reduce((sum: number, count: number) => sum + count, 0), 2 * (80 * 64 + 51 * 54 + 68 * 66));
+  assert.equal(
+    report.pixelsPerClass.reduce((sum: number, count: number) => sum + count, 0),
+    2 * (80 * 64 + 51 * 54 + 68 * 66),
+  );
   assert.deepEqual(report.problems, []);
 
   const text = bandster(['dataset', 'info', data, '--patch', '16']);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /3 tiles, 6 images, 90 patches of 16×16/);
   assert.match(text.stdout, /Tile 2 +2 images +18 patches +51×54/);
-  for (const name of ['Building', 'Land', 'Road', 'Vegetation', 'Water', 'Unlabeled']) assert.match(text.stdout, new RegExp(`\\d ${name} +\\d+`));
+  for (const name of ['Building', 'Land', 'Road', 'Vegetation', 'Water', 'Unlabeled'])
+    assert.match(text.stdout, new RegExp(`\\d ${name} +\\d+`));
   assert.match(text.stdout, /no problems/);
 
   fs.rmSync(path.join(data, 'Tile 2', 'masks', 'image_part_001.png'));
@@ -53,7 +67,10 @@ test('bandster dataset synth writes a dataset; dataset info --json reports tiles
   assert.match(bad.stderr, /2 problems in /);
   const badText = bandster(['dataset', 'info', data, '--patch', '16']);
   assert.equal(badText.status, 2);
-  assert.match(badText.stdout, /2 problems:\n.*Tile 2.images.image_part_001\.jpg: image without a mask.*\n.*Tile 3.images.image_part_002\.jpg/);
+  assert.match(
+    badText.stdout,
+    /2 problems:\n.*Tile 2.images.image_part_001\.jpg: image without a mask.*\n.*Tile 3.images.image_part_002\.jpg/,
+  );
 
   const flag = bandster(['dataset', 'info', data, '--patch', 'big']);
   assert.notEqual(flag.status, 0);

@@ -33,7 +33,13 @@ const file = (root: string, tile: number, kind: 'images' | 'masks', part: number
   path.join(root, `Tile ${tile}`, kind, `image_part_${String(part).padStart(3, '0')}.${kind === 'images' ? 'jpg' : 'png'}`);
 
 /** loadDataset rejects with a DatasetError of `code` whose file is `expected` and whose message names it. */
-async function rejectsWith(root: string, code: DatasetErrorCode, expected: string, pattern?: RegExp, options: Partial<Parameters<typeof loadDataset>[1]> = {}): Promise<DatasetError> {
+async function rejectsWith(
+  root: string,
+  code: DatasetErrorCode,
+  expected: string,
+  pattern?: RegExp,
+  options: Partial<Parameters<typeof loadDataset>[1]> = {},
+): Promise<DatasetError> {
   let caught: unknown;
   await loadDataset(root, { patchSize: PATCH, seed: 1, ...options }).catch((error: unknown) => {
     caught = error;
@@ -56,7 +62,12 @@ test('the clean dataset loads (the cases below each break one thing)', async () 
 test('an image without its mask is an error naming the image', async () => {
   const root = copy();
   fs.rmSync(file(root, 2, 'masks', 2));
-  await rejectsWith(root, 'ERR_DATASET_MISSING_MASK', file(root, 2, 'images', 2), /image without a mask \(expected .*Tile 2.masks.image_part_002\.png\)/);
+  await rejectsWith(
+    root,
+    'ERR_DATASET_MISSING_MASK',
+    file(root, 2, 'images', 2),
+    /image without a mask \(expected .*Tile 2.masks.image_part_002\.png\)/,
+  );
 });
 
 test('a mask without its image is an error naming the mask', async () => {
@@ -69,9 +80,17 @@ test('an image and mask of differing sizes is an error naming both files and siz
   const root = copy();
   const mask = file(root, 1, 'masks', 2);
   const { width, height } = await sharp(mask).metadata();
-  const cropped = await sharp(mask).extract({ left: 0, top: 0, width: width - 3, height }).png().toBuffer();
+  const cropped = await sharp(mask)
+    .extract({ left: 0, top: 0, width: width - 3, height })
+    .png()
+    .toBuffer();
   fs.writeFileSync(mask, cropped);
-  await rejectsWith(root, 'ERR_DATASET_SIZE_MISMATCH', mask, new RegExp(`mask is ${width - 3}×${height} but its image .*image_part_002\\.jpg is ${width}×${height}`));
+  await rejectsWith(
+    root,
+    'ERR_DATASET_SIZE_MISMATCH',
+    mask,
+    new RegExp(`mask is ${width - 3}×${height} but its image .*image_part_002\\.jpg is ${width}×${height}`),
+  );
 });
 
 test('a file that is not an image is an error naming it', async () => {
@@ -124,13 +143,29 @@ test('mask colours outside the palette: an error listing each colour in hex with
   const paint = (x: number, y: number, rgb: number[]): void => data.set(rgb, (y * info.width + x) * 3);
   for (let y = 0; y < 5; y++) for (let x = 0; x < 5; x++) paint(x, y, [0, 0, 0]); // 25 black pixels in patch 0
   for (const x of [7, 8, 9]) paint(x, 2, [255, 0, 0]); // 3 red ones
-  fs.writeFileSync(mask, await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toBuffer());
+  fs.writeFileSync(
+    mask,
+    await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
 
-  const error = await rejectsWith(root, 'ERR_DATASET_UNKNOWN_COLOURS', mask, /28 pixels in 2 colours outside the palette: #000000 \(25 px\), #FF0000 \(3 px\)/);
+  const error = await rejectsWith(
+    root,
+    'ERR_DATASET_UNKNOWN_COLOURS',
+    mask,
+    /28 pixels in 2 colours outside the palette: #000000 \(25 px\), #FF0000 \(3 px\)/,
+  );
   assert.match(error.message, /unknownColours: 'unlabeled'/);
 
   const warnings: string[] = [];
-  const dataset = await loadDataset(root, { patchSize: PATCH, seed: 1, validationFraction: 0, unknownColours: 'unlabeled', onWarning: (warning) => warnings.push(`${warning.file}: ${warning.message}`) });
+  const dataset = await loadDataset(root, {
+    patchSize: PATCH,
+    seed: 1,
+    validationFraction: 0,
+    unknownColours: 'unlabeled',
+    onWarning: (warning) => warnings.push(`${warning.file}: ${warning.message}`),
+  });
   assert.equal(warnings.length, 1);
   assert.ok(warnings[0].startsWith(mask));
   assert.match(warnings[0], /#000000 \(25 px\), #FF0000 \(3 px\); mapped to Unlabeled/);
@@ -151,7 +186,12 @@ test('several problems: loadDataset names the first and says how many more; insp
   const mask = file(root, 1, 'masks', 1);
   const { data, info } = await sharp(mask).raw().toBuffer({ resolveWithObject: true });
   data.set([1, 2, 3], 0);
-  fs.writeFileSync(mask, await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png().toBuffer());
+  fs.writeFileSync(
+    mask,
+    await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
 
   const error = await rejectsWith(root, 'ERR_DATASET_MISSING_MASK', file(root, 1, 'images', 2));
   assert.match(error.message, /\(and 1 more problem; `bandster dataset info .*` lists them all\)/);
@@ -191,8 +231,14 @@ test('inspectDataset on a clean dataset: tiles, images, sizes, patches and pixel
   assert.equal(inspection.totalImages, 4);
   assert.equal(inspection.totalPatches, patches);
   assert.equal(inspection.pixelsPerClass.length, 6);
-  assert.equal(inspection.pixelsPerClass.reduce((sum, count) => sum + count, 0), pixels);
-  assert.equal(inspection.patchPixelsPerClass.reduce((sum, count) => sum + count, 0), patchPixels);
+  assert.equal(
+    inspection.pixelsPerClass.reduce((sum, count) => sum + count, 0),
+    pixels,
+  );
+  assert.equal(
+    inspection.patchPixelsPerClass.reduce((sum, count) => sum + count, 0),
+    patchPixels,
+  );
   const dataset = await loadDataset(clean, { patchSize: PATCH, seed: 3 });
   const fromLoader = new Array(6).fill(0);
   for (const set of [dataset.train, dataset.validation]) for (const id of set.labels) fromLoader[id]++;

@@ -18,8 +18,12 @@ before(async () => {
   await generateSyntheticDataset(root, { seed: 4, scale: 0.12, imagesPerTile: 3 });
   for (const tile of fs.readdirSync(root).filter((name) => name.startsWith('Tile'))) {
     for (const file of fs.readdirSync(path.join(root, tile, 'images'))) {
-      const image = await sharp(path.join(root, tile, 'images', file)).raw().toBuffer({ resolveWithObject: true });
-      const mask = await sharp(path.join(root, tile, 'masks', file.replace('.jpg', '.png'))).raw().toBuffer();
+      const image = await sharp(path.join(root, tile, 'images', file))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const mask = await sharp(path.join(root, tile, 'masks', file.replace('.jpg', '.png')))
+        .raw()
+        .toBuffer();
       images.set(`${tile}/${file}`, { width: image.info.width, height: image.info.height, image: image.data, mask });
     }
   }
@@ -64,7 +68,14 @@ test('loadDataset: patch pixels and class ids match the files at the patch posit
       const columns = Math.floor(file.width / PATCH);
       const x0 = (Number(match[2]) % columns) * PATCH;
       const y0 = Math.floor(Number(match[2]) / columns) * PATCH;
-      for (const [dx, dy] of [[0, 0], [PATCH - 1, 0], [0, PATCH - 1], [PATCH - 1, PATCH - 1], [13, 21], [30, 5]]) {
+      for (const [dx, dy] of [
+        [0, 0],
+        [PATCH - 1, 0],
+        [0, PATCH - 1],
+        [PATCH - 1, PATCH - 1],
+        [13, 21],
+        [30, 5],
+      ]) {
         const at: number = (y0 + dy) * file.width + x0 + dx;
         const inPatch = index * PATCH * PATCH + dy * PATCH + dx;
         const colour: string = [file.mask[at * 3], file.mask[at * 3 + 1], file.mask[at * 3 + 2]].join(',');
@@ -130,13 +141,26 @@ test('loadDataset: an image smaller than one patch yields no patches and a warni
   const warned = dataset.warnings.filter(({ code }) => code === 'SMALLER_THAN_PATCH');
   assert.equal(warned.length, small.length);
   assert.match(warned[0].message, /is smaller than one 128×128 patch/);
-  for (const source of small) assert.ok(warned.some(({ file }) => file.endsWith(source.replace('/', `${path.sep}images${path.sep}`))), source);
+  for (const source of small)
+    assert.ok(
+      warned.some(({ file }) => file.endsWith(source.replace('/', `${path.sep}images${path.sep}`))),
+      source,
+    );
 });
 
 test('loadDataset validates its options, rejecting with messages that name the option', async () => {
   await assert.rejects(loadDataset(root, { patchSize: 0, seed: 1 }), /options\.patchSize must be an integer >= 1 \(got 0\)/);
   await assert.rejects(loadDataset(root, { patchSize: 32, seed: Number.NaN }), /options\.seed must be a finite number/);
-  await assert.rejects(loadDataset(root, { patchSize: 32, seed: 1, validationFraction: 1 }), /options\.validationFraction must be a number in \[0, 1\) \(got 1\)/);
-  await assert.rejects(loadDataset(root, { patchSize: 32, seed: 1, maxPatches: 0 }), /options\.maxPatches must be an integer >= 1 \(got 0\)/);
-  await assert.rejects(loadDataset(root, { patchSize: 32, seed: 1, unknownColours: 'building' as 'error' }), /options\.unknownColours must be 'error' or 'unlabeled' \(got "building"\)/);
+  await assert.rejects(
+    loadDataset(root, { patchSize: 32, seed: 1, validationFraction: 1 }),
+    /options\.validationFraction must be a number in \[0, 1\) \(got 1\)/,
+  );
+  await assert.rejects(
+    loadDataset(root, { patchSize: 32, seed: 1, maxPatches: 0 }),
+    /options\.maxPatches must be an integer >= 1 \(got 0\)/,
+  );
+  await assert.rejects(
+    loadDataset(root, { patchSize: 32, seed: 1, unknownColours: 'building' as 'error' }),
+    /options\.unknownColours must be 'error' or 'unlabeled' \(got "building"\)/,
+  );
 });

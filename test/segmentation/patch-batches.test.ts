@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { labelBatch, scaleBatch } from '../../src/segmentation/patch-batches.js';
-import { allocatePatchSet, datasetFromShared, datasetToShared, isShared, patchSetFromShared, sharedBuffersOf, toShared } from '../../src/segmentation/patch-set.js';
+import {
+  allocatePatchSet,
+  datasetFromShared,
+  datasetToShared,
+  isShared,
+  patchSetFromShared,
+  sharedBuffersOf,
+  toShared,
+} from '../../src/segmentation/patch-set.js';
 import type { PatchSet } from '../../src/segmentation/types.js';
 
 /** Two 2×2 patches with hand-picked values. */
@@ -20,10 +28,7 @@ test('scaleBatch: per patch, per channel min-max to [0, 1] in NHWC float32; a co
   const batch = scaleBatch(set, [0, 1]);
   assert.ok(batch instanceof Float32Array);
   assert.equal(batch.length, 2 * 2 * 2 * 3);
-  const expected = [
-    0, 0, 0, 0.25, 0, 1, 0.5, 0, 0, 1, 0, 1,
-    0, 0, 0, 0, 1 / 3, 0, 0, 2 / 3, 0, 1, 1, 0,
-  ];
+  const expected = [0, 0, 0, 0.25, 0, 1, 0.5, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1 / 3, 0, 0, 2 / 3, 0, 1, 1, 0];
   for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(batch[i] - expected[i]) < 1e-6, `value ${i}: ${batch[i]} vs ${expected[i]}`);
   // Order follows indices, and each patch is scaled on its own whatever else is in the batch.
   const reversed = scaleBatch(set, [1, 0]);
@@ -72,11 +77,20 @@ test('toShared / sharedBuffersOf / patchSetFromShared: the same bytes in SharedA
   const buffers = sharedBuffersOf(shared);
   assert.equal(buffers.images, shared.images.buffer);
   const rebuilt = patchSetFromShared(buffers);
-  assert.deepEqual({ ...rebuilt, images: [...rebuilt.images], labels: [...rebuilt.labels] }, { patchSize: 2, count: 2, images: [...set.images], labels: [...set.labels], sources: ['a#0', 'b#0'] });
+  assert.deepEqual(
+    { ...rebuilt, images: [...rebuilt.images], labels: [...rebuilt.labels] },
+    { patchSize: 2, count: 2, images: [...set.images], labels: [...set.labels], sources: ['a#0', 'b#0'] },
+  );
   rebuilt.labels[0] = 9;
   assert.equal(shared.labels[0], 9, 'a view, not a copy');
-  assert.throws(() => patchSetFromShared({ ...buffers, labels: new SharedArrayBuffer(3) }), /buffers\.labels must hold 8 bytes for 2 patches of 2×2 \(got 3\)/);
-  assert.throws(() => patchSetFromShared({ ...buffers, meta: new ArrayBuffer(1) as unknown as SharedArrayBuffer }), /buffers\.meta must be a SharedArrayBuffer/);
+  assert.throws(
+    () => patchSetFromShared({ ...buffers, labels: new SharedArrayBuffer(3) }),
+    /buffers\.labels must hold 8 bytes for 2 patches of 2×2 \(got 3\)/,
+  );
+  assert.throws(
+    () => patchSetFromShared({ ...buffers, meta: new ArrayBuffer(1) as unknown as SharedArrayBuffer }),
+    /buffers\.meta must be a SharedArrayBuffer/,
+  );
 });
 
 test('datasetToShared hands a dataset to a worker thread once; the thread rebuilds it with datasetFromShared and sees the same memory', async () => {
@@ -84,7 +98,14 @@ test('datasetToShared hands a dataset to a worker thread once; the thread rebuil
   const validation = allocatePatchSet(2, 1, ['c#3'], true);
   validation.labels.set([3, 3, 4, 4]);
   const record = datasetToShared({ train, validation, patchSize: 2 });
-  assert.deepEqual(Object.keys(record).sort(), ['train.images', 'train.labels', 'train.meta', 'validation.images', 'validation.labels', 'validation.meta']);
+  assert.deepEqual(Object.keys(record).sort(), [
+    'train.images',
+    'train.labels',
+    'train.meta',
+    'validation.images',
+    'validation.labels',
+    'validation.meta',
+  ]);
   assert.equal(record['validation.labels'], validation.labels.buffer, 'an already shared set is handed over as is');
   const moduleUrl = new URL('../../src/segmentation/patch-set.ts', import.meta.url).href;
   const batchesUrl = new URL('../../src/segmentation/patch-batches.ts', import.meta.url).href;

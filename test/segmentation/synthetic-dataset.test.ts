@@ -19,7 +19,13 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 function hashTree(dir: string): Map<string, string> {
   const hashes = new Map<string, string>();
   const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((file) => fs.statSync(path.join(dir, file)).isFile()).sort();
-  for (const file of files) hashes.set(file, createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex'));
+  for (const file of files)
+    hashes.set(
+      file,
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(dir, file)))
+        .digest('hex'),
+    );
   return hashes;
 }
 
@@ -28,12 +34,23 @@ test('generateSyntheticDataset writes the real layout: Tile N/images/*.jpg with 
   const summary = await generateSyntheticDataset(dir, { seed: 1, scale: 0.1, imagesPerTile: 3 });
   assert.equal(summary.tiles.length, 8);
   assert.equal(summary.images, 24);
-  const tiles = fs.readdirSync(dir).filter((name) => name.startsWith('Tile')).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
+  const tiles = fs
+    .readdirSync(dir)
+    .filter((name) => name.startsWith('Tile'))
+    .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
   assert.deepEqual(tiles, ['Tile 1', 'Tile 2', 'Tile 3', 'Tile 4', 'Tile 5', 'Tile 6', 'Tile 7', 'Tile 8']);
   const sizes = new Set<string>();
   for (const [index, tile] of tiles.entries()) {
-    assert.deepEqual(fs.readdirSync(path.join(dir, tile, 'images')).sort(), ['image_part_001.jpg', 'image_part_002.jpg', 'image_part_003.jpg']);
-    assert.deepEqual(fs.readdirSync(path.join(dir, tile, 'masks')).sort(), ['image_part_001.png', 'image_part_002.png', 'image_part_003.png']);
+    assert.deepEqual(fs.readdirSync(path.join(dir, tile, 'images')).sort(), [
+      'image_part_001.jpg',
+      'image_part_002.jpg',
+      'image_part_003.jpg',
+    ]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, tile, 'masks')).sort(), [
+      'image_part_001.png',
+      'image_part_002.png',
+      'image_part_003.png',
+    ]);
     const image = await sharp(path.join(dir, tile, 'images', 'image_part_002.jpg')).metadata();
     const mask = await sharp(path.join(dir, tile, 'masks', 'image_part_002.png')).metadata();
     assert.equal(image.format, 'jpeg');
@@ -67,11 +84,14 @@ test('synthetic masks use only the six palette colours (lossless PNG), and every
   const counts = new Array<number>(CLASSES.length).fill(0);
   for (const tile of fs.readdirSync(dir).filter((name) => name.startsWith('Tile'))) {
     for (const file of fs.readdirSync(path.join(dir, tile, 'masks'))) {
-      const { data, info } = await sharp(path.join(dir, tile, 'masks', file)).raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(path.join(dir, tile, 'masks', file))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       assert.equal(info.channels, 3, file);
       for (let i = 0; i < data.length; i += 3) {
         const id = palette.get((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-        if (id === undefined) assert.fail(`${tile}/masks/${file}: pixel ${i / 3} has colour ${[data[i], data[i + 1], data[i + 2]]} outside the palette`);
+        if (id === undefined)
+          assert.fail(`${tile}/masks/${file}: pixel ${i / 3} has colour ${[data[i], data[i + 1], data[i + 2]]} outside the palette`);
         counts[id]++;
       }
     }
@@ -93,7 +113,13 @@ test('generateSyntheticDataset refuses a non-empty folder unless asked, and vali
   await generateSyntheticDataset(dir, { seed: 1, scale: 0.1, tiles: 1, imagesPerTile: 1, overwrite: true });
   assert.equal(fs.readFileSync(path.join(dir, 'keep.txt'), 'utf8'), 'mine');
   assert.ok(fs.existsSync(path.join(dir, 'Tile 1', 'masks', 'image_part_001.png')));
-  await assert.rejects(generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, scale: 0 }), /options\.scale must be a number in \(0, 4\] \(got 0\)/);
-  await assert.rejects(generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, tiles: 1.5 }), /options\.tiles must be an integer >= 1 \(got 1\.5\)/);
+  await assert.rejects(
+    generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, scale: 0 }),
+    /options\.scale must be a number in \(0, 4\] \(got 0\)/,
+  );
+  await assert.rejects(
+    generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, tiles: 1.5 }),
+    /options\.tiles must be an integer >= 1 \(got 1\.5\)/,
+  );
   await assert.rejects(generateSyntheticDataset(path.join(dir, 'x'), { seed: Number.NaN }), /options\.seed must be a finite number/);
 });

@@ -27,10 +27,14 @@ function meanColours(set: PatchSet): Float32Array {
     const base = patch * size * size;
     for (let y = 0; y < size; y++) {
       for (let x = 0; x < size; x++) {
-        let r = 0, g = 0, b = 0, n = 0;
+        let r = 0,
+          g = 0,
+          b = 0,
+          n = 0;
         for (let dy = -1; dy <= 1; dy++) {
           for (let dx = -1; dx <= 1; dx++) {
-            const yy = y + dy, xx = x + dx;
+            const yy = y + dy,
+              xx = x + dx;
             if (yy < 0 || yy >= size || xx < 0 || xx >= size) continue;
             const i = (base + yy * size + xx) * 3;
             r += set.images[i];
@@ -79,7 +83,9 @@ test('synthetic scenes are learnable from pixels: nearest class-mean colour (3×
     let bestDistance = Number.POSITIVE_INFINITY;
     for (let id = 0; id < NUM_CLASSES; id++) {
       if (counts[id] === 0) continue;
-      const dr = colours[p * 3] - means[id][0], dg = colours[p * 3 + 1] - means[id][1], db = colours[p * 3 + 2] - means[id][2];
+      const dr = colours[p * 3] - means[id][0],
+        dg = colours[p * 3 + 1] - means[id][1],
+        db = colours[p * 3 + 2] - means[id][2];
       const distance = dr * dr + dg * dg + db * db;
       if (distance < bestDistance) {
         bestDistance = distance;

@@ -28,11 +28,25 @@ const tiny = { learning_rate: 3e-3, batchsize: 4, valbatchsize: 8, dropout_scale
 const options = () => ({ dataset, backend, seed: 1, depth: 2 });
 
 function context(workdir?: string, reports: number[] = []): TrialContext {
-  return { configId: [0, 0, 1], budget: 1, signal: new AbortController().signal, report: (_step, loss) => reports.push(loss), ...(workdir ? { workdir } : {}) };
+  return {
+    configId: [0, 0, 1],
+    budget: 1,
+    signal: new AbortController().signal,
+    report: (_step, loss) => reports.push(loss),
+    ...(workdir ? { workdir } : {}),
+  };
 }
 
 test('settings come from either preset’s names with the study’s defaults', () => {
-  assert.deepEqual(trainerSettings({ batchsize: 2, valbatchsize: 29 }), { learningRate: 1e-3, batchSize: 2, validationBatchSize: 29, dropoutScale: 1, baseFilters: 16, depth: 5, loss: 'dice-focal' });
+  assert.deepEqual(trainerSettings({ batchsize: 2, valbatchsize: 29 }), {
+    learningRate: 1e-3,
+    batchSize: 2,
+    validationBatchSize: 29,
+    dropoutScale: 1,
+    baseFilters: 16,
+    depth: 5,
+    loss: 'dice-focal',
+  });
   assert.throws(() => trainerSettings({ batchsize: 0 }), /config\.batchsize must be an integer >= 1 \(got 0\)/);
 });
 
@@ -41,8 +55,14 @@ test('training on a fixed tiny set lowers the training loss and reports every ep
   const run = await trainModel(tiny, 4, options(), context(undefined, reports));
   run.model.dispose();
   assert.equal(run.history.length, 4);
-  assert.deepEqual(reports, run.history.map((record) => record.valLoss));
-  assert.ok(run.history[3].trainLoss < run.history[0].trainLoss, `train loss ${run.history.map((r) => r.trainLoss.toFixed(4)).join(' → ')}`);
+  assert.deepEqual(
+    reports,
+    run.history.map((record) => record.valLoss),
+  );
+  assert.ok(
+    run.history[3].trainLoss < run.history[0].trainLoss,
+    `train loss ${run.history.map((r) => r.trainLoss.toFixed(4)).join(' → ')}`,
+  );
   for (const record of run.history) {
     assert.ok(record.pixelAccuracy >= 0 && record.pixelAccuracy <= 1);
     assert.ok(record.jaccard > 0 && record.jaccard <= 1);
@@ -70,7 +90,11 @@ test('checkpoint reuse: a promoted configuration continues from its own weights'
   const high = await trainObjective(tiny, 3, context(workdir), { ...options(), reuseCheckpoints: true });
   const info = high.info as Record<string, unknown>;
   assert.equal(info.continued_from_epoch, 1, 'the log says the run continued');
-  assert.deepEqual((info.history as { epoch: number }[]).map((record) => record.epoch), [2, 3], 'only the missing epochs were trained');
+  assert.deepEqual(
+    (info.history as { epoch: number }[]).map((record) => record.epoch),
+    [2, 3],
+    'only the missing epochs were trained',
+  );
 });
 
 test('an aborted signal stops training', async () => {

@@ -15,7 +15,32 @@ test('bandster tune: generates the data, runs BOHB over the trainer in a thread 
   const logDir = path.join(dir, 'run');
   const tune = spawnSync(
     process.execPath,
-    [path.join(root, 'bin/bandster.js'), 'tune', '--data', path.join(dir, 'data'), '--synth-scale', '0.1', '--patch', '32', '--max-patches', '24', '--depth', '2', '--iterations', '1', '--min-budget', '1', '--max-budget', '3', '--workers', '2', '--backend', 'wasm', '--log-dir', logDir],
+    [
+      path.join(root, 'bin/bandster.js'),
+      'tune',
+      '--data',
+      path.join(dir, 'data'),
+      '--synth-scale',
+      '0.1',
+      '--patch',
+      '32',
+      '--max-patches',
+      '24',
+      '--depth',
+      '2',
+      '--iterations',
+      '1',
+      '--min-budget',
+      '1',
+      '--max-budget',
+      '3',
+      '--workers',
+      '2',
+      '--backend',
+      'wasm',
+      '--log-dir',
+      logDir,
+    ],
     { encoding: 'utf8', cwd: root },
   );
   assert.equal(tune.status, 0, tune.stderr);
@@ -26,7 +51,14 @@ test('bandster tune: generates the data, runs BOHB over the trainer in a thread 
   assert.ok(report && fs.existsSync(report[1]), `the job ends by writing the report (${tune.stdout})`);
   const result = Result.fromDirectory(logDir);
   assert.equal(result.nRuns, 4, 'one iteration of budgets 1…3: three configurations, one promoted');
-  assert.equal(result.nFailed, 0, result.allRuns().map((run) => run.error).join('\n'));
+  assert.equal(
+    result.nFailed,
+    0,
+    result
+      .allRuns()
+      .map((run) => run.error)
+      .join('\n'),
+  );
   assert.deepEqual(result.budgets, [1, 3]);
   const info = result.incumbent()!.info as Record<string, unknown>;
   assert.equal(info.epochs, 3);

@@ -32,7 +32,18 @@ function baseSpace(): ConfigurationSpace {
 
 describe('conditions', () => {
   it('activates children per condition type', () => {
-    const check = (condition: EqualsCondition | NotEqualsCondition | InCondition | GreaterThanCondition | LessThanCondition | AndConjunction | OrConjunction, config: Record<string, string | number>, active: boolean) => {
+    const check = (
+      condition:
+        | EqualsCondition
+        | NotEqualsCondition
+        | InCondition
+        | GreaterThanCondition
+        | LessThanCondition
+        | AndConjunction
+        | OrConjunction,
+      config: Record<string, string | number>,
+      active: boolean,
+    ) => {
       const s = baseSpace().addCondition(condition);
       assert.equal(s.isActive('x', config), active, `${condition.toString()} with ${JSON.stringify(config)}`);
     };
@@ -79,18 +90,30 @@ describe('conditions', () => {
     invalid(() => baseSpace().addCondition(new EqualsCondition('x', 'nope', 'a')), /unknown parent hyperparameter "nope"/);
     invalid(() => baseSpace().addCondition(new EqualsCondition('nope', 'kind', 'a')), /unknown child hyperparameter "nope"/);
     invalid(() => baseSpace().addCondition(new EqualsCondition('x', 'kind', 'z')), /value "z" is illegal for hyperparameter "kind"/);
-    invalid(() => baseSpace().addCondition(new InCondition('x', 'depth', [1, 11])), /value 11 is illegal for hyperparameter "depth" \(must be within \[1, 10\]\)/);
+    invalid(
+      () => baseSpace().addCondition(new InCondition('x', 'depth', [1, 11])),
+      /value 11 is illegal for hyperparameter "depth" \(must be within \[1, 10\]\)/,
+    );
     invalid(() => baseSpace().addCondition(new GreaterThanCondition('x', 'kind', 'a')), /parent "kind" is categorical and has no order/);
     invalid(
-      () => baseSpace().addCondition(new EqualsCondition('x', 'kind', 'a')).addCondition(new EqualsCondition('x', 'kind', 'b')),
+      () =>
+        baseSpace()
+          .addCondition(new EqualsCondition('x', 'kind', 'a'))
+          .addCondition(new EqualsCondition('x', 'kind', 'b')),
       /"x" already has condition "x \| kind == "a""; combine them/,
     );
     invalid(
-      () => baseSpace().addCondition(new EqualsCondition('x', 'kind', 'a')).addCondition(new GreaterThanCondition('kind', 'x', 0.5)),
+      () =>
+        baseSpace()
+          .addCondition(new EqualsCondition('x', 'kind', 'a'))
+          .addCondition(new GreaterThanCondition('kind', 'x', 0.5)),
       /cycle/,
     );
     invalid(() => new EqualsCondition('x', 'x', 1), /cannot be its own parent/);
-    invalid(() => new AndConjunction(new EqualsCondition('x', 'kind', 'a'), new EqualsCondition('y', 'kind', 'a')), /same child.*"x" and "y"/);
+    invalid(
+      () => new AndConjunction(new EqualsCondition('x', 'kind', 'a'), new EqualsCondition('y', 'kind', 'a')),
+      /same child.*"x" and "y"/,
+    );
     invalid(() => new OrConjunction(new EqualsCondition('x', 'kind', 'a')), /at least two/);
   });
 
@@ -122,7 +145,9 @@ describe('forbidden clauses', () => {
 
   it('never match an inactive (absent) hyperparameter', () => {
     assert.equal(s.isForbidden({ kind: 'b', depth: 1, size: 's', y: 0.5 }), false);
-    const t = baseSpace().addCondition(new EqualsCondition('x', 'kind', 'a')).addForbidden(new ForbiddenInClause('x', [0, 1]));
+    const t = baseSpace()
+      .addCondition(new EqualsCondition('x', 'kind', 'a'))
+      .addForbidden(new ForbiddenInClause('x', [0, 1]));
     assert.equal(t.isForbidden({ kind: 'b', depth: 1, size: 's', y: 0 }), false);
   });
 

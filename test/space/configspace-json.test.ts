@@ -89,7 +89,12 @@ describe('ConfigSpace JSON', () => {
         new UniformFloatHyperparameter('q', 0, 1),
         new UniformFloatHyperparameter('r', 0, 1),
       )
-      .addCondition(new AndConjunction(new NotEqualsCondition('p', 'kind', 'c'), new OrConjunction(new GreaterThanCondition('p', 'depth', 3), new LessThanCondition('p', 'size', 2))))
+      .addCondition(
+        new AndConjunction(
+          new NotEqualsCondition('p', 'kind', 'c'),
+          new OrConjunction(new GreaterThanCondition('p', 'depth', 3), new LessThanCondition('p', 'size', 2)),
+        ),
+      )
       .addCondition(new InCondition('q', 'kind', ['a', 'b']))
       .addCondition(new EqualsCondition('r', 'rate', 0.5))
       .addForbidden(new ForbiddenInClause('depth', [8, 9]))
@@ -106,28 +111,95 @@ describe('ConfigSpace JSON', () => {
       assert.deepEqual(kind.probabilities, [0.25, 0.5, 0.25]);
     }
     const legacy = JSON.parse(writeConfigSpaceJson(space)) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(legacy), ['name', 'hyperparameters', 'conditions', 'forbiddens', 'python_module_version', 'json_format_version']);
+    assert.deepEqual(Object.keys(legacy), [
+      'name',
+      'hyperparameters',
+      'conditions',
+      'forbiddens',
+      'python_module_version',
+      'json_format_version',
+    ]);
     assert.match(writeConfigSpaceJson(space), /"value": 0.5\b/);
     assert.match(writeConfigSpaceJson(space), /"lower": 0.0001,/);
     assert.match(writeConfigSpaceJson(space, { schema: '1.x' }), /"weights": \[\n\s+1,\n\s+2,\n\s+1\n\s+\]/);
   });
 
   it('names the path of a missing or ill-typed field', () => {
-    brokenAt(edited((d) => (d.hyperparameters[2].lower = 'a')), 'hyperparameters[2].lower', /expected a number \(got "a"\)/);
-    brokenAt(edited((d) => delete d.hyperparameters[0].name), 'hyperparameters[0].name', /missing \(expected a string\)/);
-    brokenAt(edited((d) => (d.hyperparameters[3].type = 'beta_float')), 'hyperparameters[3].type', /unknown hyperparameter type "beta_float"/);
-    brokenAt(edited((d) => (d.hyperparameters[5].log = 'yes')), 'hyperparameters[5].log', /expected a boolean/);
-    brokenAt(edited((d) => (d.hyperparameters[0].choices = 'relu')), 'hyperparameters[0].choices', /expected an array \(got "relu"\)/);
-    brokenAt(edited((d) => (d.hyperparameters[0].probabilities = [1, 'x', 1])), 'hyperparameters[0].probabilities[1]', /expected a number/);
-    brokenAt(edited((d) => (d.hyperparameters[4].q = 0.1)), 'hyperparameters[4].q', /quantization is not supported/);
-    brokenAt(edited((d) => (d.hyperparameters[7].upper = 4)), 'hyperparameters[7]', /hyperparameter "units_1": lower must be < upper \(got lower=8, upper=4\)/);
-    brokenAt(edited((d) => (d.hyperparameters[1].name = 'activation')), 'hyperparameters[1].name', /duplicate hyperparameter "activation"/);
-    brokenAt(edited((d) => (d.conditions[1].parent = 'optimiser')), 'conditions[1].parent', /unknown hyperparameter "optimiser"/);
-    brokenAt(edited((d) => (d.conditions[0].type = 'GE')), 'conditions[0].type', /unknown condition type "GE"/);
-    brokenAt(edited((d) => (d.conditions[1].values = ['sgd', 'nesterov'])), 'conditions[1]', /value "nesterov" is illegal for hyperparameter "optimizer"/);
-    brokenAt(edited((d) => (d.forbiddens[0].clauses = [{ name: 'optimizer', type: 'EQUALS' }])), 'forbiddens[0].clauses[0].value', /missing/);
-    brokenAt(edited((d) => (d.forbiddens[0].type = 'RELATION')), 'forbiddens[0].type', /unknown forbidden clause type "RELATION"/);
-    brokenAt(edited((d) => ((d as Record<string, unknown>).hyperparameters = {})), 'hyperparameters', /expected an array/);
+    brokenAt(
+      edited((d) => (d.hyperparameters[2].lower = 'a')),
+      'hyperparameters[2].lower',
+      /expected a number \(got "a"\)/,
+    );
+    brokenAt(
+      edited((d) => delete d.hyperparameters[0].name),
+      'hyperparameters[0].name',
+      /missing \(expected a string\)/,
+    );
+    brokenAt(
+      edited((d) => (d.hyperparameters[3].type = 'beta_float')),
+      'hyperparameters[3].type',
+      /unknown hyperparameter type "beta_float"/,
+    );
+    brokenAt(
+      edited((d) => (d.hyperparameters[5].log = 'yes')),
+      'hyperparameters[5].log',
+      /expected a boolean/,
+    );
+    brokenAt(
+      edited((d) => (d.hyperparameters[0].choices = 'relu')),
+      'hyperparameters[0].choices',
+      /expected an array \(got "relu"\)/,
+    );
+    brokenAt(
+      edited((d) => (d.hyperparameters[0].probabilities = [1, 'x', 1])),
+      'hyperparameters[0].probabilities[1]',
+      /expected a number/,
+    );
+    brokenAt(
+      edited((d) => (d.hyperparameters[4].q = 0.1)),
+      'hyperparameters[4].q',
+      /quantization is not supported/,
+    );
+    brokenAt(
+      edited((d) => (d.hyperparameters[7].upper = 4)),
+      'hyperparameters[7]',
+      /hyperparameter "units_1": lower must be < upper \(got lower=8, upper=4\)/,
+    );
+    brokenAt(
+      edited((d) => (d.hyperparameters[1].name = 'activation')),
+      'hyperparameters[1].name',
+      /duplicate hyperparameter "activation"/,
+    );
+    brokenAt(
+      edited((d) => (d.conditions[1].parent = 'optimiser')),
+      'conditions[1].parent',
+      /unknown hyperparameter "optimiser"/,
+    );
+    brokenAt(
+      edited((d) => (d.conditions[0].type = 'GE')),
+      'conditions[0].type',
+      /unknown condition type "GE"/,
+    );
+    brokenAt(
+      edited((d) => (d.conditions[1].values = ['sgd', 'nesterov'])),
+      'conditions[1]',
+      /value "nesterov" is illegal for hyperparameter "optimizer"/,
+    );
+    brokenAt(
+      edited((d) => (d.forbiddens[0].clauses = [{ name: 'optimizer', type: 'EQUALS' }])),
+      'forbiddens[0].clauses[0].value',
+      /missing/,
+    );
+    brokenAt(
+      edited((d) => (d.forbiddens[0].type = 'RELATION')),
+      'forbiddens[0].type',
+      /unknown forbidden clause type "RELATION"/,
+    );
+    brokenAt(
+      edited((d) => ((d as Record<string, unknown>).hyperparameters = {})),
+      'hyperparameters',
+      /expected an array/,
+    );
     brokenAt([], 'document', /expected an object/);
   });
 

@@ -46,7 +46,10 @@ describe('sampling', () => {
 
   it('samples log-scale floats uniformly in log space', () => {
     const s = new ConfigurationSpace().add(new UniformFloatHyperparameter('lr', 1e-6, 1, { log: true }));
-    const logs = s.sampleMany(new Rng(1), 2000).map((config) => Math.log10(config.lr as number)).sort((a, b) => a - b);
+    const logs = s
+      .sampleMany(new Rng(1), 2000)
+      .map((config) => Math.log10(config.lr as number))
+      .sort((a, b) => a - b);
     const median = logs[1000];
     assert.ok(Math.abs(median - -3) < 0.15, `median of log10 samples ${median}, geometric mean is 1e-3`);
     const belowTenth = logs.filter((x) => x < -5).length / 2000; // the lowest sixth of the log range
@@ -71,12 +74,15 @@ describe('sampling', () => {
     const s = new ConfigurationSpace()
       .add(new CategoricalHyperparameter('c', ['a', 'b']))
       .addForbidden(new ForbiddenInClause('c', ['a', 'b']));
-    assert.throws(() => s.sample(new Rng(0)), (error: unknown) => {
-      assert.ok(error instanceof ConfigurationError);
-      assert.match(error.message, /gave up after 1000 forbidden configurations/);
-      assert.match(error.message, /c in \{"a", "b"\}/);
-      return true;
-    });
+    assert.throws(
+      () => s.sample(new Rng(0)),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigurationError);
+        assert.match(error.message, /gave up after 1000 forbidden configurations/);
+        assert.match(error.message, /c in \{"a", "b"\}/);
+        return true;
+      },
+    );
   });
 
   it('returns the defaults with inactive hyperparameters removed', () => {
@@ -91,7 +97,9 @@ describe('sampling', () => {
       units_1: 64,
       width: 'medium',
     });
-    const s = new ConfigurationSpace().add(new CategoricalHyperparameter('c', ['a', 'b'])).addForbidden(new ForbiddenEqualsClause('c', 'a'));
+    const s = new ConfigurationSpace()
+      .add(new CategoricalHyperparameter('c', ['a', 'b']))
+      .addForbidden(new ForbiddenEqualsClause('c', 'a'));
     assert.throws(() => s.defaultConfiguration(), /default configuration is forbidden by c == "a"/);
   });
 });

@@ -70,7 +70,11 @@ describe('validate', () => {
   });
 
   it('rejects an inactive hyperparameter that is present', () => {
-    rejects({ ...valid, optimizer: 'adam' }, 'momentum', /"momentum" is inactive \(its condition "momentum \| optimizer in \{"sgd", "rmsprop"\}" does not hold\) but has value 0.9/);
+    rejects(
+      { ...valid, optimizer: 'adam' },
+      'momentum',
+      /"momentum" is inactive \(its condition "momentum \| optimizer in \{"sgd", "rmsprop"\}" does not hold\) but has value 0.9/,
+    );
     rejects({ ...valid, num_layers: 2 }, 'units_3', /"units_3" is inactive .* but has value 100/);
   });
 

@@ -124,7 +124,11 @@ describe('vector codec (ConfigSpace 0.4 get_array)', () => {
 
   it('drops inactive dimensions whatever they hold, in order (nested conditions)', () => {
     const s = new ConfigurationSpace()
-      .add(new CategoricalHyperparameter('a', ['on', 'off']), new CategoricalHyperparameter('b', ['on', 'off']), new UniformFloatHyperparameter('c', 0, 1))
+      .add(
+        new CategoricalHyperparameter('a', ['on', 'off']),
+        new CategoricalHyperparameter('b', ['on', 'off']),
+        new UniformFloatHyperparameter('c', 0, 1),
+      )
       .addCondition(new EqualsCondition('b', 'a', 'on'))
       .addCondition(new EqualsCondition('c', 'b', 'on'));
     assert.deepEqual(s.names, ['a', 'b', 'c']);

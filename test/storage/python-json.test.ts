@@ -8,7 +8,10 @@ import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 const FIXTURE = HPBANDSTER_RUN;
 
 function fixtureLines(file: string): string[] {
-  return fs.readFileSync(`${FIXTURE}/${file}`, 'utf8').split('\n').filter((line) => line !== '');
+  return fs
+    .readFileSync(`${FIXTURE}/${file}`, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 test('pythonFloat writes what Python 3 json.dumps writes for floats', () => {
@@ -23,6 +26,7 @@ test('pythonFloat writes what Python 3 json.dumps writes for floats', () => {
     [1e15, '1000000000000000.0'],
     [1.5e15, '1500000000000000.0'],
     [9999999999999998, '9999999999999998.0'],
+    // biome-ignore lint/correctness/noPrecisionLoss: the literal is deliberately not representable (Python prints the double it rounds to)
     [123456789012345678, '1.2345678901234568e+17'],
     [1e22, '1e+22'],
     [1e300, '1e+300'],
@@ -47,8 +51,14 @@ test('toPythonJson uses Python separators, ensure_ascii escapes and non-finite t
     '{"a": "\\u00e9\\ud83d\\ude00\\u007f\\u0001\\"\\\\/", "n": NaN, "i": [Infinity, -Infinity]}',
   );
   // json.dumps(["a,b", "x\u2028", "\t", 1e300, 123456789.125, 2**53 * 1.0])
-  assert.equal(toPythonJson(['a,b', 'x\u2028', '\t', 1e300, 123456789.125, 2 ** 53]), '["a,b", "x\\u2028", "\\t", 1e+300, 123456789.125, 9007199254740992.0]');
-  assert.equal(toPythonJson({ int: 3, neg: -7, flag: true, none: null, empty: {}, list: [] }), '{"int": 3, "neg": -7, "flag": true, "none": null, "empty": {}, "list": []}');
+  assert.equal(
+    toPythonJson(['a,b', 'x\u2028', '\t', 1e300, 123456789.125, 2 ** 53]),
+    '["a,b", "x\\u2028", "\\t", 1e+300, 123456789.125, 9007199254740992.0]',
+  );
+  assert.equal(
+    toPythonJson({ int: 3, neg: -7, flag: true, none: null, empty: {}, list: [] }),
+    '{"int": 3, "neg": -7, "flag": true, "none": null, "empty": {}, "list": []}',
+  );
   assert.equal(toPythonJson({ skipped: undefined, kept: 1 }), '{"kept": 1}');
   assert.equal(toPythonJson(new Float64Array([0.5, 2])), '[0.5, 2]');
   assert.equal(pythonString('\b\f\n\r'), '"\\b\\f\\n\\r"');
@@ -80,7 +90,11 @@ test('the fallback parser agrees with JSON.parse on every fixture line', () => {
 });
 
 test('every strict prefix of a line is reported as truncated; corruption is not', () => {
-  const lines = [fixtureLines('results.json')[0], fixtureLines('configs.json')[0], '[[0, 0, 0], 9.0, {"x": -Infinity, "s": "a\\u00e9"}, null, "err"]'];
+  const lines = [
+    fixtureLines('results.json')[0],
+    fixtureLines('configs.json')[0],
+    '[[0, 0, 0], 9.0, {"x": -Infinity, "s": "a\\u00e9"}, null, "err"]',
+  ];
   for (const line of lines) {
     for (let cut = 0; cut < line.length; cut++) {
       assert.throws(
@@ -90,7 +104,15 @@ test('every strict prefix of a line is reported as truncated; corruption is not'
       );
     }
   }
-  for (const corrupt of ['[[0, 0, 0], 9.0, {"a": 1}} ]', '[[0, 0, 0], 9.x0]', '[[0, 0, 0]] junk', '[1, 2] [3', '{"a" 1}', '[tru]', '["\\q"]']) {
+  for (const corrupt of [
+    '[[0, 0, 0], 9.0, {"a": 1}} ]',
+    '[[0, 0, 0], 9.x0]',
+    '[[0, 0, 0]] junk',
+    '[1, 2] [3',
+    '{"a" 1}',
+    '[tru]',
+    '["\\q"]',
+  ]) {
     assert.throws(
       () => parsePythonJson(corrupt),
       (error: unknown) => error instanceof PythonJsonSyntaxError && !error.truncated,

@@ -24,7 +24,10 @@ function tempDir(t: TestContext): string {
 }
 
 function lines(file: string): string[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 function run(configId: ConfigId, budget: number, loss: number | null, extra: Partial<Run> = {}): Run {
@@ -67,7 +70,9 @@ test('floats fields, failed runs and non-finite info are written as Python write
   logger.logResult(run([1, 2, 3], 9, -5, { info: { n: NaN, big: Infinity, small: -Infinity, epochs: 3 } }));
   logger.logResult(run([1, 2, 3], 27, null, { error: 'Traceback (most recent call last):\n  "x"' }));
   logger.close();
-  assert.deepEqual(lines(path.join(dir, 'configs.json')), ['[[1, 2, 3], {"lr": 0.001, "layers": 4, "act": "relu", "bn": true}, {"model_based_pick": true}]']);
+  assert.deepEqual(lines(path.join(dir, 'configs.json')), [
+    '[[1, 2, 3], {"lr": 0.001, "layers": 4, "act": "relu", "bn": true}, {"model_based_pick": true}]',
+  ]);
   assert.deepEqual(lines(path.join(dir, 'results.json')), [
     '[[1, 2, 3], 9.0, {"submitted": 1700000000.25, "started": 1700000001.5, "finished": 1700000002.0}, {"loss": -5.0, "info": {"n": NaN, "big": Infinity, "small": -Infinity, "epochs": 3}}, null]',
     '[[1, 2, 3], 27.0, {"submitted": 1700000000.25, "started": 1700000001.5, "finished": 1700000002.0}, null, "Traceback (most recent call last):\\n  \\"x\\""]',
@@ -110,7 +115,8 @@ test("mode 'new' refuses a directory holding a run and leaves its files untouche
 
   assert.throws(
     () => RunLogger.open(dir, { mode: 'new' }),
-    (error: unknown) => error instanceof RunLogError && error.file === path.join(dir, 'configs.json') && /already holds a run/.test(error.message),
+    (error: unknown) =>
+      error instanceof RunLogError && error.file === path.join(dir, 'configs.json') && /already holds a run/.test(error.message),
   );
   const after = ['configs.json', 'results.json', 'configspace.json'].map((name) => fs.readFileSync(path.join(dir, name)));
   assert.deepEqual(after, before);
@@ -118,7 +124,10 @@ test("mode 'new' refuses a directory holding a run and leaves its files untouche
   // Only results.json non-empty: that is the file named.
   const other = tempDir(t);
   fs.writeFileSync(path.join(other, 'results.json'), '[[0, 0, 0], 1.0, {}, null, null]\n');
-  assert.throws(() => RunLogger.open(other, { mode: 'new' }), (error: unknown) => error instanceof RunLogError && error.file.endsWith('results.json'));
+  assert.throws(
+    () => RunLogger.open(other, { mode: 'new' }),
+    (error: unknown) => error instanceof RunLogError && error.file.endsWith('results.json'),
+  );
   assert.equal(fs.existsSync(path.join(other, 'configs.json')), false);
 
   // Empty files are not a run.
@@ -141,7 +150,10 @@ test("mode 'overwrite' empties the files; mode 'append' keeps them and adds afte
   logger.logConfig([1, 0, 0], { x: 2 }, { model_based_pick: true });
   logger.logResult(run([1, 0, 0], 1, 0.25));
   logger.close();
-  assert.equal(fs.readFileSync(path.join(dir, 'configs.json'), 'utf8'), `${configsBefore}[[1, 0, 0], {"x": 2}, {"model_based_pick": true}]\n`);
+  assert.equal(
+    fs.readFileSync(path.join(dir, 'configs.json'), 'utf8'),
+    `${configsBefore}[[1, 0, 0], {"x": 2}, {"model_based_pick": true}]\n`,
+  );
   assert.ok(fs.readFileSync(path.join(dir, 'results.json'), 'utf8').startsWith(resultsBefore));
   assert.equal(readRunDirectory(dir).runs.length, 2);
 
@@ -188,7 +200,15 @@ test('crash mid-line, then resume in append mode: every complete line reads, wit
   assert.ok(raw[3].startsWith('[[0, 0, 2], 1.0'), 'the new line is not glued to the cut one');
 
   const read = readRunDirectory(dir);
-  assert.deepEqual(read.runs.map((r) => [r.configId.join('-'), r.loss]), [['0-0-0', 0], ['0-0-1', 1], ['0-0-2', 2], ['1-0-0', 10]]);
+  assert.deepEqual(
+    read.runs.map((r) => [r.configId.join('-'), r.loss]),
+    [
+      ['0-0-0', 0],
+      ['0-0-1', 1],
+      ['0-0-2', 2],
+      ['1-0-0', 10],
+    ],
+  );
   assert.equal(read.configs.size, 4);
   assert.equal(read.warnings.length, 1);
   assert.match(read.warnings[0], /results\.json:3: ignoring a truncated line/);
@@ -200,7 +220,10 @@ test('kill -9 while logging in a tight loop loses at most the line being written
 
   /** Runs the child until killed; resolves to the largest result count it reported as logged. */
   async function logThenKill(mode: string, iterationOffset: number): Promise<number> {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, dir, mode, String(iterationOffset)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, dir, mode, String(iterationOffset)], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -232,7 +255,10 @@ test('kill -9 while logging in a tight loop loses at most the line being written
   names.forEach((name, i) => assertCompleteLines(name, firstTexts[i]));
   const first = readRunDirectory(dir);
   assert.ok(reportedFirst >= 1000, 'the child logged for a while');
-  assert.ok(first.runs.length >= reportedFirst, `every result logged before the last report is in the file (${first.runs.length} < ${reportedFirst})`);
+  assert.ok(
+    first.runs.length >= reportedFirst,
+    `every result logged before the last report is in the file (${first.runs.length} < ${reportedFirst})`,
+  );
   assert.ok(first.configs.size - first.runs.length <= 1, 'each result follows its config: at most one config without a result');
   assert.ok(first.warnings.length <= 2, first.warnings.join('\n'));
   for (const warning of first.warnings) assert.match(warning, /ignoring a truncated last line/);
@@ -252,24 +278,35 @@ test('kill -9 while logging in a tight loop loses at most the line being written
   });
   const second = readRunDirectory(dir);
   assert.ok(second.runs.length - first.runs.length >= reportedSecond);
-  assert.equal(second.runs.filter((r) => r.configId[0] < 1_000_000).length, first.runs.length, 'the first session\'s runs are all there');
+  assert.equal(second.runs.filter((r) => r.configId[0] < 1_000_000).length, first.runs.length, "the first session's runs are all there");
   assert.ok(second.warnings.length <= 4, second.warnings.join('\n'));
   for (const warning of second.warnings) assert.match(warning, /ignoring a truncated/);
-  t.diagnostic(`first session: ${first.runs.length} runs (${reportedFirst} reported), ${first.warnings.length} warnings; both: ${second.runs.length} runs, ${second.warnings.length} warnings`);
+  t.diagnostic(
+    `first session: ${first.runs.length} runs (${reportedFirst} reported), ${first.warnings.length} warnings; both: ${second.runs.length} runs, ${second.warnings.length} warnings`,
+  );
 });
 
 test('invalid options and a closed logger are reported', (t) => {
   const dir = tempDir(t);
-  assert.throws(() => RunLogger.open(dir, { mode: 'replace' as 'new' }), (error: unknown) => error instanceof InvalidOptionError && /options\.mode/.test(error.message));
+  assert.throws(
+    () => RunLogger.open(dir, { mode: 'replace' as 'new' }),
+    (error: unknown) => error instanceof InvalidOptionError && /options\.mode/.test(error.message),
+  );
   const logger = RunLogger.open(dir, { mode: 'new' });
   assert.throws(() => logger.logConfig([0, -1, 0], {}, { model_based_pick: false }), InvalidOptionError);
   assert.throws(() => logger.logResult(run([0, 0.5, 0] as unknown as ConfigId, 1, 1)), InvalidOptionError);
   const circular: Record<string, unknown> = {};
   circular.self = circular;
-  assert.throws(() => logger.logResult(run([0, 0, 0], 1, 1, { info: circular })), (error: unknown) => error instanceof RunLogError && error.file.endsWith('results.json'));
+  assert.throws(
+    () => logger.logResult(run([0, 0, 0], 1, 1, { info: circular })),
+    (error: unknown) => error instanceof RunLogError && error.file.endsWith('results.json'),
+  );
   logger.close();
   logger.close(); // idempotent
-  assert.throws(() => logger.logConfig([0, 0, 0], {}, { model_based_pick: false }), (error: unknown) => error instanceof RunLogError && /closed/.test(error.message));
+  assert.throws(
+    () => logger.logConfig([0, 0, 0], {}, { model_based_pick: false }),
+    (error: unknown) => error instanceof RunLogError && /closed/.test(error.message),
+  );
   assert.equal(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'), '', 'nothing half-written');
 });
 
@@ -288,5 +325,8 @@ test('a write error (disk full) is a RunLogError naming the file', { skip: !fs.e
 test('a file that cannot be opened is a RunLogError naming it', (t) => {
   const dir = tempDir(t);
   fs.mkdirSync(path.join(dir, 'configs.json'));
-  assert.throws(() => RunLogger.open(dir, { mode: 'append' }), (error: unknown) => error instanceof RunLogError && error.file === path.join(dir, 'configs.json'));
+  assert.throws(
+    () => RunLogger.open(dir, { mode: 'append' }),
+    (error: unknown) => error instanceof RunLogError && error.file === path.join(dir, 'configs.json'),
+  );
 });

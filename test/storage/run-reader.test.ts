@@ -47,7 +47,16 @@ test('reads the run hpbandster logged', () => {
   assert.equal(run.runs.length, 130);
   assert.deepEqual(run.configs.get('7-0-3'), {
     configId: [7, 0, 3],
-    config: { cat_0: 1, cat_1: 1, cat_2: 1, cat_3: 0, float_0: 0.8937281886891871, float_1: 0.8297221174109869, float_2: 0.9981858153051731, float_3: 0.9550674504522813 },
+    config: {
+      cat_0: 1,
+      cat_1: 1,
+      cat_2: 1,
+      cat_3: 0,
+      float_0: 0.8937281886891871,
+      float_1: 0.8297221174109869,
+      float_2: 0.9981858153051731,
+      float_3: 0.9550674504522813,
+    },
     info: { model_based_pick: true },
   });
   assert.deepEqual(run.runs[0], {
@@ -64,7 +73,16 @@ test('reads the run hpbandster logged', () => {
     [9, 27, 81, 243],
   );
   const space = run.spaceJson as { hyperparameters: Array<{ name: string }> };
-  assert.deepEqual(space.hyperparameters.map((h) => h.name).sort(), ['cat_0', 'cat_1', 'cat_2', 'cat_3', 'float_0', 'float_1', 'float_2', 'float_3']);
+  assert.deepEqual(space.hyperparameters.map((h) => h.name).sort(), [
+    'cat_0',
+    'cat_1',
+    'cat_2',
+    'cat_3',
+    'float_0',
+    'float_1',
+    'float_2',
+    'float_3',
+  ]);
 });
 
 test('a truncated last line gives a warning and every other line', (t) => {
@@ -132,7 +150,11 @@ test('a truncated line followed by more lines (a resumed crash) is skipped with 
 
 test('lines of the wrong shape are errors naming the line, even the last one', (t) => {
   const cases: Array<[string, (line: string) => string, RegExp]> = [
-    ['id of two numbers', (line) => line.replace(/^\[\[(\d+), (\d+), (\d+)\]/, '[[$1, $2]'), /config id must be \[iteration, stage, index\]/],
+    [
+      'id of two numbers',
+      (line) => line.replace(/^\[\[(\d+), (\d+), (\d+)\]/, '[[$1, $2]'),
+      /config id must be \[iteration, stage, index\]/,
+    ],
     ['negative id', (line) => line.replace(/^\[\[(\d+),/, '[[-1,'), /config id/],
     ['budget a string', (line) => line.replace(/^(\[\[[^\]]*\]), ([\d.]+)/, '$1, "$2"'), /budget must be a finite number/],
     ['timestamp missing', (line) => line.replace('"started"', '"begun"'), /timestamps\.started must be a number/],
@@ -206,7 +228,11 @@ test('Python tokens, old hpbandster config lines, blank lines and CRLF are read'
   );
   const run = readRunDirectory(dir);
   assert.deepEqual(run.warnings, []);
-  assert.deepEqual(run.configs.get('0-0-0'), { configId: [0, 0, 0], config: { x: 1, s: 'NaN, Infinity' }, info: { model_based_pick: false } });
+  assert.deepEqual(run.configs.get('0-0-0'), {
+    configId: [0, 0, 0],
+    config: { x: 1, s: 'NaN, Infinity' },
+    info: { model_based_pick: false },
+  });
   assert.deepEqual(run.configs.get('0-0-1')?.info, { model_based_pick: false });
   assert.deepEqual(run.configs.get('0-0-2')?.info, { model_based_pick: true, extra: [1, 2] });
   assert.equal(run.runs[0].loss, Infinity);

@@ -42,7 +42,9 @@ test('warm start from a run written by hpbandster: its runs feed the model and s
     const original = fs.readFileSync(path.join(hpbandsterRun, file), 'utf8');
     assert.ok(fs.readFileSync(path.join(logDir, file), 'utf8').startsWith(original), `${file} keeps the earlier lines`);
   }
-  const newConfigs = [...result.idToConfig()].map(([key, entry]) => ({ configId: parseConfigIdKey(key), ...entry })).filter((entry) => entry.configId[0] >= 8);
+  const newConfigs = [...result.idToConfig()]
+    .map(([key, entry]) => ({ configId: parseConfigIdKey(key), ...entry }))
+    .filter((entry) => entry.configId[0] >= 8);
   assert.equal(newConfigs.length, 27 + 9);
   assert.ok(newConfigs.every((entry) => entry.configId[0] <= 9));
   // With 130 earlier results the model exists from the first proposal on.
@@ -54,7 +56,16 @@ test('warm start from a run written by hpbandster: its runs feed the model and s
 
 test('warm start from a space that does not fit is refused, naming the configuration', async (t) => {
   const benchmark = countingOnes({ categorical: 2, continuous: 2 });
-  const search = new Search({ space: benchmark.space, objective: benchmark.objective, minBudget: 9, maxBudget: 243, eta: 3, nIterations: 1, logDir: path.join(tempDir(t), 'x'), warmStartFrom: hpbandsterRun });
+  const search = new Search({
+    space: benchmark.space,
+    objective: benchmark.objective,
+    minBudget: 9,
+    maxBudget: 243,
+    eta: 3,
+    nIterations: 1,
+    logDir: path.join(tempDir(t), 'x'),
+    warmStartFrom: hpbandsterRun,
+  });
   await assert.rejects(search.run(), /warm-start run .*counting_ones_4_4: configuration 0-0-0 does not fit/);
 });
 
@@ -64,7 +75,13 @@ test('warm start from two of our own runs keeps their ids apart', async (t) => {
   const base = { space: benchmark.space, objective: benchmark.objective, minBudget: 1, maxBudget: 9, eta: 3 };
   await new Search({ ...base, nIterations: 2, seed: 1, logDir: path.join(dir, 'a') }).run();
   await new Search({ ...base, nIterations: 1, seed: 2, logDir: path.join(dir, 'b') }).run();
-  const result = await new Search({ ...base, nIterations: 1, seed: 3, logDir: path.join(dir, 'c'), warmStartFrom: [path.join(dir, 'a'), path.join(dir, 'b')] }).run();
+  const result = await new Search({
+    ...base,
+    nIterations: 1,
+    seed: 3,
+    logDir: path.join(dir, 'c'),
+    warmStartFrom: [path.join(dir, 'a'), path.join(dir, 'b')],
+  }).run();
   const iterations = [...new Set(result.allRuns().map((run) => run.configId[0]))].sort();
   assert.deepEqual(iterations, [0, 1, 2, 3], 'a: 0–1, b: renumbered to 2, new: 3');
   assert.equal(result.nRuns, 13 + 4 + 13 + 13);

@@ -14,10 +14,7 @@ export interface Conv2DBackpropFilterAttributes {
  * dy[n, oh, ow, co] (x outside the image reads as 0), from the same `computeConv2DInfo` the forward
  * convolution used, so that 'same', 'valid', explicit padding and rounding modes agree with it.
  */
-export function filterGradientGeometry(
-  xShape: readonly number[],
-  attributes: Conv2DBackpropFilterAttributes,
-): tf.backend_util.Conv2DInfo {
+export function filterGradientGeometry(xShape: readonly number[], attributes: Conv2DBackpropFilterAttributes): tf.backend_util.Conv2DInfo {
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attributes.dataFormat);
   if (dataFormat !== 'channelsLast') {
     throw new Error(`Conv2DBackpropFilter: only NHWC is supported (got ${attributes.dataFormat})`);

@@ -10,9 +10,13 @@ import { rememberStockKernel } from './stock-kernels.js';
 export class KernelSet {
   private readonly stock = new Map<string, tf.KernelConfig | undefined>();
 
-  constructor(readonly backendName: string, readonly kernels: readonly tf.KernelConfig[]) {
+  constructor(
+    readonly backendName: string,
+    readonly kernels: readonly tf.KernelConfig[],
+  ) {
     for (const kernel of kernels) {
-      if (kernel.backendName !== backendName) throw new Error(`kernel ${kernel.kernelName} is for ${kernel.backendName}, not ${backendName}`);
+      if (kernel.backendName !== backendName)
+        throw new Error(`kernel ${kernel.kernelName} is for ${kernel.backendName}, not ${backendName}`);
     }
   }
 

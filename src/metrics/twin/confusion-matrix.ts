@@ -1,13 +1,6 @@
 /** TypeScript twin of the confusion-matrix kernels (native/jobs.cc, ConfusionJob). */
 import type { ConfusionMatrices, PixelShape } from '../types.js';
-import {
-  labelError,
-  nanError,
-  readFloat32Array,
-  readPixelShape,
-  readUint8Array,
-  requireLength,
-} from './validate.js';
+import { labelError, nanError, readFloat32Array, readPixelShape, readUint8Array, requireLength } from './validate.js';
 
 function matrices(shape: PixelShape): ConfusionMatrices {
   const cells = shape.classes * shape.classes;

@@ -20,19 +20,11 @@ export { selectMostAccurateHardImages } from './selection.js';
 
 // The async twins validate like the native ones (arguments, then options.threads, then the pixels) and
 // run inline. The sync twins' last parameter is that hook; it is internal to the twin.
-export async function classHistogramAsync(
-  labels: Uint8Array,
-  shape: PixelShape,
-  options?: AsyncMetricsOptions,
-): Promise<ClassHistogram> {
+export async function classHistogramAsync(labels: Uint8Array, shape: PixelShape, options?: AsyncMetricsOptions): Promise<ClassHistogram> {
   return classHistogram(labels, shape, () => readThreads(options));
 }
 
-export async function hardnessPerImageAsync(
-  labels: Uint8Array,
-  shape: PixelShape,
-  options?: AsyncMetricsOptions,
-): Promise<Float64Array> {
+export async function hardnessPerImageAsync(labels: Uint8Array, shape: PixelShape, options?: AsyncMetricsOptions): Promise<Float64Array> {
   return hardnessPerImage(labels, shape, () => readThreads(options));
 }
 

@@ -1,14 +1,6 @@
 /** TypeScript twin of the precision–recall kernel (native/kernels.cc accumulateScoreHistograms, jobs.cc). */
 import type { PixelShape, PrecisionRecallCurve, PrecisionRecallOptions } from '../types.js';
-import {
-  labelError,
-  nanError,
-  readFloat32Array,
-  readPixelShape,
-  readThresholdCount,
-  readUint8Array,
-  requireLength,
-} from './validate.js';
+import { labelError, nanError, readFloat32Array, readPixelShape, readThresholdCount, readUint8Array, requireLength } from './validate.js';
 
 /** Precision–recall curve of every class at K thresholds k/(K-1), from one histogram pass over the pixels. */
 export function precisionRecallCurve(
@@ -30,8 +22,8 @@ export function precisionRecallCurve(
   const top = bins - 1;
   const binOf = (score: number): number => {
     let scaled = score * top;
-    scaled = scaled > 0 ? scaled : 0;
-    scaled = scaled < top ? scaled : top;
+    scaled = Math.max(scaled, 0);
+    scaled = Math.min(scaled, top);
     return Math.trunc(scaled);
   };
   const all = new Float64Array(classes * bins);

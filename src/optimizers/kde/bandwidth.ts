@@ -19,7 +19,7 @@ export function normalReferenceBandwidths(
 ): Float64Array {
   const d = kinds.length;
   const bandwidths = new Float64Array(d);
-  const scale = 1.06 * Math.pow(nPoints, -1 / (4 + d));
+  const scale = 1.06 * nPoints ** (-1 / (4 + d));
   for (let j = 0; j < d; j++) {
     let mean = 0;
     for (let i = 0; i < nPoints; i++) mean += data[i * d + j];

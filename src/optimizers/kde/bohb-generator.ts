@@ -212,7 +212,7 @@ export class BohbGenerator implements ConfigGenerator {
 function sampleWangRyzinLevel(rng: Rng, center: number, levels: number, bandwidth: number): number {
   if (levels <= 1) return 0;
   const weights = new Float64Array(levels);
-  for (let k = 0; k < levels; k++) weights[k] = k === center ? 0 : Math.pow(bandwidth, Math.abs(k - center));
+  for (let k = 0; k < levels; k++) weights[k] = k === center ? 0 : bandwidth ** Math.abs(k - center);
   return rng.weightedIndex(weights);
 }
 

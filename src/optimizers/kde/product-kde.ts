@@ -56,7 +56,12 @@ export class ProductKde {
   /** log of the constant factor Π_cont 1/(h√(2π)) · 1/n. */
   private readonly logNormaliser: number;
 
-  constructor(data: Float64Array, nPoints: number, private readonly kinds: readonly VectorDimension[], minBandwidth: number) {
+  constructor(
+    data: Float64Array,
+    nPoints: number,
+    private readonly kinds: readonly VectorDimension[],
+    minBandwidth: number,
+  ) {
     const d = kinds.length;
     this.nPoints = nPoints;
     this.dimension = d;
@@ -186,7 +191,7 @@ export class ProductKde {
         const queryLevel = clampLevel(x[j], levels);
         // Fill from the highest level down so that level 0's block (the old table) is read before it is overwritten.
         for (let level = levels - 1; level >= 0; level--) {
-          const factor = this.logFactor(j, level, queryLevel, levels);
+          const factor = this.logFactor(j, level, queryLevel);
           const offset = base + level * filled;
           for (let k = 0; k < filled; k++) table[offset + k] = table[base + k] + factor;
         }
@@ -196,7 +201,7 @@ export class ProductKde {
   }
 
   /** log k_j(level, queryLevel) of discrete dimension j, from logarithms taken once at fit time. */
-  private logFactor(j: number, level: number, queryLevel: number, levels: number): number {
+  private logFactor(j: number, level: number, queryLevel: number): number {
     const logs = this.discreteLogs[j];
     if (level === queryLevel) return logs.equal;
     if (this.kinds[j].kind === 'ordinal') return logs.unequal + Math.abs(level - queryLevel) * logs.perStep;

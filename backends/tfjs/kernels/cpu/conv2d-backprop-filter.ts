@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 import { filterGradientGeometry, type Conv2DBackpropFilterAttributes } from '../filter-gradient-geometry.js';
 
@@ -18,12 +18,28 @@ interface CpuBackend extends tf.KernelBackend {
  * accumulated into the filter gradient, whose innermost dimension is Cout: a contiguous axpy that V8
  * compiles to a tight loop. Same arithmetic (Σ over n, oh, ow), different order.
  */
-function conv2DBackpropFilterCpu(args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropFilterCpu(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const backend = args.backend as CpuBackend;
   const x = args.inputs.x as tf.TensorInfo;
   const dy = args.inputs.dy as tf.TensorInfo;
   const info = filterGradientGeometry(x.shape, args.attrs as unknown as Conv2DBackpropFilterAttributes);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const xValues = backend.data.get(x.dataId).values;

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 import { filterGradientGeometry, type Conv2DBackpropFilterAttributes } from '../filter-gradient-geometry.js';
 import { runWasmKernel, withIntermediates, type KernelArguments } from './run-kernel.js';
@@ -31,22 +31,31 @@ function conv2DBackpropFilterWasm(args: KernelArguments): tf.TensorInfo {
   return withIntermediates(backend, (keep) => {
     const xT = keep(runWasmKernel('Transpose', { inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }));
     const dyT = keep(runWasmKernel('Transpose', { inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }));
-    let product = keep(runWasmKernel('Conv2D', {
-      inputs: { x: xT, filter: dyT },
-      backend,
-      attrs: {
-        strides: [1, 1],
-        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-        dataFormat: 'NHWC',
-        dilations: [strideHeight, strideWidth],
-      } as unknown as tf.NamedAttrMap,
-    }));
-    if (product.shape[1] !== filterHeight || product.shape[2] !== filterWidth) {
-      product = keep(runWasmKernel('Slice', {
-        inputs: { x: product },
+    let product = keep(
+      runWasmKernel('Conv2D', {
+        inputs: { x: xT, filter: dyT },
         backend,
-        attrs: { begin: [0, 0, 0, 0], size: [product.shape[0], filterHeight, filterWidth, product.shape[3]] },
-      }));
+        attrs: {
+          strides: [1, 1],
+          pad: [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+          dilations: [strideHeight, strideWidth],
+        } as unknown as tf.NamedAttrMap,
+      }),
+    );
+    if (product.shape[1] !== filterHeight || product.shape[2] !== filterWidth) {
+      product = keep(
+        runWasmKernel('Slice', {
+          inputs: { x: product },
+          backend,
+          attrs: { begin: [0, 0, 0, 0], size: [product.shape[0], filterHeight, filterWidth, product.shape[3]] },
+        }),
+      );
     }
     return runWasmKernel('Transpose', { inputs: { x: product }, backend, attrs: { perm: [1, 2, 0, 3] } });
   });

@@ -33,10 +33,28 @@ function conv2DBackpropInputWasm(args: KernelArguments): tf.TensorInfo {
   const attributes = args.attrs as unknown as Conv2DBackpropInputAttributes;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attributes.dataFormat);
   const info = tf.backend_util.computeConv2DInfo(
-    attributes.inputShape, filter.shape as [number, number, number, number], attributes.strides, 1,
-    attributes.pad, attributes.dimRoundingMode, false, dataFormat,
+    attributes.inputShape,
+    filter.shape as [number, number, number, number],
+    attributes.strides,
+    1,
+    attributes.pad,
+    attributes.dimRoundingMode,
+    false,
+    dataFormat,
   );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const { top, left, bottom, right } = info.padInfo;
 
   if (dataFormat === 'channelsLast' && strideHeight === 1 && strideWidth === 1) {
@@ -53,7 +71,12 @@ function conv2DBackpropInputWasm(args: KernelArguments): tf.TensorInfo {
           backend,
           attrs: {
             strides: [1, 1],
-            pad: [[0, 0], [flippedTop, flippedBottom], [flippedLeft, flippedRight], [0, 0]],
+            pad: [
+              [0, 0],
+              [flippedTop, flippedBottom],
+              [flippedLeft, flippedRight],
+              [0, 0],
+            ],
             dataFormat: 'NHWC',
             dilations: [1, 1],
           } as unknown as tf.NamedAttrMap,
@@ -62,19 +85,44 @@ function conv2DBackpropInputWasm(args: KernelArguments): tf.TensorInfo {
     }
   }
 
-  const tiles = strideHeight === filterHeight && strideWidth === filterWidth && top === 0 && left === 0 && bottom === 0 && right === 0 &&
-    outHeight * strideHeight === inHeight && outWidth * strideWidth === inWidth;
+  const tiles =
+    strideHeight === filterHeight &&
+    strideWidth === filterWidth &&
+    top === 0 &&
+    left === 0 &&
+    bottom === 0 &&
+    right === 0 &&
+    outHeight * strideHeight === inHeight &&
+    outWidth * strideWidth === inWidth;
   if (dataFormat === 'channelsLast' && tiles) {
     return withIntermediates(backend, (keep) => {
-      const rows = keep(runWasmKernel('Reshape', { inputs: { x: dy }, backend, attrs: { shape: [batchSize * outHeight * outWidth, outChannels] } }));
+      const rows = keep(
+        runWasmKernel('Reshape', { inputs: { x: dy }, backend, attrs: { shape: [batchSize * outHeight * outWidth, outChannels] } }),
+      );
       const taps = keep(runWasmKernel('Transpose', { inputs: { x: filter }, backend, attrs: { perm: [3, 0, 1, 2] } }));
-      const tapMatrix = keep(runWasmKernel('Reshape', { inputs: { x: taps }, backend, attrs: { shape: [outChannels, filterHeight * filterWidth * inChannels] } }));
-      const product = keep(runWasmKernel('BatchMatMul', { inputs: { a: rows, b: tapMatrix }, backend, attrs: { transposeA: false, transposeB: false } }));
-      const blocks = keep(runWasmKernel('Reshape', {
-        inputs: { x: product }, backend, attrs: { shape: [batchSize, outHeight, outWidth, filterHeight, filterWidth, inChannels] },
-      }));
+      const tapMatrix = keep(
+        runWasmKernel('Reshape', {
+          inputs: { x: taps },
+          backend,
+          attrs: { shape: [outChannels, filterHeight * filterWidth * inChannels] },
+        }),
+      );
+      const product = keep(
+        runWasmKernel('BatchMatMul', { inputs: { a: rows, b: tapMatrix }, backend, attrs: { transposeA: false, transposeB: false } }),
+      );
+      const blocks = keep(
+        runWasmKernel('Reshape', {
+          inputs: { x: product },
+          backend,
+          attrs: { shape: [batchSize, outHeight, outWidth, filterHeight, filterWidth, inChannels] },
+        }),
+      );
       const interleaved = keep(runWasmKernel('Transpose', { inputs: { x: blocks }, backend, attrs: { perm: [0, 1, 3, 2, 4, 5] } }));
-      return runWasmKernel('Reshape', { inputs: { x: interleaved }, backend, attrs: { shape: [batchSize, inHeight, inWidth, inChannels] } });
+      return runWasmKernel('Reshape', {
+        inputs: { x: interleaved },
+        backend,
+        attrs: { shape: [batchSize, inHeight, inWidth, inChannels] },
+      });
     });
   }
 
