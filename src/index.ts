@@ -53,6 +53,9 @@ export type {
 // Searching.
 export { Search, SEARCH_DEFAULTS } from './core/search.js';
 export type { RunOptions, SearchOptions } from './core/search.js';
+export { AsynchronousSuccessiveHalving } from './core/asynchronous-successive-halving.js';
+export { SynchronousBracketsScheduler } from './core/synchronous-brackets-scheduler.js';
+export type { ConfigSource, RestoredConfig, ScheduledJob, Scheduler, SchedulerContext } from './core/scheduler.js';
 export type { SearchEvents } from './core/search-events.js';
 export { Result } from './core/result.js';
 export type { ConfigEntry, Incumbent, LearningCurvePoint, ResultSummary, TrajectoryPoint, TrajectoryRule } from './core/result.js';
@@ -78,8 +81,8 @@ export type {
 export { AbortedError, BandsterError, ConfigurationError, InvalidOptionError, RunLogError, SpaceFormatError } from './core/errors.js';
 
 // Optimizers: a config generator plus a bracket plan.
-export { OPTIMIZER_NAMES, createOptimizer } from './optimizers/optimizer.js';
-export type { Optimizer, OptimizerName } from './optimizers/optimizer.js';
+export { OPTIMIZER_NAMES, bohb, hyperband, optimizerByName, randomSearch, successiveHalving } from './optimizers/optimizer.js';
+export type { GeneratorContext, GeneratorFactory, NamedOptimizerOptions, Optimizer, OptimizerName } from './optimizers/optimizer.js';
 export type { ConfigGenerator, Proposal } from './optimizers/config-generator.js';
 export { BohbGenerator, BOHB_MODEL_DEFAULTS } from './optimizers/kde/bohb-generator.js';
 export type { BohbModelOptions } from './optimizers/kde/bohb-generator.js';
@@ -90,6 +93,8 @@ export { budgetLadder } from './optimizers/budgets.js';
 export type { Bracket, BudgetLadder } from './optimizers/budgets.js';
 
 // Executors.
+export { createExecutor, EXECUTOR_KINDS } from './executors/create-executor.js';
+export type { DistributedExecutorSpec, ExecutorSpec, InlineExecutorSpec, ThreadPoolExecutorSpec } from './executors/create-executor.js';
 export { InlineExecutor, INLINE_EXECUTOR_DEFAULTS } from './executors/inline-executor.js';
 export type { InlineExecutorOptions } from './executors/inline-executor.js';
 // piscina is imported on the first submit, so exporting the thread pool keeps this entry light.

@@ -1,23 +1,13 @@
-import { InvalidArgumentError } from 'commander';
+import { integer as parseInteger, number as parseNumber } from './flags.js';
 
-/** A commander parser for a finite number, whose error names the flag and the value. */
+/** A commander parser for a finite number, whose error names the flag and the value (see flags.ts). */
 export function number(flag: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (value.trim() === '' || !Number.isFinite(parsed))
-      throw new InvalidArgumentError(`${flag} must be a number (got ${JSON.stringify(value)})`);
-    return parsed;
-  };
+  return (value) => parseNumber(value, flag);
 }
 
-/** A commander parser for an integer, whose error names the flag and the value. */
+/** A commander parser for an integer, whose error names the flag and the value (see flags.ts). */
 export function integer(flag: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed))
-      throw new InvalidArgumentError(`${flag} must be an integer (got ${JSON.stringify(value)})`);
-    return parsed;
-  };
+  return (value) => parseInteger(value, flag);
 }
 
 /** An AbortSignal that fires on the first Ctrl-C / SIGTERM; a second one exits at once. */

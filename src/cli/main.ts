@@ -8,6 +8,7 @@ import { workerCommand } from './worker-command.js';
 
 const program = new Command('bandster')
   .description('BOHB hyperparameter optimization for Node.js')
+  .option('--debug', 'print the stack of an error, not only its message')
   .addCommand(runCommand())
   .addCommand(summaryCommand())
   .addCommand((await import('./report-command.js')).reportCommand())
@@ -19,13 +20,19 @@ const program = new Command('bandster')
   .addCommand((await import('./compare-command.js')).compareCommand())
   .exitOverride();
 
+/** Exit status of a run stopped by an error the user can fix (a bad flag, file or option). */
+const EXIT_USER_ERROR = 2;
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  const debug = process.argv.includes('--debug');
   if (error instanceof BandsterError) {
-    process.stderr.write(`bandster: ${error.message}\n`);
-    process.exit(2);
+    process.stderr.write(`error: ${error.message}\n`);
+    if (debug) process.stderr.write(`${error.code}\n${error.stack}\n`);
+    process.exit(EXIT_USER_ERROR);
   }
+  // Anything else is a bug in bandster (or in the user's objective outside a job): show the stack.
   throw error;
 }

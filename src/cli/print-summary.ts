@@ -14,11 +14,7 @@ export function formatSummary(result: Result, title: string, top = 5): string {
   }
   lines.push(`  incumbent ${configIdKey(incumbent.configId)}: loss ${incumbent.loss} at budget ${incumbent.budget}`);
   for (const [name, value] of Object.entries(incumbent.config)) lines.push(`    ${name} = ${JSON.stringify(value)}`);
-  const best = result
-    .allRuns()
-    .filter((run) => run.budget === result.maxBudget && run.loss !== null)
-    .sort((a, b) => (a.loss as number) - (b.loss as number))
-    .slice(0, top);
+  const best = result.best(top);
   if (best.length > 1) {
     lines.push(`  best ${best.length} at budget ${result.maxBudget}:`);
     lines.push('    config id     loss          model pick');
@@ -26,7 +22,7 @@ export function formatSummary(result: Result, title: string, top = 5): string {
     for (const run of best) {
       const info = entries.get(configIdKey(run.configId))?.info;
       lines.push(
-        `    ${configIdKey(run.configId).padEnd(13)} ${(run.loss as number).toPrecision(8).padEnd(13)} ${info?.model_based_pick ? 'yes' : 'no'}`,
+        `    ${configIdKey(run.configId).padEnd(13)} ${run.loss.toPrecision(8).padEnd(13)} ${info?.model_based_pick ? 'yes' : 'no'}`,
       );
     }
   }

@@ -4,17 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import type { BackendName } from '../../backends/index.js';
 import { Search } from '../core/search.js';
-import { configIdKey, type Executor } from '../core/types.js';
-import { InlineExecutor } from '../executors/inline-executor.js';
-import { plannedEvaluations, planFor } from '../optimizers/bracket-plan.js';
+import { configIdKey } from '../core/types.js';
+import type { ExecutorSpec } from '../executors/create-executor.js';
 import type { LoadedDataset } from '../segmentation/dataset-loader.js';
 import { presetByName } from '../segmentation/presets.js';
 import { initBackend, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
 import { trainObjective } from '../segmentation/trainer.js';
-import { integer, number, stopOnSignals } from './cli-values.js';
+import { integer, number } from './cli-values.js';
 import { addSegmentationOptions, prepareDataset } from './segmentation-options.js';
-import { attachProgress } from './progress.js';
 import { formatSummary } from './print-summary.js';
+import { runSearchFromCli } from './run-search.js';
 
 export function tuneCommand(): Command {
   return addSegmentationOptions(
@@ -59,15 +58,7 @@ export function tuneCommand(): Command {
         logDir,
         resume: opts.resume,
       });
-      search.on('warning', ({ message }) => process.stderr.write(`warning: ${message}\n`));
-      const stopProgress = attachProgress(
-        search,
-        plannedEvaluations(planFor('bohb', { minBudget, maxBudget, eta: preset.eta }), nIterations),
-      );
-      const result = await search.run({ signal: stopOnSignals() }).finally(async () => {
-        stopProgress();
-        await executor.close();
-      });
+      const { result } = await runSearchFromCli(search);
       process.stdout.write(`${formatSummary(result, `segmentation search (${preset.name} preset: ${preset.description})`)}\n`);
       const incumbent = result.incumbent();
       if (incumbent) {
@@ -91,28 +82,24 @@ export function tuneCommand(): Command {
     });
 }
 
+/** A thread pool running the segmentation objective module, or this thread when `workers` is 1. */
 async function segmentationExecutor(
   workers: number,
   dataset: LoadedDataset,
   settings: SegmentationJobSettings,
   logDir: string,
-): Promise<Executor> {
+): Promise<ExecutorSpec> {
+  const workdir = path.join(logDir, 'work');
   if (workers > 1) {
-    const { ThreadPoolExecutor } = await import('../executors/thread-pool-executor.js');
     const objective = fileURLToPath(
       new URL(`../segmentation/pool-objective${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url),
     );
-    const executor = new ThreadPoolExecutor({
-      objective,
-      threads: workers,
-      sharedData: segmentationSharedData(dataset, settings),
-      workdir: path.join(logDir, 'work'),
-    });
-    await executor.start();
-    return executor;
+    return { kind: 'thread-pool', objective, threads: workers, sharedData: segmentationSharedData(dataset, settings), workdir };
   }
   const backend = await initBackend(settings.backend);
-  return new InlineExecutor((config, budget, ctx) => trainObjective(config, budget, ctx, { ...settings, dataset, backend }), {
-    workdir: path.join(logDir, 'work'),
-  });
+  return {
+    kind: 'inline',
+    objective: (config, budget, ctx) => trainObjective(config, budget, ctx, { ...settings, dataset, backend }),
+    workdir,
+  };
 }

@@ -1,6 +1,7 @@
-import type { Proposal } from '../optimizers/config-generator.js';
+import { plannedEvaluations } from '../optimizers/bracket-plan.js';
 import type { BudgetLadder } from '../optimizers/budgets.js';
-import type { ConfigSource, IterationJob } from './successive-halving-iteration.js';
+import type { Proposal } from '../optimizers/config-generator.js';
+import type { ConfigSource, RestoredConfig, ScheduledJob, Scheduler, SchedulerContext } from './scheduler.js';
 import { configIdKey, type ConfigId, type Configuration } from './types.js';
 
 interface AshaConfig {
@@ -25,29 +26,38 @@ interface AshaConfig {
  * ends after as many new configurations as the synchronous plan would sample, once no running
  * job can promote anything more.
  */
-export class AsynchronousSuccessiveHalving {
+export class AsynchronousSuccessiveHalving implements Scheduler {
   private readonly configs = new Map<string, AshaConfig>();
   /** Per rung, configuration keys in the order their results arrived. */
   private readonly rungResults: string[][];
   private readonly rerun: AshaConfig[] = [];
   private created = 0;
   private running = 0;
+  private readonly ladder: BudgetLadder;
+  /** New configurations are numbered in batches of the size of Hyperband's largest first rung. */
+  private readonly batchSize: number;
+  /** As many new configurations as the synchronous plan would sample. */
+  private readonly maxNewConfigs: number;
+  private readonly iterationOffset: number;
+  private readonly source: ConfigSource;
 
-  constructor(
-    private readonly ladder: BudgetLadder,
-    private readonly batchSize: number,
-    private readonly maxNewConfigs: number,
-    private readonly iterationOffset: number,
-    private readonly source: ConfigSource,
-  ) {
-    this.rungResults = ladder.budgets.map(() => []);
+  constructor(private readonly context: SchedulerContext) {
+    const { plan, nIterations } = context;
+    this.ladder = plan.ladder;
+    this.batchSize = plan.bracket(0).nConfigs[0];
+    let newConfigs = 0;
+    for (let i = 0; i < nIterations; i++) newConfigs += plan.bracket(i).nConfigs[0];
+    this.maxNewConfigs = newConfigs;
+    this.iterationOffset = context.iterationOffset;
+    this.source = context.source;
+    this.rungResults = this.ladder.budgets.map(() => []);
   }
 
   get isFinished(): boolean {
     return this.running === 0 && this.rerun.length === 0 && this.created >= this.maxNewConfigs && this.promotable() === undefined;
   }
 
-  nextJob(): IterationJob | null {
+  nextJob(): ScheduledJob | null {
     const again = this.rerun.shift();
     if (again) return this.handOut(again, again.highestRung);
     const promotion = this.promotable();
@@ -84,21 +94,31 @@ export class AsynchronousSuccessiveHalving {
   }
 
   /**
-   * Restores a configuration and its finished evaluations from a log (resume). A configuration
-   * whose evaluation was lost is evaluated again at the rung it had reached.
+   * ASHA's decisions depend on the order results arrived, so a resumed search restores the rungs
+   * from the log (in log order) instead of replaying the schedule. A configuration whose
+   * evaluation was lost is evaluated again at the rung it had reached. Takes over every
+   * configuration given.
    */
-  restore(configId: ConfigId, config: Configuration, results: readonly { budget: number; loss: number | null }[]): void {
-    const entry: AshaConfig = { configId, config, losses: new Map(), highestRung: 0, running: false };
-    this.configs.set(configIdKey(configId), entry);
-    const index = (configId[0] - this.iterationOffset) * this.batchSize + configId[2];
-    this.created = Math.max(this.created, index + 1);
-    for (const result of [...results].sort((a, b) => a.budget - b.budget)) {
-      const rung = this.ladder.budgets.indexOf(result.budget);
-      if (rung < 0) continue;
-      entry.highestRung = Math.max(entry.highestRung, rung);
-      this.record(entry, rung, result.loss);
+  restore(restored: readonly RestoredConfig[]): readonly RestoredConfig[] {
+    for (const { configId, config, runs } of restored) {
+      const entry: AshaConfig = { configId, config, losses: new Map(), highestRung: 0, running: false };
+      this.configs.set(configIdKey(configId), entry);
+      const index = (configId[0] - this.iterationOffset) * this.batchSize + configId[2];
+      this.created = Math.max(this.created, index + 1);
+      for (const result of [...runs].sort((a, b) => a.budget - b.budget)) {
+        const rung = this.ladder.budgets.indexOf(result.budget);
+        if (rung < 0) continue;
+        entry.highestRung = Math.max(entry.highestRung, rung);
+        this.record(entry, rung, result.loss);
+      }
+      if (runs.length === 0) this.rerun.push(entry);
     }
-    if (results.length === 0) this.rerun.push(entry);
+    return restored;
+  }
+
+  /** The synchronous plan's count: ASHA samples as many new configurations, and promotes about as many. */
+  plannedEvaluations(): number {
+    return plannedEvaluations(this.context.plan, this.context.nIterations);
   }
 
   private record(entry: AshaConfig, rung: number, loss: number | null): void {
@@ -106,7 +126,7 @@ export class AsynchronousSuccessiveHalving {
     this.rungResults[rung].push(configIdKey(entry.configId));
   }
 
-  private handOut(entry: AshaConfig, rung: number): IterationJob {
+  private handOut(entry: AshaConfig, rung: number): ScheduledJob {
     entry.highestRung = rung;
     entry.running = true;
     this.running++;

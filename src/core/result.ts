@@ -78,7 +78,7 @@ const CSV_COLUMNS = ['iteration', 'stage', 'index', 'budget', 'loss', 'error', '
  * learning curves. The counterpart of hpbandster's `hpbandster.core.result.Result`, read from a
  * run directory with {@link Result.fromDirectory} or handed over by the scheduler.
  *
- * A run "has a loss" when its loss is a number other than NaN; failed runs (loss null) and NaN
+ * A run "has a loss" when its loss is a finite number; failed runs (loss null) and non-finite
  * losses never become incumbents.
  */
 export class Result {
@@ -151,17 +151,25 @@ export class Result {
    * `min((loss, id))`). Undefined when no run on the largest budget has a loss.
    */
   incumbent(): Incumbent | undefined {
+    return this.best(1)[0];
+  }
+
+  /**
+   * The `count` best configurations on the largest budget, best first: the one ranking behind
+   * {@link incumbent}, `bandster summary`, the report and the CLI. Each configuration counts with
+   * its last logged run on the largest budget (hpbandster keeps one result per budget; later ones
+   * overwrite); runs without a finite loss are left out; ties go to the lower config id.
+   */
+  best(count: number): Incumbent[] {
+    if (!Number.isInteger(count) || count < 0) throw new InvalidOptionError(`count must be an integer >= 0 (got ${count})`);
     const maxBudget = this.maxBudget;
     const lastAtMax = new Map<string, Run>();
     for (const run of this.runs) if (run.budget === maxBudget) lastAtMax.set(configIdKey(run.configId), run);
-    let best: Run | undefined;
-    for (const run of lastAtMax.values()) {
-      if (!hasLoss(run)) continue;
-      if (best === undefined || run.loss < best.loss! || (run.loss === best.loss && compareIds(run.configId, best.configId) < 0))
-        best = run;
-    }
-    if (best === undefined) return undefined;
-    return { configId: best.configId, config: this.configOf(best.configId)!, loss: best.loss!, budget: best.budget, info: best.info };
+    return [...lastAtMax.values()]
+      .filter(hasLoss)
+      .sort((a, b) => a.loss - b.loss || compareIds(a.configId, b.configId))
+      .slice(0, count)
+      .map((run) => ({ configId: run.configId, config: this.configOf(run.configId)!, loss: run.loss, budget: run.budget, info: run.info }));
   }
 
   /**
@@ -185,8 +193,7 @@ export class Result {
       cumulativeBudget += run.budget;
       if (!hasLoss(run)) continue;
       if (rule === 'max-budget' && run.budget !== maxBudget) continue;
-      const better = current === undefined || (run.budget >= current.budget && run.loss < current.loss);
-      if (!better) continue;
+      if (!replacesIncumbent(run, current)) continue;
       current = { budget: run.budget, loss: run.loss };
       points.push({ configId: run.configId, budget: run.budget, loss: run.loss, finished: run.timestamps.finished, cumulativeBudget });
     }
@@ -303,8 +310,25 @@ export class Result {
   }
 }
 
-function hasLoss(run: Run): run is Run & { readonly loss: number } {
-  return run.loss !== null && !Number.isNaN(run.loss);
+/**
+ * True when the run has a loss: not failed, and finite. A non-finite loss read from a log (Python's
+ * json writes `NaN` and `Infinity`) counts as a failure, as it does when an objective returns one.
+ */
+export function hasLoss(run: Run): run is Run & { readonly loss: number } {
+  return run.loss !== null && Number.isFinite(run.loss);
+}
+
+/**
+ * The BOHB paper's any-time incumbent rule: a run with a loss replaces the incumbent when its
+ * budget is at least the incumbent's and its loss is lower. Used by {@link Result.trajectory}
+ * and by the search's `incumbent` event.
+ */
+export function replacesIncumbent(
+  candidate: { readonly budget: number; readonly loss: number },
+  current: { readonly budget: number; readonly loss: number } | undefined,
+): boolean {
+  if (!Number.isFinite(candidate.loss)) return false;
+  return current === undefined || (candidate.budget >= current.budget && candidate.loss < current.loss);
 }
 
 /** Python's tuple ordering on config ids. */

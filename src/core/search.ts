@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { InvalidOptionError } from './errors.js';
-import { Result } from './result.js';
+import { replacesIncumbent, Result } from './result.js';
 import { Rng } from './rng.js';
 import { AsynchronousSuccessiveHalving } from './asynchronous-successive-halving.js';
-import { SuccessiveHalvingIteration, type IterationJob } from './successive-halving-iteration.js';
+import type { ScheduledJob, Scheduler, SchedulerContext } from './scheduler.js';
+import { SynchronousBracketsScheduler } from './synchronous-brackets-scheduler.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { SearchEvents } from './search-events.js';
 import {
@@ -16,27 +17,45 @@ import {
   type Objective,
   type Run,
 } from './types.js';
-import { InlineExecutor } from '../executors/inline-executor.js';
-import { createOptimizer, OPTIMIZER_NAMES, type Optimizer, type OptimizerName } from '../optimizers/optimizer.js';
-import type { Proposal } from '../optimizers/config-generator.js';
+import { createExecutor, isExecutor, validateExecutorSpec, type ExecutorSpec } from '../executors/create-executor.js';
+import { plannedEvaluations } from '../optimizers/bracket-plan.js';
+import type { ConfigGenerator, Proposal } from '../optimizers/config-generator.js';
 import type { BohbModelOptions } from '../optimizers/kde/bohb-generator.js';
-import { validateBudgetOptions } from '../optimizers/budgets.js';
+import {
+  generatorOf,
+  isOptimizerName,
+  OPTIMIZER_NAMES,
+  optimizerByName,
+  validateOptimizer,
+  type Optimizer,
+  type OptimizerName,
+} from '../optimizers/optimizer.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
-import { openSearchLog, type SearchLog } from '../storage/search-log.js';
+import { prepareSearchLog, type SearchLog } from '../storage/search-log.js';
 
-/** Options of a {@link Search}; validated in the constructor, before anything is allocated. */
+/** Options of a {@link Search}; validated in the constructor, before anything is allocated or written. */
 export interface SearchOptions {
   /** The configuration space to search. */
   readonly space: ConfigurationSpace;
   /** The function to minimise; run in process. Give this or `executor`. */
   readonly objective?: Objective;
-  /** Runs the jobs (in process, thread pool, distributed). Give this or `objective`. */
-  readonly executor?: Executor;
-  /** @defaultValue 'bohb' */
-  readonly optimizer?: OptimizerName;
-  readonly minBudget: number;
-  readonly maxBudget: number;
-  /** @defaultValue 3 */
+  /**
+   * Runs the jobs (in process, thread pool, distributed): an {@link Executor} the caller owns, or
+   * an {@link ExecutorSpec} from which the search builds one for its run and closes it after.
+   * Give this or `objective`.
+   */
+  readonly executor?: Executor | ExecutorSpec;
+  /**
+   * The optimizer: an {@link Optimizer} object (a generator and a bracket plan), or the name of
+   * one bandster ships, built from `minBudget`, `maxBudget`, `eta` and `model`.
+   * @defaultValue 'bohb'
+   */
+  readonly optimizer?: OptimizerName | Optimizer;
+  /** Smallest budget; needed with an optimizer name, taken from the plan of an Optimizer object. */
+  readonly minBudget?: number;
+  /** Largest budget; needed with an optimizer name, taken from the plan of an Optimizer object. */
+  readonly maxBudget?: number;
+  /** @defaultValue 3 (with an Optimizer object: its plan's) */
   readonly eta?: number;
   /** Successive-halving iterations to run (hpbandster's `n_iterations`). */
   readonly nIterations: number;
@@ -49,7 +68,7 @@ export interface SearchOptions {
   readonly asynchronous?: boolean;
   /** Seed of every random choice; a random one is drawn and recorded in the log when absent. */
   readonly seed?: number;
-  /** BOHB's model options (hpbandster's defaults otherwise). */
+  /** BOHB's model options (hpbandster's defaults otherwise); with the name 'bohb' only. */
   readonly model?: BohbModelOptions;
   /** Directory for hpbandster-format logs (configs.json, results.json, configspace.json, run.json). */
   readonly logDir?: string;
@@ -61,7 +80,13 @@ export interface SearchOptions {
   readonly warmStartFrom?: string | readonly string[];
 }
 
-export const SEARCH_DEFAULTS = Object.freeze({ optimizer: 'bohb' as OptimizerName, eta: 3, resume: false, overwrite: false });
+export const SEARCH_DEFAULTS = Object.freeze({
+  optimizer: 'bohb' as OptimizerName,
+  eta: 3,
+  asynchronous: false,
+  resume: false,
+  overwrite: false,
+});
 
 /** Options of one {@link Search.run} call. */
 export interface RunOptions {
@@ -69,43 +94,92 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
-interface InFlight {
-  readonly job: IterationJob;
-  readonly submitted: number;
-}
-
 /**
- * A hyperparameter search: the scheduler of hpbandster's Master, without its transport.
- * Several successive-halving iterations run at once: the next runnable job of the oldest
- * active iteration goes first, and when every active iteration waits at a rung barrier a
- * new one starts. Each finished job is logged first, then fed to the model, then promotes.
+ * A hyperparameter search: hpbandster's Master without its transport. An {@link Optimizer}
+ * (generator + bracket plan) proposes, a {@link Scheduler} turns the plan into jobs, an
+ * {@link Executor} runs them; each finished job is logged first, then fed to the model, then may
+ * promote configurations.
  */
 export class Search extends TypedEmitter<SearchEvents> {
   private readonly options: SearchOptions;
+  private readonly optimizer: Optimizer;
   private started = false;
 
   constructor(options: SearchOptions) {
     super();
     validateSearchOptions(options);
     this.options = options;
+    this.optimizer = resolveOptimizer(options);
+  }
+
+  /** The optimizer's name, as run.json records it. */
+  get optimizerName(): string {
+    return this.optimizer.name;
+  }
+
+  /**
+   * Evaluations this search schedules when nothing fails (`nIterations` iterations of the plan;
+   * an estimate for asynchronous searches, whose promotions depend on the order results arrive).
+   * A resumed search counts its finished evaluations among them.
+   */
+  plannedEvaluations(): number {
+    return plannedEvaluations(this.optimizer.plan, this.options.nIterations);
   }
 
   /** Runs the search to the end (or until aborted) and resolves to its {@link Result}. */
   async run(runOptions: RunOptions = {}): Promise<Result> {
     if (this.started) throw new InvalidOptionError('a Search runs once; create a new Search to run again');
     this.started = true;
-    const { options } = this;
+    const { options, optimizer } = this;
+    const ladder = optimizer.plan.ladder;
+    // Read what the search continues or learns from, and build the generator from the settled
+    // seed, before the log writes anything: a bad option leaves the directory untouched.
+    const prepared = prepareSearchLog(
+      {
+        space: options.space,
+        optimizer: optimizer.name,
+        minBudget: ladder.minBudget,
+        maxBudget: ladder.maxBudget,
+        eta: ladder.eta,
+        nIterations: options.nIterations,
+        asynchronous: options.asynchronous ?? SEARCH_DEFAULTS.asynchronous,
+        seed: options.seed,
+        model: options.model as Readonly<Record<string, unknown>> | undefined,
+        logDir: options.logDir,
+        resume: options.resume,
+        overwrite: options.overwrite,
+        warmStartFrom: options.warmStartFrom,
+      },
+      (message) => this.emit('warning', { message }),
+    );
+    const generator = generatorOf(optimizer, { space: options.space, rng: new Rng(prepared.settings.seed) });
+    const given = options.executor;
+    const ownsExecutor = given === undefined || !isExecutor(given);
     const executor =
-      options.executor ??
-      new InlineExecutor(options.objective!, { workdir: options.logDir ? path.join(options.logDir, 'work') : undefined });
-    const log = openSearchLog(options, (message) => this.emit('warning', { message }));
+      given === undefined
+        ? await createExecutor({
+            kind: 'inline',
+            objective: options.objective!,
+            workdir: options.logDir ? path.join(options.logDir, 'work') : undefined,
+          })
+        : isExecutor(given)
+          ? given
+          : await createExecutor(given);
+    let log: SearchLog;
     try {
-      return await new SearchRun(options, executor, log, log.settings.seed, (event, payload) => this.emit(event, payload)).execute(
+      log = prepared.open();
+    } catch (error) {
+      if (ownsExecutor) await executor.close();
+      throw error;
+    }
+    try {
+      const emit: Emit = (event, payload) => this.emit(event, payload);
+      return await new SearchRun(optimizer, generator, options.asynchronous ?? false, options.nIterations, executor, log, emit).execute(
         runOptions.signal,
       );
     } finally {
       log.close();
-      if (!options.executor) await executor.close();
+      if (ownsExecutor) await executor.close();
     }
   }
 }
@@ -114,46 +188,30 @@ type Emit = <K extends keyof SearchEvents & string>(event: K, payload: SearchEve
 
 /** The state of one execution of a search. */
 class SearchRun {
-  private readonly optimizer: Optimizer;
-  /** Synchronous mode: every iteration started, and those not finished yet (oldest first). */
-  private readonly iterations: SuccessiveHalvingIteration[] = [];
-  private activeIterations: SuccessiveHalvingIteration[] = [];
-  /** Asynchronous mode: the one ASHA scheduler. */
-  private readonly asha: AsynchronousSuccessiveHalving | undefined;
+  private readonly scheduler: Scheduler;
   private readonly configs = new Map<string, { configId: ConfigId; config: Configuration; info: ConfigInfo }>();
   private readonly runs: Run[] = [];
-  private readonly inFlight = new Map<Promise<void>, InFlight>();
-  private readonly finishedIterations = new Set<number>();
+  private readonly inFlight = new Set<Promise<void>>();
   private incumbent: { loss: number; budget: number } | undefined;
   private readonly controller = new AbortController();
 
   constructor(
-    private readonly options: SearchOptions,
+    optimizer: Optimizer,
+    private readonly generator: ConfigGenerator,
+    asynchronous: boolean,
+    nIterations: number,
     private readonly executor: Executor,
     private readonly log: SearchLog,
-    seed: number,
     private readonly emit: Emit,
   ) {
-    const rng = new Rng(seed);
-    this.optimizer = createOptimizer(
-      options.optimizer ?? SEARCH_DEFAULTS.optimizer,
-      options.space,
-      rng,
-      { minBudget: options.minBudget, maxBudget: options.maxBudget, eta: options.eta ?? SEARCH_DEFAULTS.eta },
-      options.model,
-    );
-    if (options.asynchronous) {
-      const plan = this.optimizer.plan;
-      let newConfigs = 0;
-      for (let i = 0; i < options.nIterations; i++) newConfigs += plan.bracket(i).nConfigs[0];
-      this.asha = new AsynchronousSuccessiveHalving(
-        plan.ladder,
-        plan.bracket(0).nConfigs[0],
-        newConfigs,
-        log.settings.iterationOffset,
-        (configId, budget) => this.configFor(configId, budget),
-      );
-    }
+    const context: SchedulerContext = {
+      plan: optimizer.plan,
+      nIterations,
+      iterationOffset: log.settings.iterationOffset,
+      source: (configId, budget) => this.configFor(configId, budget),
+      onIterationFinished: (iteration) => this.emit('iteration:finished', { iteration }),
+    };
+    this.scheduler = asynchronous ? new AsynchronousSuccessiveHalving(context) : new SynchronousBracketsScheduler(context);
   }
 
   async execute(signal: AbortSignal | undefined): Promise<Result> {
@@ -162,13 +220,14 @@ class SearchRun {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for (const { config, run } of this.log.earlierRuns) this.record(run, config, true);
-      // ASHA's decisions depend on the order results arrived, so a resumed asynchronous search
-      // restores its rungs from the log instead of replaying the schedule.
-      if (this.asha) this.restoreAsynchronous(this.asha);
+      for (const restored of this.scheduler.restore(this.log.restoredConfigs())) {
+        this.configs.set(configIdKey(restored.configId), { configId: restored.configId, config: restored.config, info: restored.info });
+        for (const run of restored.runs) this.record(run, restored.config, true);
+      }
       const capacity = Math.max(1, Math.floor(this.executor.capacity));
       for (;;) {
         while (this.inFlight.size < capacity && !this.controller.signal.aborted) {
-          const job = this.nextJob();
+          const job = this.scheduler.nextJob();
           if (!job) break;
           const restored = this.log.restoredResult(job.configId, job.budget);
           if (restored) {
@@ -178,7 +237,7 @@ class SearchRun {
           this.submit(job);
         }
         if (this.inFlight.size === 0) break;
-        await Promise.race(this.inFlight.keys());
+        await Promise.race(this.inFlight);
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -186,47 +245,20 @@ class SearchRun {
     return new Result({ configs: this.configs, runs: this.runs });
   }
 
-  /** The next job of the oldest active iteration; starts a new iteration when all wait. */
-  private nextJob(): IterationJob | null {
-    if (this.asha) return this.asha.nextJob();
-    for (;;) {
-      for (const iteration of this.activeIterations) {
-        const job = iteration.nextJob();
-        if (job) return job;
-        if (iteration.isFinished) this.markFinished(iteration);
-      }
-      if (this.activeIterations.some((iteration) => iteration.isFinished)) {
-        this.activeIterations = this.activeIterations.filter((iteration) => !iteration.isFinished);
-      }
-      if (this.iterations.length >= this.options.nIterations) return null;
-      const index = this.log.settings.iterationOffset + this.iterations.length;
-      const bracket = this.optimizer.plan.bracket(this.iterations.length);
-      const iteration = new SuccessiveHalvingIteration(index, bracket, (configId, budget) => this.configFor(configId, budget));
-      this.iterations.push(iteration);
-      this.activeIterations.push(iteration);
-    }
-  }
-
-  private markFinished(iteration: SuccessiveHalvingIteration): void {
-    if (this.finishedIterations.has(iteration.index)) return;
-    this.finishedIterations.add(iteration.index);
-    this.emit('iteration:finished', { iteration: iteration.index });
-  }
-
   private configFor(configId: ConfigId, budget: number): Proposal {
     const restored = this.log.restoredConfig(configId);
-    const proposal = restored ?? this.optimizer.generator.propose(budget);
+    const proposal = restored ?? this.generator.propose(budget);
     this.configs.set(configIdKey(configId), { configId, config: proposal.config, info: proposal.info });
     if (!restored) this.log.logConfig(configId, proposal.config, proposal.info);
     this.emit('config:new', { configId, config: proposal.config, info: proposal.info, restored: restored !== undefined });
     return proposal;
   }
 
-  private submit(job: IterationJob): void {
+  private submit(job: ScheduledJob): void {
     const submitted = now();
     let startedAt: number | undefined;
     this.emit('job:submitted', { configId: job.configId, config: job.config, budget: job.budget });
-    const execution = Promise.resolve()
+    const execution: Promise<void> = Promise.resolve()
       .then(() =>
         this.executor.submit(
           {
@@ -257,7 +289,7 @@ class SearchRun {
         this.inFlight.delete(execution);
         if (outcome.status === 'failed' && outcome.error.kind === 'aborted' && this.controller.signal.aborted) {
           // Not finished: not logged, so a resumed search runs it again.
-          this.iterationOf(job.configId).requeue(job.configId);
+          this.scheduler.requeue(job.configId);
           return;
         }
         const run: Run = {
@@ -270,13 +302,13 @@ class SearchRun {
         };
         this.finish(job, run, false);
       });
-    this.inFlight.set(execution, { job, submitted });
+    this.inFlight.add(execution);
   }
 
-  private finish(job: IterationJob, run: Run, restored: boolean): void {
+  private finish(job: ScheduledJob, run: Run, restored: boolean): void {
     if (!restored) this.log.logResult(run);
     this.record(run, job.config, restored);
-    this.iterationOf(job.configId).registerResult(job.configId, job.budget, run.loss);
+    this.scheduler.registerResult(job.configId, job.budget, run.loss);
   }
 
   /** Adds a finished run to the result and the model, and announces it. */
@@ -288,7 +320,7 @@ class SearchRun {
       this.configs.set(key, { configId: run.configId, config, info: known?.info ?? { model_based_pick: false } });
     }
     this.emit('job:finished', { run, config, restored });
-    this.optimizer.generator.observe({
+    this.generator.observe({
       configId: run.configId,
       config,
       budget: run.budget,
@@ -296,23 +328,10 @@ class SearchRun {
       status: run.loss === null ? 'failed' : 'ok',
       info: run.info,
     });
-    if (run.loss !== null && (!this.incumbent || (run.budget >= this.incumbent.budget && run.loss < this.incumbent.loss))) {
+    if (run.loss !== null && replacesIncumbent({ loss: run.loss, budget: run.budget }, this.incumbent)) {
       this.incumbent = { loss: run.loss, budget: run.budget };
       this.emit('incumbent', { configId: run.configId, config, loss: run.loss, budget: run.budget });
     }
-  }
-
-  private restoreAsynchronous(asha: AsynchronousSuccessiveHalving): void {
-    for (const restored of this.log.restoredConfigs()) {
-      this.configs.set(configIdKey(restored.configId), { configId: restored.configId, config: restored.config, info: restored.info });
-      for (const run of restored.runs) this.record(run, restored.config, true);
-      asha.restore(restored.configId, restored.config, restored.runs);
-    }
-  }
-
-  private iterationOf(configId: ConfigId): Pick<SuccessiveHalvingIteration, 'registerResult' | 'requeue'> {
-    if (this.asha) return this.asha;
-    return this.iterations[configId[0] - this.log.settings.iterationOffset];
   }
 }
 
@@ -330,6 +349,36 @@ function formatError(error: { kind: string; message: string; stack?: string }): 
   return `${error.kind}: ${error.message}${stack}`;
 }
 
+/** The optimizer the options name or give; budgets of an Optimizer object come from its plan. */
+function resolveOptimizer(options: SearchOptions): Optimizer {
+  const optimizer = options.optimizer ?? SEARCH_DEFAULTS.optimizer;
+  if (typeof optimizer === 'string') {
+    if (options.minBudget === undefined || options.maxBudget === undefined) {
+      throw new InvalidOptionError(
+        `options.minBudget and options.maxBudget are needed with optimizer ${JSON.stringify(optimizer)} (got minBudget=${options.minBudget}, maxBudget=${options.maxBudget})`,
+      );
+    }
+    return optimizerByName(optimizer, {
+      minBudget: options.minBudget,
+      maxBudget: options.maxBudget,
+      eta: options.eta ?? SEARCH_DEFAULTS.eta,
+      model: options.model,
+    });
+  }
+  validateOptimizer(optimizer);
+  const ladder = optimizer.plan.ladder;
+  for (const field of ['minBudget', 'maxBudget', 'eta'] as const) {
+    const given = options[field];
+    if (given !== undefined && given !== ladder[field]) {
+      throw new InvalidOptionError(`options.${field} differs from the optimizer's plan (got ${given}, the plan has ${ladder[field]})`);
+    }
+  }
+  if (options.model !== undefined) {
+    throw new InvalidOptionError('options.model applies to the named optimizer "bohb" only; give model options to your own generator');
+  }
+  return optimizer;
+}
+
 function validateSearchOptions(options: SearchOptions): void {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object (got ${String(options)})`);
   if (!options.space || typeof options.space.sample !== 'function') {
@@ -341,19 +390,32 @@ function validateSearchOptions(options: SearchOptions): void {
   if (options.objective !== undefined && typeof options.objective !== 'function') {
     throw new InvalidOptionError(`options.objective must be a function (got ${typeof options.objective})`);
   }
-  const optimizer = options.optimizer ?? SEARCH_DEFAULTS.optimizer;
-  if (!OPTIMIZER_NAMES.includes(optimizer)) {
-    throw new InvalidOptionError(`options.optimizer must be one of ${OPTIMIZER_NAMES.join(', ')} (got ${JSON.stringify(optimizer)})`);
+  if (options.executor !== undefined) {
+    if (options.executor === null || typeof options.executor !== 'object') {
+      throw new InvalidOptionError(`options.executor must be an Executor or an executor spec (got ${String(options.executor)})`);
+    }
+    if (!isExecutor(options.executor)) validateExecutorSpec(options.executor);
   }
-  validateBudgetOptions(options.minBudget, options.maxBudget, options.eta ?? SEARCH_DEFAULTS.eta);
+  const optimizer = options.optimizer ?? SEARCH_DEFAULTS.optimizer;
+  if (typeof optimizer === 'string' && !isOptimizerName(optimizer)) {
+    throw new InvalidOptionError(
+      `options.optimizer must be one of ${OPTIMIZER_NAMES.join(', ')} or an Optimizer (got ${JSON.stringify(optimizer)})`,
+    );
+  }
   if (!Number.isInteger(options.nIterations) || options.nIterations < 0) {
     throw new InvalidOptionError(`options.nIterations must be an integer >= 0 (got ${options.nIterations})`);
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new InvalidOptionError(`options.seed must be an integer (got ${options.seed})`);
   }
-  if ((options.resume || options.overwrite || options.warmStartFrom) && !options.logDir && options.resume) {
-    throw new InvalidOptionError('options.resume needs options.logDir (the run to continue)');
-  }
+  if (options.resume && !options.logDir) throw new InvalidOptionError('options.resume needs options.logDir (the run to continue)');
   if (options.resume && options.overwrite) throw new InvalidOptionError('options.resume and options.overwrite exclude each other');
+  if (options.warmStartFrom !== undefined) {
+    const sources = typeof options.warmStartFrom === 'string' ? [options.warmStartFrom] : options.warmStartFrom;
+    if (!Array.isArray(sources) || sources.some((source) => typeof source !== 'string' || source === '')) {
+      throw new InvalidOptionError(
+        `options.warmStartFrom must be a directory or a list of directories (got ${JSON.stringify(options.warmStartFrom)})`,
+      );
+    }
+  }
 }

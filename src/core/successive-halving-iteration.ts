@@ -1,5 +1,5 @@
 import type { Bracket } from '../optimizers/budgets.js';
-import type { Proposal } from '../optimizers/config-generator.js';
+import type { ConfigSource, ScheduledJob } from './scheduler.js';
 import { configIdKey as key, type ConfigId, type ConfigInfo, type Configuration } from './types.js';
 
 type DatumStatus = 'queued' | 'running' | 'review' | 'terminated' | 'done';
@@ -13,16 +13,6 @@ interface IterationDatum {
   /** Loss at each budget evaluated; null for a failed evaluation. */
   readonly losses: Map<number, number | null>;
 }
-
-/** A job an iteration wants run. */
-export interface IterationJob {
-  readonly configId: ConfigId;
-  readonly config: Configuration;
-  readonly budget: number;
-}
-
-/** Supplies the configuration for a new slot (a fresh proposal, or one restored from a log). */
-export type ConfigSource = (configId: ConfigId, budget: number) => Proposal;
 
 /**
  * One successive-halving iteration, as hpbandster's `BaseIteration`/`SuccessiveHalving`:
@@ -39,6 +29,8 @@ export class SuccessiveHalvingIteration {
   private readonly createdPerStage: number[];
   private running = 0;
   private readonly data = new Map<string, IterationDatum>();
+  /** Queued data in hand-out order, so that a hand-out costs O(1) however large the rung. */
+  private readonly queue: IterationDatum[] = [];
   private finished = false;
 
   constructor(
@@ -57,15 +49,14 @@ export class SuccessiveHalvingIteration {
    * The next job to run, or null when the iteration is finished or waits at a rung barrier
    * for running jobs (hpbandster's `get_next_run`).
    */
-  nextJob(): IterationJob | null {
+  nextJob(): ScheduledJob | null {
     for (;;) {
       if (this.finished) return null;
-      for (const datum of this.data.values()) {
-        if (datum.status === 'queued') {
-          datum.status = 'running';
-          this.running++;
-          return { configId: datum.configId, config: datum.config, budget: datum.budget };
-        }
+      const datum = this.queue.shift();
+      if (datum) {
+        datum.status = 'running';
+        this.running++;
+        return { configId: datum.configId, config: datum.config, budget: datum.budget };
       }
       if (this.createdPerStage[this.stage] < this.bracket.nConfigs[this.stage]) {
         this.addConfiguration();
@@ -96,6 +87,7 @@ export class SuccessiveHalvingIteration {
     if (datum && datum.status === 'running') {
       datum.status = 'queued';
       this.running--;
+      this.queue.unshift(datum);
     }
   }
 
@@ -103,14 +95,9 @@ export class SuccessiveHalvingIteration {
     const budget = this.bracket.budgets[this.stage];
     const configId: ConfigId = [this.index, this.stage, this.createdPerStage[this.stage]];
     const proposal = this.source(configId, budget);
-    this.data.set(key(configId), {
-      configId,
-      config: proposal.config,
-      info: proposal.info,
-      budget,
-      status: 'queued',
-      losses: new Map(),
-    });
+    const datum: IterationDatum = { configId, config: proposal.config, info: proposal.info, budget, status: 'queued', losses: new Map() };
+    this.data.set(key(configId), datum);
+    this.queue.push(datum);
     this.createdPerStage[this.stage]++;
   }
 
@@ -133,6 +120,7 @@ export class SuccessiveHalvingIteration {
         datum.status = 'queued';
         datum.budget = this.bracket.budgets[this.stage];
         this.createdPerStage[this.stage]++;
+        this.queue.push(datum);
       } else {
         datum.status = 'terminated';
       }

@@ -122,7 +122,7 @@ export class DistributedWorker extends TypedEmitter<DistributedWorkerEvents> {
     if (this.worker) throw new InvalidOptionError('the worker is already started');
     const { options } = this;
     if (typeof options.objective === 'string') {
-      const { loadObjective } = await import('../cli/load-objective.js');
+      const { loadObjective } = await import('../executors/objective-loader.js');
       this.objective = await loadObjective(options.objective);
     } else {
       this.objective = options.objective;

@@ -2,7 +2,8 @@ import { budgetLadder, bracketWithS, hyperbandBracket, randomSearchBracket, type
 
 /** Which budgets and how many configurations each successive-halving iteration uses. */
 export interface BracketPlan {
-  readonly name: 'hyperband' | 'successive-halving' | 'random-search';
+  /** What the plan is called in logs and messages, e.g. 'hyperband'. */
+  readonly name: string;
   readonly ladder: BudgetLadder;
   /** The rungs of iteration `iteration` (0-based). */
   bracket(iteration: number): Bracket;
@@ -42,11 +43,4 @@ export function plannedEvaluations(plan: BracketPlan, nIterations: number): numb
   let total = 0;
   for (let i = 0; i < nIterations; i++) for (const n of plan.bracket(i).nConfigs) total += n;
   return total;
-}
-
-/** The plan of a named optimizer (BOHB and Hyperband share Hyperband's brackets). */
-export function planFor(optimizer: string, options: BudgetOptions): BracketPlan {
-  if (optimizer === 'successive-halving') return successiveHalvingPlan(options);
-  if (optimizer === 'random-search') return randomSearchPlan(options);
-  return hyperbandPlan(options);
 }

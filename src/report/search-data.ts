@@ -57,10 +57,7 @@ export function runClock(runs: readonly Run[]): RunClock {
   return { origin, spanSeconds, unit, at: (timestamp) => (timestamp - origin) / unit.seconds };
 }
 
-/** True when the run has a loss (not failed, not NaN). */
-export function hasLoss(run: Run): run is Run & { readonly loss: number } {
-  return run.loss !== null && !Number.isNaN(run.loss);
-}
+export { hasLoss } from '../core/result.js';
 
 /** One of the best configurations on the largest budget. */
 export interface BestConfiguration {
@@ -75,34 +72,23 @@ export interface BestConfiguration {
   readonly curve: readonly { readonly budget: number; readonly loss: number }[];
 }
 
-/**
- * The `count` best configurations on the largest budget: each configuration's last run there with
- * a loss, lowest loss first (ties: lower config id, as hpbandster's incumbent). Empty when no run on
- * the largest budget has a loss.
- */
+/** The `count` best configurations on the largest budget, ranked by {@link Result.best}, with their learning curves. */
 export function bestConfigurations(result: Result, count = 10): BestConfiguration[] {
-  const maxBudget = result.maxBudget;
-  const last = new Map<string, Run & { loss: number }>();
-  for (const run of result.allRuns()) if (run.budget === maxBudget && hasLoss(run)) last.set(configIdKey(run.configId), run);
-  const compareIds = (a: Run, b: Run) => a.configId[0] - b.configId[0] || a.configId[1] - b.configId[1] || a.configId[2] - b.configId[2];
   const entries = result.idToConfig();
   const curves = result.learningCurves();
-  return [...last.values()]
-    .sort((a, b) => a.loss - b.loss || compareIds(a, b))
-    .slice(0, Math.max(0, count))
-    .map((run, i) => {
-      const key = configIdKey(run.configId);
-      const entry = entries.get(key);
-      return {
-        rank: i + 1,
-        configKey: key,
-        loss: run.loss,
-        budget: run.budget,
-        modelBasedPick: typeof entry?.info.model_based_pick === 'boolean' ? entry.info.model_based_pick : undefined,
-        config: entry?.config ?? {},
-        curve: curves.get(key) ?? [],
-      };
-    });
+  return result.best(Math.max(0, count)).map((best, i) => {
+    const key = configIdKey(best.configId);
+    const info = entries.get(key)?.info;
+    return {
+      rank: i + 1,
+      configKey: key,
+      loss: best.loss,
+      budget: best.budget,
+      modelBasedPick: typeof info?.model_based_pick === 'boolean' ? info.model_based_pick : undefined,
+      config: best.config,
+      curve: curves.get(key) ?? [],
+    };
+  });
 }
 
 /** Whether each configuration was proposed by the model (`model_based_pick`), by config key. */

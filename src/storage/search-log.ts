@@ -3,30 +3,29 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidOptionError, RunLogError } from '../core/errors.js';
 import { configIdKey, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
-import type { SearchOptions } from '../core/search.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
 import { writeConfigSpaceJson } from '../space/configspace-json.js';
 import { RunLogger } from './run-logger.js';
 import { readRunDirectory, type LoggedRun } from './run-reader.js';
 import { readRunSettings, writeRunSettings, type RunSettings } from './run-settings.js';
 
-/** What the search log needs to know of the search's options. */
-export type SearchLogOptions = Pick<
-  SearchOptions,
-  | 'space'
-  | 'optimizer'
-  | 'minBudget'
-  | 'maxBudget'
-  | 'eta'
-  | 'nIterations'
-  | 'asynchronous'
-  | 'seed'
-  | 'model'
-  | 'logDir'
-  | 'resume'
-  | 'overwrite'
-  | 'warmStartFrom'
->;
+/** What the search log needs to know of the search's options (the optimizer by name only). */
+export interface SearchLogOptions {
+  readonly space: ConfigurationSpace;
+  /** The optimizer's name, recorded in run.json. */
+  readonly optimizer: string;
+  readonly minBudget: number;
+  readonly maxBudget: number;
+  readonly eta: number;
+  readonly nIterations: number;
+  readonly asynchronous?: boolean;
+  readonly seed?: number;
+  readonly model?: Readonly<Record<string, unknown>>;
+  readonly logDir?: string;
+  readonly resume?: boolean;
+  readonly overwrite?: boolean;
+  readonly warmStartFrom?: string | readonly string[];
+}
 
 interface KnownConfig {
   readonly config: Configuration;
@@ -52,7 +51,21 @@ export interface SearchLog {
   close(): void;
 }
 
-export function openSearchLog(options: SearchLogOptions, warn: (message: string) => void): SearchLog {
+/**
+ * A search log read but not yet written: its settings (seed included) are known, so the search can
+ * build and check everything it needs before {@link PreparedSearchLog.open} writes a single file.
+ */
+export interface PreparedSearchLog {
+  readonly settings: RunSettings;
+  /** Creates or reopens the run directory and writes the new run's files. */
+  open(): SearchLog;
+}
+
+/**
+ * Reads what the search continues from (resume) or learns from (warm start) and settles the run's
+ * settings; writes nothing.
+ */
+export function prepareSearchLog(options: SearchLogOptions, warn: (message: string) => void): PreparedSearchLog {
   const dir = options.logDir;
   const logged = dir && options.resume ? readExistingRun(dir, warn) : undefined;
   const warmStartFrom =
@@ -85,42 +98,45 @@ export function openSearchLog(options: SearchLogOptions, warn: (message: string)
     }
   }
 
-  let logger: RunLogger | undefined;
-  if (dir) {
-    logger = RunLogger.open(dir, { mode: logged ? 'append' : options.overwrite ? 'overwrite' : 'new' });
-    if (!logged) {
-      logger.writeSpace(writeConfigSpaceJson(options.space));
-      writeRunSettings(dir, settings);
-      // The new log holds the warm-start runs too (hpbandster drops them: its issue #92).
-      for (const source of sources) {
-        for (const entry of source.configs.values()) logger.logConfig(entry.configId, entry.config, entry.info);
-        for (const result of source.runs) logger.logResult(result);
+  const open = (): SearchLog => {
+    let logger: RunLogger | undefined;
+    if (dir) {
+      logger = RunLogger.open(dir, { mode: logged ? 'append' : options.overwrite ? 'overwrite' : 'new' });
+      if (!logged) {
+        logger.writeSpace(writeConfigSpaceJson(options.space));
+        writeRunSettings(dir, settings);
+        // The new log holds the warm-start runs too (hpbandster drops them: its issue #92).
+        for (const source of sources) {
+          for (const entry of source.configs.values()) logger.logConfig(entry.configId, entry.config, entry.info);
+          for (const result of source.runs) logger.logResult(result);
+        }
+      } else if (settings.nIterations !== logged.settings.nIterations) {
+        writeRunSettings(dir, settings);
       }
-    } else if (settings.nIterations !== logged.settings.nIterations) {
-      writeRunSettings(dir, settings);
     }
-  }
 
-  return {
-    settings,
-    earlierRuns,
-    restoredConfig: (configId) => known.get(configIdKey(configId)),
-    restoredResult: (configId, budget) => restoredResults.get(resultKey(configId, budget)),
-    restoredConfigs: () => {
-      if (!logged) return [];
-      const runsByConfig = new Map<string, Run[]>();
-      for (const run of restoredResults.values()) {
-        const key = configIdKey(run.configId);
-        runsByConfig.set(key, [...(runsByConfig.get(key) ?? []), run]);
-      }
-      return [...logged.run.configs.values()]
-        .filter((entry) => entry.configId[0] >= settings.iterationOffset)
-        .map((entry) => ({ ...entry, runs: runsByConfig.get(configIdKey(entry.configId)) ?? [] }));
-    },
-    logConfig: (configId, config, info) => logger?.logConfig(configId, config, info),
-    logResult: (run) => logger?.logResult(run),
-    close: () => logger?.close(),
+    return {
+      settings,
+      earlierRuns,
+      restoredConfig: (configId) => known.get(configIdKey(configId)),
+      restoredResult: (configId, budget) => restoredResults.get(resultKey(configId, budget)),
+      restoredConfigs: () => {
+        if (!logged) return [];
+        const runsByConfig = new Map<string, Run[]>();
+        for (const run of restoredResults.values()) {
+          const key = configIdKey(run.configId);
+          runsByConfig.set(key, [...(runsByConfig.get(key) ?? []), run]);
+        }
+        return [...logged.run.configs.values()]
+          .filter((entry) => entry.configId[0] >= settings.iterationOffset)
+          .map((entry) => ({ ...entry, runs: runsByConfig.get(configIdKey(entry.configId)) ?? [] }));
+      },
+      logConfig: (configId, config, info) => logger?.logConfig(configId, config, info),
+      logResult: (run) => logger?.logResult(run),
+      close: () => logger?.close(),
+    };
   };
+  return { settings, open };
 }
 
 function resultKey(configId: ConfigId, budget: number): string {
@@ -132,10 +148,10 @@ function freshSettings(options: SearchLogOptions, warmStartFrom: readonly string
   for (const source of sources)
     for (const entry of source.configs.values()) iterationOffset = Math.max(iterationOffset, entry.configId[0] + 1);
   return {
-    optimizer: options.optimizer ?? 'bohb',
+    optimizer: options.optimizer,
     minBudget: options.minBudget,
     maxBudget: options.maxBudget,
-    eta: options.eta ?? 3,
+    eta: options.eta,
     nIterations: options.nIterations,
     asynchronous: options.asynchronous ?? false,
     seed: options.seed ?? randomInt(0, 2 ** 31 - 1),
@@ -166,10 +182,10 @@ function readExistingRun(dir: string, warn: (message: string) => void): { settin
 /** The logged settings, checked against the options of the resuming call. */
 function resumedSettings(options: SearchLogOptions, logged: RunSettings, dir: string): RunSettings {
   const given: Record<string, unknown> = {
-    optimizer: options.optimizer ?? 'bohb',
+    optimizer: options.optimizer,
     minBudget: options.minBudget,
     maxBudget: options.maxBudget,
-    eta: options.eta ?? 3,
+    eta: options.eta,
     asynchronous: options.asynchronous ?? false,
   };
   if (options.seed !== undefined) given.seed = options.seed;

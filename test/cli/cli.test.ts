@@ -54,7 +54,7 @@ test('bandster run: ConfigSpace JSON + TypeScript objective, JSON result, hpband
 
   const again = bandster(args);
   assert.equal(again.status, 2);
-  assert.match(again.stderr, /bandster: .*(configs|results)\.json/);
+  assert.match(again.stderr, /error: .*(configs|results)\.json/);
 
   const resumed = bandster([...args, '--resume', '--iterations', '5', '--json'], { BANDSTER_TEST_CALLS: calls });
   assert.equal(resumed.status, 0, resumed.stderr);

@@ -8,14 +8,22 @@ import { AsynchronousSuccessiveHalving } from '../../src/core/asynchronous-succe
 import { Search } from '../../src/core/search.js';
 import { configIdKey, type Objective } from '../../src/core/types.js';
 import { InlineExecutor } from '../../src/executors/inline-executor.js';
+import type { BracketPlan } from '../../src/optimizers/bracket-plan.js';
 import { budgetLadder } from '../../src/optimizers/budgets.js';
 
+/** ASHA on budgets 1, 3, 9 that samples `maxNewConfigs` new configurations (ids in batches of at most 9). */
 function asha(maxNewConfigs: number) {
   let sampled = 0;
-  return new AsynchronousSuccessiveHalving(budgetLadder(1, 9, 3), 9, maxNewConfigs, 0, () => ({
-    config: { x: sampled++ },
-    info: { model_based_pick: false },
-  }));
+  const ladder = budgetLadder(1, 9, 3);
+  // A plan whose first rungs add up to maxNewConfigs: ASHA samples as many as the plan's iterations would.
+  const firstRungs = [Math.min(9, maxNewConfigs), Math.max(0, maxNewConfigs - 9)];
+  const plan: BracketPlan = { name: 'test', ladder, bracket: (i) => ({ nConfigs: [firstRungs[i], 1, 1], budgets: ladder.budgets }) };
+  return new AsynchronousSuccessiveHalving({
+    plan,
+    nIterations: firstRungs[1] > 0 ? 2 : 1,
+    iterationOffset: 0,
+    source: () => ({ config: { x: sampled++ }, info: { model_based_pick: false } }),
+  });
 }
 
 test('ASHA promotes as soon as a configuration is in the top 1/η of its rung, without a barrier', () => {

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
-import { Search } from '../../src/core/search.js';
+import type { InvalidOptionError } from '../../src/core/errors.js';
+import { Search, type SearchOptions } from '../../src/core/search.js';
 import { configIdKey, type Objective } from '../../src/core/types.js';
 import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
 import { InlineExecutor } from '../../src/executors/inline-executor.js';
@@ -191,19 +192,28 @@ test('events: each job is submitted, started and finished once; incumbents impro
   }
 });
 
-test('bad options are rejected before anything runs, naming the option and value', () => {
+test('bad options are rejected in the constructor, before anything is written, naming the option and value', (t) => {
+  const dir = path.join(tempDir(t), 'never-created');
   const benchmark = countingOnes({ categorical: 1, continuous: 1 });
-  const base = { space: benchmark.space, objective: benchmark.objective, ...small, nIterations: 1 };
-  assert.throws(() => new Search({ ...base, eta: 0.5 }), /options\.eta must be a number > 1 \(got 0\.5\)/);
-  assert.throws(() => new Search({ ...base, nIterations: -1 }), /options\.nIterations must be an integer >= 0 \(got -1\)/);
-  assert.throws(
-    () => new Search({ ...base, optimizer: 'tpe' as never }),
-    /options\.optimizer must be one of bohb, hyperband, successive-halving, random-search \(got "tpe"\)/,
+  const base = { space: benchmark.space, objective: benchmark.objective, ...small, nIterations: 1, logDir: dir };
+  const rejects = (options: Partial<SearchOptions>, field: string, value: string): void => {
+    assert.throws(
+      () => new Search({ ...base, ...options } as SearchOptions),
+      (error: InvalidOptionError) => error.code === 'ERR_INVALID_OPTION' && error.message.includes(field) && error.message.includes(value),
+      `${field} = ${value}`,
+    );
+  };
+  rejects({ eta: 0.5 }, 'options.eta', '0.5');
+  rejects({ nIterations: -1 }, 'options.nIterations', '-1');
+  rejects({ optimizer: 'tpe' as never }, 'options.optimizer', '"tpe"');
+  rejects({ model: { topNPercent: 500 } }, 'options.model.topNPercent', '500');
+  rejects({ executor: new InlineExecutor(benchmark.objective) }, 'options.executor', 'options.objective');
+  rejects(
+    { objective: undefined, executor: { kind: 'inline', objective: benchmark.objective, memoryMb: 64 } as never },
+    'options.memoryMb',
+    'inline',
   );
-  assert.throws(
-    () => new Search({ ...base, executor: new InlineExecutor(benchmark.objective) }),
-    /exactly one of options\.objective and options\.executor/,
-  );
+  assert.equal(fs.existsSync(dir), false, 'nothing was written');
 });
 
 test('an existing run is never overwritten unless asked', async (t) => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SuccessiveHalvingIteration, type IterationJob } from '../../src/core/successive-halving-iteration.js';
+import type { ScheduledJob } from '../../src/core/scheduler.js';
+import { SuccessiveHalvingIteration } from '../../src/core/successive-halving-iteration.js';
 import { configIdKey } from '../../src/core/types.js';
 
 function iterationWithCounter(nConfigs: number[], budgets: number[]) {
@@ -12,8 +13,8 @@ function iterationWithCounter(nConfigs: number[], budgets: number[]) {
   return { iteration, sampled };
 }
 
-function drain(iteration: SuccessiveHalvingIteration): IterationJob[] {
-  const jobs: IterationJob[] = [];
+function drain(iteration: SuccessiveHalvingIteration): ScheduledJob[] {
+  const jobs: ScheduledJob[] = [];
   for (let job = iteration.nextJob(); job; job = iteration.nextJob()) jobs.push(job);
   return jobs;
 }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { Queue } from 'bullmq';
-import { planFor, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
+import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
 import { ConfigurationSpace, UniformIntegerHyperparameter, writeConfigSpaceJson } from '../../src/space/index.js';
 import { bandster, loggedResults, recordedCalls, recordingObjective, waitFor, type Child } from './process-helpers.js';
 import { freshQueue, redisUnavailable, startRedisServer, type RedisServer } from './redis-server.js';
@@ -95,7 +95,7 @@ test('bandster run --redis with two bandster worker processes: the whole search 
   const master = bandster(runArgs(setup, 3));
   setup.cleanups.push(() => master.process.kill('SIGKILL'));
   assert.equal(await master.exited, 0, master.stderr());
-  const planned = plannedEvaluations(planFor('bohb', { minBudget: 1, maxBudget: 9, eta: 3 }), 3);
+  const planned = plannedEvaluations(hyperbandPlan({ minBudget: 1, maxBudget: 9, eta: 3 }), 3);
   assert.equal(JSON.parse(master.stdout()).runs.length, planned);
   assert.equal(loggedResults(setup.logDir).length, planned);
   const calls = recordedCalls(setup.calls);
@@ -115,7 +115,7 @@ test('master restart: kill -9 of bandster run --redis mid-search, then --resume:
   const workers = startWorkers(setup, 2, 40);
   const inspect = new Queue(setup.queue, { connection: { url: setup.redis.url } });
   setup.cleanups.push(() => inspect.close());
-  const planned = plannedEvaluations(planFor('bohb', { minBudget: 1, maxBudget: 9, eta: 3 }), 5);
+  const planned = plannedEvaluations(hyperbandPlan({ minBudget: 1, maxBudget: 9, eta: 3 }), 5);
 
   const first = bandster(runArgs(setup, 5));
   setup.cleanups.push(() => first.process.kill('SIGKILL'));

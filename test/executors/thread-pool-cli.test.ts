@@ -45,7 +45,7 @@ test('bandster run --workers 2: a TypeScript objective in worker threads, every 
 
   const memoryAlone = bandster([...args, '--memory-mb', '64', '--log-dir', path.join(dir, 'r2')]);
   assert.equal(memoryAlone.status, 2);
-  assert.match(memoryAlone.stderr, /--memory-mb needs --workers/);
+  assert.match(memoryAlone.stderr, /--memory-mb does not apply to the inline executor \(only to: thread-pool\)/);
   const zero = bandster([...args, '--workers', '0', '--log-dir', path.join(dir, 'r3')]);
   assert.equal(zero.status, 2);
   assert.match(zero.stderr, /--workers must be an integer >= 1 \(got 0\)/);

@@ -4,11 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Configuration } from '../../src/core/types.js';
 
 /**
- * Shared read-only fixtures: real files written by Python ConfigSpace 0.4.21 / 1.2.0 and
- * hpbandster, in `shared/` beside the repository (CI lays it out the same way).
+ * Read-only fixtures written by Python ConfigSpace 0.4.21 / 1.2.0 and hpbandster 0.7.4, kept in
+ * test/fixtures (see its README); `BANDSTER_FIXTURES` points the tests at another copy.
  */
-export const FIXTURES =
-  process.env.BANDSTER_FIXTURES ?? path.resolve(fileURLToPath(new URL('../../..', import.meta.url)), 'shared/fixtures');
+export const FIXTURES = process.env.BANDSTER_FIXTURES ?? fileURLToPath(new URL('../fixtures', import.meta.url));
 
 /** The absolute path of a fixture file or folder. */
 export function fixturePath(relativePath: string): string {

@@ -24,7 +24,7 @@ test('bandster dataset synth writes a dataset; dataset info --json reports tiles
   assert.ok(fs.existsSync(path.join(data, 'Tile 3', 'masks', 'image_part_002.png')));
   const again = bandster(['dataset', 'synth', '--out', data, '--seed', '2']);
   assert.equal(again.status, 2);
-  assert.match(again.stderr, /bandster: .*data: folder is not empty/);
+  assert.match(again.stderr, /error: .*data: folder is not empty/);
 
   const info = bandster(['dataset', 'info', data, '--patch', '16', '--json']);
   assert.equal(info.status, 0, info.stderr);

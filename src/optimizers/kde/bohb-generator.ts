@@ -65,6 +65,7 @@ export class BohbGenerator implements ConfigGenerator {
     options: BohbModelOptions = {},
   ) {
     const d = space.dimension;
+    validateBohbModelOptions(options);
     this.randomFraction = checkRange('randomFraction', options.randomFraction ?? BOHB_MODEL_DEFAULTS.randomFraction, 0, 1);
     this.topNPercent = checkRange('topNPercent', options.topNPercent ?? BOHB_MODEL_DEFAULTS.topNPercent, 1, 99);
     this.numSamples = checkInteger('numSamples', options.numSamples ?? BOHB_MODEL_DEFAULTS.numSamples, 1);
@@ -216,16 +217,33 @@ function sampleWangRyzinLevel(rng: Rng, center: number, levels: number, bandwidt
   return rng.weightedIndex(weights);
 }
 
+/**
+ * Checks BOHB's model options without building a generator, so that a search rejects them in its
+ * constructor, before anything is written.
+ * @throws InvalidOptionError naming the option and the value.
+ */
+export function validateBohbModelOptions(options: BohbModelOptions, field = 'options'): void {
+  if (options === null || typeof options !== 'object') throw new InvalidOptionError(`${field} must be an object (got ${String(options)})`);
+  if (options.randomFraction !== undefined) checkRange(`${field}.randomFraction`, options.randomFraction, 0, 1);
+  if (options.topNPercent !== undefined) checkRange(`${field}.topNPercent`, options.topNPercent, 1, 99);
+  if (options.numSamples !== undefined) checkInteger(`${field}.numSamples`, options.numSamples, 1);
+  if (options.bandwidthFactor !== undefined) checkRange(`${field}.bandwidthFactor`, options.bandwidthFactor, 0, Infinity);
+  if (options.minBandwidth !== undefined) checkRange(`${field}.minBandwidth`, options.minBandwidth, 0, 1);
+  if (options.minPointsInModel !== undefined) checkInteger(`${field}.minPointsInModel`, options.minPointsInModel, 1);
+}
+
 function checkRange(name: string, value: number, lower: number, upper: number): number {
   if (typeof value !== 'number' || !(value >= lower && value <= upper)) {
-    throw new InvalidOptionError(`options.${name} must be a number in [${lower}, ${upper}] (got ${String(value)})`);
+    throw new InvalidOptionError(
+      `${name.includes('.') ? name : `options.${name}`} must be a number in [${lower}, ${upper}] (got ${String(value)})`,
+    );
   }
   return value;
 }
 
 function checkInteger(name: string, value: number, lower: number): number {
   if (!Number.isInteger(value) || value < lower) {
-    throw new InvalidOptionError(`options.${name} must be an integer >= ${lower} (got ${String(value)})`);
+    throw new InvalidOptionError(`${name.includes('.') ? name : `options.${name}`} must be an integer >= ${lower} (got ${String(value)})`);
   }
   return value;
 }

@@ -1,0 +1,23 @@
+import type { Result } from '../core/result.js';
+import type { Search } from '../core/search.js';
+import { stopOnSignals } from './cli-values.js';
+import { attachProgress } from './progress.js';
+
+/**
+ * Runs a search the way every command does: warnings on stderr, progress on a terminal, and
+ * Ctrl-C stops after the running jobs (a second one quits at once).
+ */
+export async function runSearchFromCli(
+  search: Search,
+  options: { readonly progress?: boolean } = {},
+): Promise<{ result: Result; interrupted: boolean }> {
+  search.on('warning', ({ message }) => process.stderr.write(`warning: ${message}\n`));
+  const stopProgress = options.progress === false ? () => {} : attachProgress(search, search.plannedEvaluations());
+  const signal = stopOnSignals();
+  try {
+    const result = await search.run({ signal });
+    return { result, interrupted: signal.aborted };
+  } finally {
+    stopProgress();
+  }
+}
