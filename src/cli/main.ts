@@ -1,36 +1,74 @@
 import { Command, CommanderError } from 'commander';
 import { BandsterError } from '../core/errors.js';
-import { benchCommand } from './bench-command.js';
-import { demoCommand } from './demo-command.js';
-import { runCommand } from './run-command.js';
-import { summaryCommand } from './summary-command.js';
-import { workerCommand } from './worker-command.js';
+
+/**
+ * Every sub-command with a one-line summary for `bandster --help` and the module that defines it.
+ * Only the command being run is imported: `bandster --help` and `bandster summary` never load
+ * tfjs, vega, sharp or esbuild (a sub-command imports its heavy parts inside its action).
+ */
+const COMMANDS: readonly { readonly name: string; readonly summary: string; readonly load: () => Promise<Command> }[] = [
+  {
+    name: 'run',
+    summary: 'run a search: ConfigSpace JSON space, objective module',
+    load: async () => (await import('./run-command.js')).runCommand(),
+  },
+  {
+    name: 'tune',
+    summary: 'the main job: BOHB tunes the U-Net segmentation trainer',
+    load: async () => (await import('./tune-command.js')).tuneCommand(),
+  },
+  {
+    name: 'compare',
+    summary: 'train with default and tuned hyperparameters side by side',
+    load: async () => (await import('./compare-command.js')).compareCommand(),
+  },
+  {
+    name: 'summary',
+    summary: "summarise a run directory (ours or hpbandster's)",
+    load: async () => (await import('./summary-command.js')).summaryCommand(),
+  },
+  {
+    name: 'report',
+    summary: 'draw the analysis of a run directory as PNGs and report.html',
+    load: async () => (await import('./report-command.js')).reportCommand(),
+  },
+  {
+    name: 'dataset',
+    summary: 'inspect an aerial dataset, or write a synthetic one',
+    load: async () => (await import('./dataset-command.js')).datasetCommand(),
+  },
+  {
+    name: 'worker',
+    summary: 'evaluate the jobs of distributed searches from Redis',
+    load: async () => (await import('./worker-command.js')).workerCommand(),
+  },
+  { name: 'demo', summary: 'the quick demo: BOHB on counting ones', load: async () => (await import('./demo-command.js')).demoCommand() },
+  { name: 'bench', summary: 'benchmarks', load: async () => (await import('./bench-command.js')).benchCommand() },
+];
+
+/** Exit status of a run stopped by an error the user can fix (a bad flag, file or option). */
+const EXIT_USER_ERROR = 2;
 
 const program = new Command('bandster')
   .description('BOHB hyperparameter optimization for Node.js')
   .option('--debug', 'print the stack of an error, not only its message')
-  .addCommand(runCommand())
-  .addCommand(summaryCommand())
-  .addCommand((await import('./report-command.js')).reportCommand())
-  .addCommand(demoCommand())
-  .addCommand(benchCommand())
-  .addCommand(workerCommand())
-  .addCommand((await import('./dataset-command.js')).datasetCommand())
-  .addCommand((await import('./tune-command.js')).tuneCommand())
-  .addCommand((await import('./compare-command.js')).compareCommand())
   .exitOverride();
 
-/** Exit status of a run stopped by an error the user can fix (a bad flag, file or option). */
-const EXIT_USER_ERROR = 2;
+// The first argument that names a command decides which module is loaded; the others stay placeholders
+// that only list themselves in --help.
+const requested = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+for (const entry of COMMANDS) {
+  const command = entry.name === requested ? await entry.load() : new Command(entry.name);
+  program.addCommand(command.summary(entry.summary));
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  const debug = process.argv.includes('--debug');
   if (error instanceof BandsterError) {
     process.stderr.write(`error: ${error.message}\n`);
-    if (debug) process.stderr.write(`${error.code}\n${error.stack}\n`);
+    if (process.argv.includes('--debug')) process.stderr.write(`${error.code}\n${error.stack}\n`);
     process.exit(EXIT_USER_ERROR);
   }
   // Anything else is a bug in bandster (or in the user's objective outside a job): show the stack.

@@ -1,4 +1,3 @@
-import { tsImport } from 'tsx/esm/api';
 import type { Objective } from '../core/types.js';
 
 /**
@@ -9,7 +8,9 @@ import type { Objective } from '../core/types.js';
  * package as CommonJS and fails (ERR_REQUIRE_CYCLE_MODULE on Node 20).
  */
 export async function importObjective(url: string): Promise<Objective> {
-  const loaded = (/\.[cm]?ts$/.test(new URL(url).pathname) ? await tsImport(url, import.meta.url) : await import(url)) as Record<
+  // tsx (and esbuild behind it) loads only when a TypeScript objective does.
+  const isTypeScript = /\.[cm]?ts$/.test(new URL(url).pathname);
+  const loaded = (isTypeScript ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as Record<
     string,
     unknown
   >;

@@ -97,8 +97,10 @@ export function executorConformance(name: string, factory: ExecutorFactory): voi
 
     it('close() while busy ends the running jobs instead of hanging', async () => {
       const executor = await factory({ capacity: 2, timeoutMs: 0 });
-      const pending = run(executor, { mode: 'hang' });
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const pending = executor.submit({ ...job(0, { mode: 'hang' }), onStart: () => started() }, new AbortController().signal);
+      await running;
       await executor.close();
       const outcome = await pending;
       assert.equal(outcome.status, 'failed');

@@ -132,7 +132,18 @@ test('ThreadPoolExecutor: onStart fires when a job starts in a thread, not when 
   const workdir = path.join(os.tmpdir(), 'bandster-work');
   await withPool({ workdir }, async (executor) => {
     const events: string[] = [];
-    const first = run(executor, { mode: 'hang' }, { onStart: () => events.push('first started') });
+    let firstStarted!: () => void;
+    const firstStart = new Promise<void>((resolve) => (firstStarted = resolve));
+    const first = run(
+      executor,
+      { mode: 'hang' },
+      {
+        onStart: () => {
+          events.push('first started');
+          firstStarted();
+        },
+      },
+    );
     const reports: [number, number][] = [];
     const second = executor.submit(
       {
@@ -144,11 +155,12 @@ test('ThreadPoolExecutor: onStart fires when a job starts in a thread, not when 
       },
       new AbortController().signal,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.deepEqual(events, ['first started'], 'the second job waits for the only thread');
+    await firstStart;
+    // The first job hangs on the only thread until close(), so the second can never start.
     await executor.close();
     assert.equal(errorOf(await first).kind, 'aborted');
     assert.equal(errorOf(await second).kind, 'aborted');
+    assert.deepEqual(events, ['first started'], 'the second job waited for the only thread and never started');
   });
   await withPool({ workdir }, async (executor) => {
     const reports: [number, number][] = [];
@@ -170,16 +182,22 @@ test('ThreadPoolExecutor: onStart fires when a job starts in a thread, not when 
 });
 
 test('ThreadPoolExecutor: sharedData is the same memory in every thread, handed over once', async () => {
-  const shared = new SharedArrayBuffer(8);
+  const shared = new SharedArrayBuffer(12);
   await withPool({ threads: 2, sharedData: shared }, async (executor) => {
     await executor.start();
     const reader = run(executor, { mode: 'shared-read' });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait until the reader thread is blocked in Atomics.wait (it raises the Waiting slot first).
+    const view = new Int32Array(shared);
+    // Atomics.waitAsync is in Node 20 but not in the ES2023 lib this project compiles against.
+    const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { value: Promise<string> | string } })
+      .waitAsync;
+    while (Atomics.load(view, 2) === 0) await waitAsync(view, 2, 0).value;
     const writer = await run(executor, { mode: 'shared-write', value: 42 });
     const read = await reader;
     assert.equal(read.status, 'ok');
     assert.equal(read.status === 'ok' && read.loss, 42, 'the reader thread sees what the writer thread stored');
-    assert.equal(read.status === 'ok' && read.info.waited, 'ok', 'the reader was woken by the writer');
+    // 'not-equal' when the writer stored between the reader's Waiting signal and its wait: still no timeout.
+    assert.ok(read.status === 'ok' && ['ok', 'not-equal'].includes(read.info.waited as string), 'the reader did not time out');
     assert.notEqual(read.status === 'ok' && read.info.threadId, writer.status === 'ok' && writer.info.threadId, 'two different threads');
     assert.equal(new Int32Array(shared)[1], 42, 'and the main thread sees it too');
   });
@@ -211,9 +229,13 @@ test('ThreadPoolExecutor: a record of shared buffers arrives as a record; jobs s
     const outcome = await run(executor, { mode: 'shared-record' });
     assert.deepEqual(outcome.status === 'ok' && outcome.info, { byteLengths: { weights: 16, labels: 4 } });
     const signal = new AbortController().signal;
-    const jobs = [0, 1, 2, 3].map(() => run(executor, { mode: 'sleep', value: 50 }, {}, signal));
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.equal(getEventListeners(signal, 'abort').length, 1);
+    let started = 0;
+    let twoStarted!: () => void;
+    const twoRunning = new Promise<void>((resolve) => (twoStarted = resolve));
+    const onStart = () => ++started === 2 && twoStarted();
+    const jobs = [0, 1, 2, 3].map(() => run(executor, { mode: 'sleep', value: 50 }, { onStart }, signal));
+    await twoRunning;
+    assert.equal(getEventListeners(signal, 'abort').length, 1, 'two running and two queued jobs, one listener');
     assert.ok((await Promise.all(jobs)).every((o) => o.status === 'ok'));
     assert.equal(getEventListeners(signal, 'abort').length, 0);
   });

@@ -24,7 +24,7 @@ const CHROMIUM_ARGS = [
 ];
 const skip = fs.existsSync(CHROMIUM)
   ? false
-  : `${CHROMIUM} not found: install Debian's chromium (CI's .ci/run does) to open the reports in a real browser`;
+  : `${CHROMIUM} not found: apt-get install chromium (CI's .ci/run does) to open the reports in a real browser`;
 
 /** Opens `html` in headless Chromium and checks every image as the browser decoded it. */
 async function checkPage(context: BrowserContext, html: string): Promise<void> {
