@@ -1,14 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import type { BackendName } from '../../backends/index.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { Result } from '../core/result.js';
 import type { Configuration } from '../core/types.js';
 import { compareRuns, toTrainingHistory, type ComparisonRunResult } from '../segmentation/comparison.js';
 import { initBackend } from '../segmentation/segmentation-job.js';
 import { integer } from './cli-values.js';
-import { addSegmentationOptions, prepareDataset } from './segmentation-options.js';
+import { addSegmentationOptions, prepareDataset, recordedSegmentationSettings, segmentationSettings } from './segmentation-options.js';
 
 export function compareCommand(): Command {
   return addSegmentationOptions(
@@ -16,7 +15,10 @@ export function compareCommand(): Command {
       .description(
         'train the U-Net with default and with tuned hyperparameters side by side, from fresh weights on the same split; write loss curves, precision–recall curves and the best-predicted hard patches',
       )
-      .option('--run <dir>', 'take the tuned configuration from this run directory’s incumbent')
+      .option(
+        '--run <dir>',
+        'take the tuned configuration from this run directory’s incumbent, and the data, patch size, depth, base width, backend and seed the run trained with (flags override them)',
+      )
       .option('--tuned <json>', 'the tuned configuration, e.g. \'{"batchsize":2,"valbatchsize":29}\'')
       .option('--default <json>', 'the default configuration (the study’s: batch size 16)', '{"batchsize":16}')
       .option('--epochs <n>', 'epochs per run (the study: 100)', integer('--epochs'), 6)
@@ -34,8 +36,9 @@ export function compareCommand(): Command {
     if (prEpoch < 1 || prEpoch > opts.epochs) throw new InvalidOptionError(`--pr-epoch must be within [1, --epochs] (got ${prEpoch})`);
     const out: string = opts.out ?? path.join('runs', `compare-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
-    const dataset = await prepareDataset(opts, false);
-    const backend = await initBackend(opts.backend as BackendName);
+    const settings = segmentationSettings(opts, opts.run === undefined ? {} : recordedSegmentationSettings(opts.run));
+    const dataset = await prepareDataset(settings, false);
+    const backend = await initBackend(settings.backend);
     const results = await compareRuns(
       [
         { label: 'default', config: defaults },
@@ -46,9 +49,9 @@ export function compareCommand(): Command {
       {
         dataset,
         backend,
-        seed: opts.seed,
-        depth: opts.depth,
-        baseFilters: opts.baseFilters,
+        seed: settings.seed,
+        depth: settings.depth,
+        baseFilters: settings.baseFilters,
         onEpoch: (record) => {
           process.stderr.write(
             `  epoch ${record.epoch}: train ${record.trainLoss.toFixed(4)}, validation ${record.valLoss.toFixed(4)}, mean IoU ${record.meanIou.toFixed(3)}\n`,

@@ -19,9 +19,9 @@ export function datasetCommand(): Command {
       process.stdout.write(opts.json ? `${JSON.stringify(inspection, null, 1)}\n` : formatInspection(inspection));
       for (const warning of inspection.warnings) process.stderr.write(`warning: ${warning.file}: ${warning.message}\n`);
       // The text report lists the problems itself; with --json stdout is for machines, so name them on stderr too.
-      if (opts.json) for (const problem of inspection.problems) process.stderr.write(`bandster: ${problem.file}: ${problem.message}\n`);
+      if (opts.json) for (const problem of inspection.problems) process.stderr.write(`error: ${problem.file}: ${problem.message}\n`);
       if (inspection.problems.length > 0) {
-        process.stderr.write(`bandster: ${inspection.problems.length} problem${inspection.problems.length === 1 ? '' : 's'} in ${dir}\n`);
+        process.stderr.write(`error: ${inspection.problems.length} problem${inspection.problems.length === 1 ? '' : 's'} in ${dir}\n`);
         process.exitCode = 2;
       }
     });

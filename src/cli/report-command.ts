@@ -9,7 +9,7 @@ export function reportCommand(): Command {
       'draw the search analysis of a run directory (ours or one written by hpbandster) as PNG pictures and one self-contained report.html',
     )
     .argument('<dir>', 'run directory with configs.json and results.json')
-    .option('--out <dir>', 'folder for the pictures and report.html (default: <dir>/report)')
+    .option('--out <dir>', 'folder for the pictures and report.html (default: ./report-<run folder name>, so the run directory is never modified)')
     .option('--title <text>', 'heading of the report')
     .option('--top <n>', 'best configurations to list', integer('--top'), 10)
     .option('--width <px>', 'picture width in CSS pixels', number('--width'), 900)
@@ -20,7 +20,7 @@ export function reportCommand(): Command {
       const { writeSearchReport } = await import('../report/search-report.js');
       const result = Result.fromDirectory(dir);
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
-      const out = opts.out ?? path.join(dir, 'report');
+      const out = opts.out ?? `report-${path.basename(path.resolve(dir))}`;
       const written = await writeSearchReport(result, out, {
         title: opts.title ?? `Search report: ${path.basename(path.resolve(dir))}`,
         source: dir,

@@ -1,66 +1,141 @@
 import * as fs from 'node:fs';
-import { type Command, Option } from 'commander';
-import { BACKEND_NAMES } from '../../backends/index.js';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { BACKEND_NAMES, type BackendName } from '../../backends/index.js';
+import { RunLogError } from '../core/errors.js';
 import { loadDataset, type LoadedDataset } from '../segmentation/dataset-loader.js';
 import { generateSyntheticDataset } from '../segmentation/synthetic-dataset.js';
-import { integer, number } from './cli-values.js';
+import { addFlags, type FlagTable, integer, number, readFlags, text } from './flags.js';
+
+/** The data, net and backend settings `tune` and `compare` share. */
+export interface SegmentationCliSettings {
+  readonly data: string;
+  readonly synthScale: number;
+  readonly patch: number;
+  readonly maxPatches: number;
+  readonly depth: number;
+  readonly baseFilters: number;
+  readonly backend: BackendName;
+  readonly seed: number;
+}
 
 /** Defaults sized so that the main job finishes within about ten minutes on a 2-core CPU. */
-export const SEGMENTATION_CLI_DEFAULTS = Object.freeze({
+export const SEGMENTATION_CLI_DEFAULTS: SegmentationCliSettings = Object.freeze({
   data: 'data/synthetic',
   synthScale: 0.25,
   patch: 32,
   depth: 3,
   baseFilters: 16,
   maxPatches: 480,
+  backend: 'auto',
   seed: 1,
 });
 
-/** The data, net and backend options `tune` and `compare` share. */
+const SEGMENTATION_FLAGS = {
+  data: {
+    flag: '--data <dir>',
+    description: 'dataset root (Tile N/images, Tile N/masks); a synthetic one is generated when it does not exist',
+    parse: text,
+    defaultText: SEGMENTATION_CLI_DEFAULTS.data,
+  },
+  synthScale: {
+    flag: '--synth-scale <f>',
+    description: 'size of a generated dataset relative to the real tiles',
+    parse: number,
+    defaultText: String(SEGMENTATION_CLI_DEFAULTS.synthScale),
+  },
+  patch: {
+    flag: '--patch <n>',
+    description: 'patch size in pixels (the study: 256)',
+    parse: integer,
+    defaultText: String(SEGMENTATION_CLI_DEFAULTS.patch),
+  },
+  maxPatches: {
+    flag: '--max-patches <n>',
+    description: 'use at most this many patches (0 = all)',
+    parse: integer,
+    defaultText: String(SEGMENTATION_CLI_DEFAULTS.maxPatches),
+  },
+  depth: {
+    flag: '--depth <n>',
+    description: 'U-Net levels (the study: 5)',
+    parse: integer,
+    defaultText: String(SEGMENTATION_CLI_DEFAULTS.depth),
+  },
+  baseFilters: {
+    flag: '--base-filters <n>',
+    description: 'filters of the first level when the configuration does not set base_filters (the study: 16)',
+    parse: integer,
+    defaultText: String(SEGMENTATION_CLI_DEFAULTS.baseFilters),
+  },
+  backend: {
+    flag: '--backend <name>',
+    description: 'training backend',
+    choices: BACKEND_NAMES,
+    defaultText: SEGMENTATION_CLI_DEFAULTS.backend,
+  },
+  seed: {
+    flag: '--seed <n>',
+    description: 'seed of the split, the search and the weights',
+    parse: integer,
+    defaultText: String(SEGMENTATION_CLI_DEFAULTS.seed),
+  },
+} as const satisfies FlagTable<SegmentationCliSettings>;
+
+/** Adds the data, net and backend flags `tune` and `compare` share. */
 export function addSegmentationOptions(command: Command): Command {
-  return command
-    .option(
-      '--data <dir>',
-      'dataset root (Tile N/images, Tile N/masks); a synthetic one is generated when it does not exist',
-      SEGMENTATION_CLI_DEFAULTS.data,
-    )
-    .option(
-      '--synth-scale <f>',
-      'size of a generated dataset relative to the real tiles',
-      number('--synth-scale'),
-      SEGMENTATION_CLI_DEFAULTS.synthScale,
-    )
-    .option('--patch <n>', 'patch size in pixels (the study: 256)', integer('--patch'), SEGMENTATION_CLI_DEFAULTS.patch)
-    .option('--max-patches <n>', 'use at most this many patches (0 = all)', integer('--max-patches'), SEGMENTATION_CLI_DEFAULTS.maxPatches)
-    .option('--depth <n>', 'U-Net levels (the study: 5)', integer('--depth'), SEGMENTATION_CLI_DEFAULTS.depth)
-    .option(
-      '--base-filters <n>',
-      'filters of the first level when the configuration does not set base_filters (the study: 16)',
-      integer('--base-filters'),
-      SEGMENTATION_CLI_DEFAULTS.baseFilters,
-    )
-    .addOption(new Option('--backend <name>', 'training backend').choices(BACKEND_NAMES).default('auto'))
-    .option('--seed <n>', 'seed of the split, the search and the weights', integer('--seed'), SEGMENTATION_CLI_DEFAULTS.seed);
+  return addFlags(command, SEGMENTATION_FLAGS);
 }
 
-/** Loads the dataset the options name, generating the synthetic one first when the folder does not exist. */
-export async function prepareDataset(
-  opts: { data: string; synthScale: number; patch: number; maxPatches: number; seed: number },
-  shared: boolean,
-): Promise<LoadedDataset> {
-  if (!fs.existsSync(opts.data)) {
-    process.stderr.write(`no dataset at ${opts.data}: generating a synthetic one (scale ${opts.synthScale}) …\n`);
-    await generateSyntheticDataset(opts.data, { seed: opts.seed, scale: opts.synthScale });
+/**
+ * The settings: each from its flag when given, else from `recorded` (the run being continued or
+ * compared), else the default.
+ */
+export function segmentationSettings(
+  values: Readonly<Record<string, unknown>>,
+  recorded: Partial<SegmentationCliSettings> = {},
+): SegmentationCliSettings {
+  return { ...SEGMENTATION_CLI_DEFAULTS, ...recorded, ...readFlags<SegmentationCliSettings>(values, SEGMENTATION_FLAGS) };
+}
+
+/** bandster's own file in a run directory written by `tune`: the data, net and backend settings the search trained with. */
+export const SEGMENTATION_RUN_FILE = 'segmentation.json';
+
+/** Records the settings in the run directory, so `compare --run` and `--resume` train the same way. */
+export function recordSegmentationSettings(logDir: string, settings: SegmentationCliSettings): void {
+  fs.mkdirSync(logDir, { recursive: true });
+  fs.writeFileSync(path.join(logDir, SEGMENTATION_RUN_FILE), `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
+}
+
+/** The settings a `tune` run recorded; empty for a run without them (e.g. written by hpbandster or `bandster run`). */
+export function recordedSegmentationSettings(logDir: string): Partial<SegmentationCliSettings> {
+  const file = path.join(logDir, SEGMENTATION_RUN_FILE);
+  if (!fs.existsSync(file)) return {};
+  try {
+    const { bandster: _, ...settings } = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SegmentationCliSettings> & {
+      bandster?: number;
+    };
+    return settings;
+  } catch (error) {
+    throw new RunLogError(file, undefined, `cannot be read: ${(error as Error).message}`);
   }
-  const dataset = await loadDataset(opts.data, {
-    patchSize: opts.patch,
-    seed: opts.seed,
+}
+
+/** Loads the dataset the settings name, generating the synthetic one first when the folder does not exist. */
+export async function prepareDataset(settings: SegmentationCliSettings, shared: boolean): Promise<LoadedDataset> {
+  if (!fs.existsSync(settings.data)) {
+    process.stderr.write(`no dataset at ${settings.data}: generating a synthetic one (scale ${settings.synthScale}) …\n`);
+    await generateSyntheticDataset(settings.data, { seed: settings.seed, scale: settings.synthScale });
+  }
+  const dataset = await loadDataset(settings.data, {
+    patchSize: settings.patch,
+    seed: settings.seed,
     shared,
-    maxPatches: opts.maxPatches || undefined,
+    maxPatches: settings.maxPatches || undefined,
   });
   for (const warning of dataset.warnings) process.stderr.write(`warning: ${warning.file}: ${warning.message}\n`);
   process.stderr.write(
-    `dataset ${opts.data}: ${dataset.train.count} training and ${dataset.validation.count} validation patches of ${opts.patch}×${opts.patch}\n`,
+    `dataset ${settings.data}: ${dataset.train.count} training and ${dataset.validation.count} validation patches of ${settings.patch}×${settings.patch}\n`,
   );
   return dataset;
 }

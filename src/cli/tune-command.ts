@@ -2,7 +2,6 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import type { BackendName } from '../../backends/index.js';
 import { Search } from '../core/search.js';
 import { configIdKey } from '../core/types.js';
 import type { ExecutorSpec } from '../executors/create-executor.js';
@@ -11,7 +10,13 @@ import { presetByName } from '../segmentation/presets.js';
 import { initBackend, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
 import { trainObjective } from '../segmentation/trainer.js';
 import { integer, number } from './cli-values.js';
-import { addSegmentationOptions, prepareDataset } from './segmentation-options.js';
+import {
+  addSegmentationOptions,
+  prepareDataset,
+  recordedSegmentationSettings,
+  recordSegmentationSettings,
+  segmentationSettings,
+} from './segmentation-options.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
 
@@ -37,14 +42,17 @@ export function tuneCommand(): Command {
       const nIterations = opts.iterations ?? preset.nIterations;
       const logDir: string = opts.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
-      const dataset = await prepareDataset(opts, opts.workers > 1);
+      // A resumed search trains exactly as the first one did, whatever the defaults are now.
+      const data = segmentationSettings(opts, opts.resume ? recordedSegmentationSettings(logDir) : {});
+      const dataset = await prepareDataset(data, opts.workers > 1);
+      recordSegmentationSettings(logDir, data);
 
       const settings: SegmentationJobSettings = {
-        backend: opts.backend as BackendName,
-        seed: opts.seed,
+        backend: data.backend,
+        seed: data.seed,
         reuseCheckpoints: opts.reuseCheckpoints,
-        depth: opts.depth,
-        baseFilters: opts.baseFilters,
+        depth: data.depth,
+        baseFilters: data.baseFilters,
       };
       const executor = await segmentationExecutor(opts.workers, dataset, settings, logDir);
       const search = new Search({
@@ -54,7 +62,7 @@ export function tuneCommand(): Command {
         maxBudget,
         eta: preset.eta,
         nIterations,
-        seed: opts.seed,
+        seed: data.seed,
         logDir,
         resume: opts.resume,
       });

@@ -18,6 +18,8 @@ export type DatasetErrorCode =
   | 'ERR_DATASET_UNKNOWN_COLOURS'
   /** Every image is smaller than one patch: nothing to train on. */
   | 'ERR_DATASET_NO_PATCHES'
+  /** A tile has images but none holds one patch at the chosen patch size: the tile contributes nothing. */
+  | 'ERR_DATASET_TILE_NO_PATCHES'
   /** The synthetic generator's output folder is not empty. */
   | 'ERR_DATASET_EXISTS';
 

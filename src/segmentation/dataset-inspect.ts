@@ -1,4 +1,5 @@
 // inspectDataset: what a dataset on disk holds and every problem with it, without stopping at the first.
+import * as path from 'node:path';
 import { InvalidOptionError } from '../core/errors.js';
 import type { DatasetProblem, DatasetWarning } from './dataset-error.js';
 import { scanDataset } from './dataset-files.js';
@@ -108,7 +109,16 @@ export async function inspectDataset(root: string, options: { readonly patchSize
     const found = perPair.slice(offset, offset + tile.pairs.length);
     offset += tile.pairs.length;
     const sizes = found.flatMap(({ image }) => (image ? [image] : []));
-    tiles.push({ name: tile.name, images: sizes.length, patches: sizes.reduce((sum, { patches }) => sum + patches, 0), sizes });
+    const patches = sizes.reduce((sum, { patches }) => sum + patches, 0);
+    tiles.push({ name: tile.name, images: sizes.length, patches, sizes });
+    if (sizes.length > 0 && patches === 0) {
+      const largest = sizes.reduce((best, size) => (size.width * size.height > best.width * best.height ? size : best));
+      problems.push({
+        code: 'ERR_DATASET_TILE_NO_PATCHES',
+        file: path.join(layout.root, tile.name),
+        message: `none of its ${sizes.length} images holds one ${patchSize}×${patchSize} patch (the largest is ${largest.width}×${largest.height}): the tile contributes nothing; use a smaller --patch`,
+      });
+    }
     for (const entry of found) {
       problems.push(...entry.problems);
       warnings.push(...entry.warnings);

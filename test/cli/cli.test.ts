@@ -144,3 +144,31 @@ test('a TypeScript objective outside any "type": "module" package loads', (t) =>
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).runs.length, 13);
 });
+
+test("the README's example: bandster run with examples/space.json and examples/objective.ts", (t) => {
+  const dir = tempDir(t);
+  const example = (name: string): string => path.join(root, 'examples', name);
+  const run = bandster([
+    'run',
+    '--space',
+    example('space.json'),
+    '--objective',
+    example('objective.ts'),
+    '--min-budget',
+    '1',
+    '--max-budget',
+    '27',
+    '--iterations',
+    '2',
+    '--seed',
+    '1',
+    '--log-dir',
+    path.join(dir, 'example'),
+    '--json',
+  ]);
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as { nFailed: number; incumbent: { config: Record<string, unknown>; budget: number } };
+  assert.equal(result.nFailed, 0);
+  assert.equal(result.incumbent.budget, 27);
+  assert.ok(['adam', 'sgd'].includes(result.incumbent.config.optimizer as string));
+});

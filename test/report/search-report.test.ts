@@ -133,3 +133,14 @@ test('searchCharts says why a picture is left out instead of drawing an empty on
   const empty = searchCharts(new Result({ configs: new Map(), runs: [] }));
   assert.ok(empty.every((chart) => chart.spec === null && chart.skipped));
 });
+
+test('bandster report without --out writes ./report-<run name> and leaves the run directory as it was', (t) => {
+  const cwd = tempDir(t);
+  const before = fs.readdirSync(HPBANDSTER_RUN).sort();
+  const report = spawnSync(process.execPath, [bin, 'report', HPBANDSTER_RUN, '--json', '--scale', '1'], { encoding: 'utf8', cwd });
+  assert.equal(report.status, 0, report.stderr);
+  const written = JSON.parse(report.stdout) as { html: string };
+  assert.equal(path.dirname(written.html), path.join(cwd, `report-${path.basename(HPBANDSTER_RUN)}`));
+  assert.ok(fs.existsSync(written.html));
+  assert.deepEqual(fs.readdirSync(HPBANDSTER_RUN).sort(), before, 'nothing added to the run directory');
+});

@@ -57,6 +57,15 @@ test('bandster dataset synth writes a dataset; dataset info --json reports tiles
     assert.match(text.stdout, new RegExp(`\\d ${name} +\\d+`));
   assert.match(text.stdout, /no problems/);
 
+  // At 60 px, Tile 2's 51×54 images hold no patch: a problem, not a silent empty tile.
+  const large = bandster(['dataset', 'info', data, '--patch', '60', '--json']);
+  assert.equal(large.status, 2);
+  const largeReport = JSON.parse(large.stdout);
+  assert.deepEqual(
+    largeReport.problems.map((problem: { code: string; file: string }) => [problem.code, path.basename(problem.file)]),
+    [['ERR_DATASET_TILE_NO_PATCHES', 'Tile 2']],
+  );
+
   fs.rmSync(path.join(data, 'Tile 2', 'masks', 'image_part_001.png'));
   fs.writeFileSync(path.join(data, 'Tile 3', 'images', 'image_part_002.jpg'), 'broken');
   const bad = bandster(['dataset', 'info', data, '--patch', '16', '--json']);

@@ -45,6 +45,9 @@ test('bandster tune: generates the data, runs BOHB over the trainer in a thread 
   );
   assert.equal(tune.status, 0, tune.stderr);
   assert.match(tune.stderr, /generating a synthetic one/);
+  // Not a terminal: a line per finished iteration and per new incumbent instead of a bar.
+  assert.match(tune.stderr, /\] iteration 0 done: 4\/4 evaluations, 0 failed, best \d/);
+  assert.match(tune.stderr, /\] new incumbent \d\.\d+ \(0-0-\d @ budget \d\)/);
   assert.match(tune.stdout, /incumbent \d+-\d+-\d+: validation loss 0\.\d+, mean IoU/);
   assert.match(tune.stdout, /--preset study --data DIR --patch 256/);
   const report = /report: (.*report\.html)/.exec(tune.stdout);
@@ -63,4 +66,20 @@ test('bandster tune: generates the data, runs BOHB over the trainer in a thread 
   const info = result.incumbent()!.info as Record<string, unknown>;
   assert.equal(info.epochs, 3);
   assert.ok(Array.isArray(info.history));
+
+  // compare --run trains on the run's data, patch size, depth, backend and seed without repeating them.
+  const compare = spawnSync(
+    process.execPath,
+    [path.join(root, 'bin/bandster.js'), 'compare', '--run', logDir, '--epochs', '1', '--out', path.join(dir, 'compare')],
+    { encoding: 'utf8', cwd: root },
+  );
+  assert.equal(compare.status, 0, compare.stderr);
+  assert.match(
+    compare.stderr,
+    new RegExp(
+      `dataset ${path.join(dir, 'data').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ training and \\d+ validation patches of 32×32`,
+    ),
+  );
+  assert.doesNotMatch(compare.stderr, /generating a synthetic one/);
+  assert.match(compare.stdout, /^tuned +\{/m);
 });
