@@ -9,7 +9,10 @@ export function reportCommand(): Command {
       'draw the search analysis of a run directory (ours or one written by hpbandster) as PNG pictures and one self-contained report.html',
     )
     .argument('<dir>', 'run directory with configs.json and results.json')
-    .option('--out <dir>', 'folder for the pictures and report.html (default: ./report-<run folder name>, so the run directory is never modified)')
+    .option(
+      '--out <dir>',
+      'folder for the pictures and report.html (default: ./report-<run folder name>, so the run directory is never modified)',
+    )
     .option('--title <text>', 'heading of the report')
     .option('--top <n>', 'best configurations to list', integer('--top'), 10)
     .option('--width <px>', 'picture width in CSS pixels', number('--width'), 900)

@@ -2,14 +2,16 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { Search } from '../core/search.js';
+import { Search, type SearchOptions } from '../core/search.js';
 import { configIdKey } from '../core/types.js';
 import type { ExecutorSpec } from '../executors/create-executor.js';
 import type { LoadedDataset } from '../segmentation/dataset-loader.js';
 import { presetByName } from '../segmentation/presets.js';
 import { initBackend, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
 import { trainObjective } from '../segmentation/trainer.js';
-import { integer, number } from './cli-values.js';
+import { integer } from './cli-values.js';
+import { addFlags, readFlags } from './flags.js';
+import { SEARCH_FLAGS } from './search-flags.js';
 import {
   addSegmentationOptions,
   prepareDataset,
@@ -20,30 +22,38 @@ import {
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
 
+/** The search flags `tune` takes; budgets and iterations default to the preset's. */
+const TUNE_SEARCH_FLAGS = {
+  nIterations: { ...SEARCH_FLAGS.nIterations, description: 'BOHB iterations', defaultText: "the preset's, 4 for default" },
+  minBudget: { ...SEARCH_FLAGS.minBudget, description: 'smallest budget in epochs', defaultText: "the preset's" },
+  maxBudget: { ...SEARCH_FLAGS.maxBudget, description: 'largest budget in epochs', defaultText: "the preset's" },
+  logDir: { ...SEARCH_FLAGS.logDir, description: 'where the logs go', defaultText: 'runs/tune-<time>' },
+  resume: SEARCH_FLAGS.resume,
+} as const;
+
 export function tuneCommand(): Command {
-  return addSegmentationOptions(
+  const command = addSegmentationOptions(
     new Command('tune')
       .description(
         'the main job: BOHB over the U-Net segmentation trainer (budget = epochs), on the synthetic aerial dataset unless --data is given',
       )
       .addOption(new Option('--preset <name>', 'search space').choices(['default', 'study']).default('default')),
-  )
+  );
+  addFlags(command, TUNE_SEARCH_FLAGS);
+  return command
     .option('--workers <n>', 'worker threads (1 = in this thread)', integer('--workers'), Math.min(2, availableParallelism()))
-    .option('--iterations <n>', "BOHB iterations (default: the preset's, 4 for default)", integer('--iterations'))
-    .option('--min-budget <n>', "smallest budget in epochs (default: the preset's)", number('--min-budget'))
-    .option('--max-budget <n>', "largest budget in epochs (default: the preset's)", number('--max-budget'))
     .option('--reuse-checkpoints', 'continue promoted configurations from their own weights', false)
-    .option('--log-dir <dir>', 'where the logs go (default: runs/tune-<time>)')
-    .option('--resume', 'continue the search logged in --log-dir', false)
     .action(async (opts) => {
-      const preset = presetByName(opts.preset, { minBudget: opts.minBudget, maxBudget: opts.maxBudget, nIterations: opts.iterations });
-      const minBudget = opts.minBudget ?? preset.minBudget;
-      const maxBudget = opts.maxBudget ?? preset.maxBudget;
-      const nIterations = opts.iterations ?? preset.nIterations;
-      const logDir: string = opts.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const flags = readFlags<SearchOptions>(opts, TUNE_SEARCH_FLAGS);
+      const preset = presetByName(opts.preset, { minBudget: flags.minBudget, maxBudget: flags.maxBudget, nIterations: flags.nIterations });
+      const minBudget = flags.minBudget ?? preset.minBudget;
+      const maxBudget = flags.maxBudget ?? preset.maxBudget;
+      const nIterations = flags.nIterations ?? preset.nIterations;
+      const logDir = flags.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const resume = flags.resume ?? false;
 
       // A resumed search trains exactly as the first one did, whatever the defaults are now.
-      const data = segmentationSettings(opts, opts.resume ? recordedSegmentationSettings(logDir) : {});
+      const data = segmentationSettings(opts, resume ? recordedSegmentationSettings(logDir) : {});
       const dataset = await prepareDataset(data, opts.workers > 1);
       recordSegmentationSettings(logDir, data);
 
@@ -64,7 +74,7 @@ export function tuneCommand(): Command {
         nIterations,
         seed: data.seed,
         logDir,
-        resume: opts.resume,
+        resume,
       });
       const { result } = await runSearchFromCli(search);
       process.stdout.write(`${formatSummary(result, `segmentation search (${preset.name} preset: ${preset.description})`)}\n`);

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Command } from 'commander';
+import { InvalidOptionError } from '../../src/core/errors.js';
+import type { SearchOptions } from '../../src/core/search.js';
+import { addFlags, type FlagTable, inFlagTerms, integer, number, readFlags } from '../../src/cli/flags.js';
+import { SEARCH_FLAGS } from '../../src/cli/search-flags.js';
+
+test('a flag table is typed against the options it sets: a drifted name or type does not compile', () => {
+  const good = { nIterations: { flag: '--iterations <n>', description: 'iterations', parse: integer } } satisfies FlagTable<SearchOptions>;
+  const misspelt = {
+    // @ts-expect-error `nIteration` is not a field of SearchOptions
+    nIteration: { flag: '--iterations <n>', description: 'iterations', parse: integer },
+  } satisfies FlagTable<SearchOptions>;
+  const mistyped = {
+    // @ts-expect-error `logDir` is a string: a number parser cannot set it
+    logDir: { flag: '--log-dir <n>', description: 'logs', parse: number },
+  } satisfies FlagTable<SearchOptions>;
+  assert.ok(good && misspelt && mistyped);
+});
+
+test('flags map onto option fields; absent flags stay absent so the library defaults apply', async () => {
+  const command = addFlags(new Command('x').exitOverride(), SEARCH_FLAGS);
+  let values: Record<string, unknown> = {};
+  command.action((opts: Record<string, unknown>) => {
+    values = opts;
+  });
+  await command.parseAsync(['--iterations', '4', '--min-budget', '1.5', '--resume', '--warm-start', 'a', 'b'], { from: 'user' });
+  assert.deepEqual(readFlags<SearchOptions>(values, SEARCH_FLAGS), {
+    nIterations: 4,
+    minBudget: 1.5,
+    resume: true,
+    warmStartFrom: ['a', 'b'],
+  });
+  assert.throws(() => command.parse(['--eta', 'fast'], { from: 'user' }), /--eta must be a number \(got "fast"\)/);
+});
+
+test("a library error names the flag that set the option, not the API's field", () => {
+  const error = inFlagTerms(new InvalidOptionError('options.minBudget must be a number > 0 (got -1)'), SEARCH_FLAGS) as InvalidOptionError;
+  assert.equal(error.code, 'ERR_INVALID_OPTION');
+  assert.equal(error.message, '--min-budget must be a number > 0 (got -1)');
+  const other = new Error('options.minBudget is not ours to rename');
+  assert.equal(inFlagTerms(other, SEARCH_FLAGS), other, 'errors that are not bandster errors are left alone');
+});
