@@ -179,11 +179,10 @@ BANDSTER_AVX512 bool argmaxFixed(const float* scores, size_t pixels, uint8_t* pr
     const auto* ahead = reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(block) + kPrefetchBytes);
     for (unsigned line = 0; line < kClasses; ++line) _mm_prefetch(ahead + 64 * line, _MM_HINT_T0);
     __m512 rows[kPairs * 2];
-    for (unsigned r = 0; r < kClasses; ++r) {
-      rows[r] = _mm512_loadu_ps(block + 16 * r);
-      unordered |= _mm512_cmp_ps_mask(rows[r], rows[r], _CMP_UNORD_Q);
-    }
+    for (unsigned r = 0; r < kClasses; ++r) rows[r] = _mm512_loadu_ps(block + 16 * r);
     if (kClasses % 2 == 1) rows[kClasses] = rows[kClasses - 1];
+    // One unordered comparison checks two registers for NaN.
+    for (unsigned q = 0; q < kPairs; ++q) unordered |= _mm512_cmp_ps_mask(rows[2 * q], rows[2 * q + 1], _CMP_UNORD_Q);
     __m512 best = _mm512_setzero_ps();
     __m128i index = _mm_setzero_si128();
     for (unsigned c = 0; c < kClasses; ++c) {
