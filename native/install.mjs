@@ -3,14 +3,17 @@
 // from source only when none fits this platform, or when asked (`--build-from-source`).
 //
 // Unlike node-gyp-build's own install script, a from-source build goes through native/build.mjs, which
-// gives node-gyp this Node's headers so that installing needs no network. In a source checkout (a
-// build/ folder from an earlier build), npm ci rebuilds from source, as before prebuilds existed.
+// gives node-gyp this Node's headers so that installing needs no network. And a folder that already has
+// a build/ (a source checkout, not an installed package: the package carries no build/) is always
+// rebuilt from source, so `npm ci` there never keeps a prebuilt binary older than the sources.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const fromSource = process.env.npm_config_build_from_source === 'true' || process.argv.includes('--build-from-source');
+const fromSource =
+  process.env.npm_config_build_from_source === 'true' || process.argv.includes('--build-from-source') || existsSync(join(root, 'build'));
 
 if (!fromSource && prebuiltBinaryLoads()) process.exit(0);
 const build = spawnSync(process.execPath, [join(root, 'native', 'build.mjs')], { cwd: root, stdio: 'inherit' });
