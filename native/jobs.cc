@@ -14,6 +14,9 @@ namespace {
 // Pixels whose scores are validated and then histogrammed at once (precision-recall): small enough that
 // the second pass reads from L1/L2.
 constexpr size_t kScoreBlockPixels = 2048;
+// Pixels whose argmax goes to a buffer that the pair counter then reads (16 KiB, in L1): a multiple of
+// every kernel's step (16 pixels of argmax, 512 of AVX-512 pair masks), so no block leaves a scalar tail.
+constexpr size_t kArgmaxBlockPixels = 16384;
 
 Napi::Float64Array toFloat64Array(Napi::Env env, const double* values, size_t length) {
   Napi::Float64Array array = Napi::Float64Array::New(env, length);
@@ -114,7 +117,7 @@ class ConfusionJob final : public PixelJob {
     perImage_.assign(shape_.images * cells, 0.0);
     totals_.assign(slots, std::vector<uint64_t>(cells, 0));
     imageCells_.assign(slots, std::vector<uint64_t>(cells, 0));
-    argmax_.assign(scores_ != nullptr ? slots : 0, std::vector<uint8_t>(kernels::kBlockPixels));
+    argmax_.assign(scores_ != nullptr ? slots : 0, std::vector<uint8_t>(kArgmaxBlockPixels));
   }
 
   DataError run(size_t begin, size_t end, unsigned slot) override {
@@ -131,9 +134,9 @@ class ConfusionJob final : public PixelJob {
       } else {
         // The argmax of a block goes to an L1-sized buffer that the pair counter then reads.
         uint8_t* argmax = argmax_[slot].data();
-        for (size_t offset = 0; offset < pixels; offset += kernels::kBlockPixels) {
+        for (size_t offset = 0; offset < pixels; offset += kArgmaxBlockPixels) {
           const size_t first = image * pixels + offset;
-          const size_t length = std::min(kernels::kBlockPixels, pixels - offset);
+          const size_t length = std::min(kArgmaxBlockPixels, pixels - offset);
           if (!kernels_.argmaxClasses(scores_ + first * classes, length, classes, argmax) ||
               !kernels_.countPairs(truth_ + first, argmax, length, classes, imageCells)) {
             return findError(first, length);

@@ -13,10 +13,6 @@
 
 namespace bandster::kernels {
 
-// Pixels a block-wise caller hands to one kernel call: 255 vectors of 64 bytes, the most a byte
-// counter lane can count before it must be flushed (see countPairs in kernels-avx512.cc).
-constexpr size_t kBlockPixels = 255 * 64;
-
 // The per-pixel kernels of one SIMD path.
 struct PixelKernels {
   // "scalar", "avx2" or "avx512".
