@@ -207,8 +207,10 @@ class PrecisionRecallJob final : public PixelJob {
 
   void prepare(unsigned slots) override {
     const size_t cells = size_t{shape_.classes} * bins_;
-    all_.assign(slots, std::vector<uint64_t>(cells, 0));
-    positives_.assign(slots, std::vector<uint64_t>(cells, 0));
+    // Four copies of the histograms while they stay small (6 classes x 101 bins: 19 KiB each).
+    ways_ = cells <= 2048 ? 4 : 1;
+    all_.assign(slots, std::vector<uint64_t>(ways_ * cells, 0));
+    positives_.assign(slots, std::vector<uint64_t>(ways_ * cells, 0));
   }
 
   DataError run(size_t begin, size_t end, unsigned slot) override {
@@ -226,7 +228,7 @@ class PrecisionRecallJob final : public PixelJob {
           }
         }
       }
-      kernels::accumulateScoreHistograms(truth, scores, length, classes, bins_, all_[slot].data(), positives_[slot].data());
+      kernels::accumulateScoreHistograms(truth, scores, length, classes, bins_, ways_, all_[slot].data(), positives_[slot].data());
     }
     return DataError{};
   }
@@ -246,8 +248,10 @@ class PrecisionRecallJob final : public PixelJob {
         uint64_t all = 0;
         uint64_t positive = 0;
         for (size_t slot = 0; slot < all_.size(); ++slot) {
-          all += all_[slot][cell];
-          positive += positives_[slot][cell];
+          for (unsigned way = 0; way < ways_; ++way) {
+            all += all_[slot][way * classes * bins + cell];
+            positive += positives_[slot][way * classes * bins + cell];
+          }
         }
         tp += positive;
         fp += all - positive;
@@ -277,8 +281,9 @@ class PrecisionRecallJob final : public PixelJob {
   const float* scores_;
   PixelShape shape_;
   unsigned bins_;
-  std::vector<std::vector<uint64_t>> all_;
-  std::vector<std::vector<uint64_t>> positives_;
+  unsigned ways_ = 1;
+  std::vector<std::vector<uint64_t>> all_;        // per slot: ways_ copies of classes x bins
+  std::vector<std::vector<uint64_t>> positives_;  // per slot: ways_ copies of classes x bins
 };
 
 }  // namespace

@@ -55,8 +55,9 @@ extern const PixelKernels kAvx512Kernels;
 // goes to all[c*bins + bin], and the bin of its true class's score to positives[t*bins + bin].
 // bin = floor(clamp(score*(bins-1), 0, bins-1)), so a score is >= threshold k/(bins-1) exactly when its
 // bin is >= k (the product of a float and an integer below 2^29 is exact in double).
+// `all` and `positives` hold `ways` (1 or 4) copies of classes x bins counters each, to be added up.
 void accumulateScoreHistograms(const uint8_t* trueLabels, const float* scores, size_t pixels,
-                               unsigned classes, unsigned bins, uint64_t* all, uint64_t* positives);
+                               unsigned classes, unsigned bins, unsigned ways, uint64_t* all, uint64_t* positives);
 
 // Scores of one classes x classes confusion matrix (row = true class). Division by a zero count gives
 // NaN (a class never predicted has no precision); meanIou averages the classes whose IoU is a number.
