@@ -7,7 +7,12 @@
         "native/args.cc",
         "native/job.cc",
         "native/jobs.cc",
-        "native/kernels.cc"
+        "native/kernels.cc",
+        "native/kernels-avx2.cc",
+        "native/kernels-avx512.cc",
+        "native/kernels-scalar.cc",
+        "native/simd.cc",
+        "native/transpose-tables.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

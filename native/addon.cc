@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <string>
 
 #include "args.h"
 #include "jobs.h"
 #include "kernels.h"
+#include "simd.h"
 
 namespace bandster {
 namespace {
@@ -137,7 +139,53 @@ Napi::Value SelectMostAccurateHardImages(const Napi::CallbackInfo& info) {
   return indices;
 }
 
+// simd.paths() -> [{name, supported, reason}] for every path this build has, fastest last.
+Napi::Value SimdPaths(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array paths = Napi::Array::New(env);
+  for (unsigned i = 0; i < kSimdPathCount; ++i) {
+    const auto path = static_cast<SimdPath>(i);
+    if (!simdPathCompiled(path)) continue;
+    Napi::Object entry = Napi::Object::New(env);
+    entry.Set("name", simdPathName(path));
+    const bool supported = simdPathSupported(path);
+    entry.Set("supported", supported);
+    if (!supported) entry.Set("reason", simdPathUnsupportedReason(path));
+    paths.Set(paths.Length(), entry);
+  }
+  return paths;
+}
+
+Napi::Value SimdActive(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), simdPathName(activeSimdPath())); }
+
+// simd.use(name): the path of the jobs made from now on (jobs already made keep theirs).
+Napi::Value SimdUse(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throwTypeError(env, "path", "path must be a string");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  const std::optional<SimdPath> path = parseSimdPath(name);
+  if (!path || !simdPathCompiled(*path)) throwRangeError(env, "path", "path must be one of this build's SIMD paths (got " + name + ")");
+  if (!simdPathSupported(*path)) throwRangeError(env, "path", "cannot use the " + name + " path: " + simdPathUnsupportedReason(*path));
+  setActiveSimdPath(*path);
+  return env.Undefined();
+}
+
+// sumUint8(array) / sumFloat32(array): read every value once and add them up, with the active path;
+// the benchmark's streaming-read limit (bench/metrics.ts).
+Napi::Value SumUint8(const Napi::CallbackInfo& info) {
+  const ArrayView<uint8_t> values = readUint8Array(info.Env(), info[0], "values");
+  return Napi::Number::New(info.Env(), pixelKernels(activeSimdPath()).sumBytes(values.data, values.length));
+}
+Napi::Value SumFloat32(const Napi::CallbackInfo& info) {
+  const ArrayView<float> values = readFloat32Array(info.Env(), info[0], "values");
+  return Napi::Number::New(info.Env(), pixelKernels(activeSimdPath()).sumFloats(values.data, values.length));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  std::string simdError;
+  const std::optional<SimdPath> path = simdPathFromEnvironment(&simdError);
+  if (!path) throw Napi::Error::New(env, simdError);
+  setActiveSimdPath(*path);
   exports.Set("classHistogram", Napi::Function::New(env, ClassHistogram, "classHistogram"));
   exports.Set("classHistogramAsync", Napi::Function::New(env, ClassHistogramAsync, "classHistogramAsync"));
   exports.Set("hardnessPerImage", Napi::Function::New(env, HardnessPerImage, "hardnessPerImage"));
@@ -154,6 +202,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pixelAccuracyPerImage", Napi::Function::New(env, PixelAccuracyPerImage, "pixelAccuracyPerImage"));
   exports.Set("selectMostAccurateHardImages",
               Napi::Function::New(env, SelectMostAccurateHardImages, "selectMostAccurateHardImages"));
+  Napi::Object simd = Napi::Object::New(env);
+  simd.Set("paths", Napi::Function::New(env, SimdPaths, "paths"));
+  simd.Set("active", Napi::Function::New(env, SimdActive, "active"));
+  simd.Set("use", Napi::Function::New(env, SimdUse, "use"));
+  exports.Set("simd", simd);
+  exports.Set("sumUint8", Napi::Function::New(env, SumUint8, "sumUint8"));
+  exports.Set("sumFloat32", Napi::Function::New(env, SumFloat32, "sumFloat32"));
   return exports;
 }
 

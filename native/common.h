@@ -1,5 +1,4 @@
-// Shared definitions of the metrics addon: shapes, data errors found while reading pixels,
-// and the SIMD/dispatch macros used by the kernels.
+// Shared definitions of the metrics addon: shapes and data errors found while reading pixels.
 #pragma once
 
 #include <cstddef>
@@ -32,11 +31,3 @@ struct DataError {
 };
 
 }  // namespace bandster
-
-// Functions that benefit from wider vectors are compiled for x86-64-v4 (AVX-512), v3 (AVX2) and the baseline
-// and picked at load time (GNU ifunc), so one build runs on any x86-64 CPU.
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && !defined(__clang__)
-#define BANDSTER_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define BANDSTER_VECTOR_CLONES
-#endif

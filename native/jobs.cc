@@ -6,13 +6,17 @@
 
 #include "args.h"
 #include "kernels.h"
+#include "simd.h"
 
 namespace bandster {
 namespace {
 
-// Pixels validated and then counted at once: small enough that the second pass reads from L1/L2.
-constexpr size_t kLabelBlockPixels = 16384;
+// Pixels whose scores are validated and then histogrammed at once (precision-recall): small enough that
+// the second pass reads from L1/L2.
 constexpr size_t kScoreBlockPixels = 2048;
+// Pixels whose argmax goes to a buffer that the pair counter then reads (16 KiB, in L1): a multiple of
+// every kernel's step (16 pixels of argmax, 512 of AVX-512 pair masks), so no block leaves a scalar tail.
+constexpr size_t kArgmaxBlockPixels = 16384;
 
 Napi::Float64Array toFloat64Array(Napi::Env env, const double* values, size_t length) {
   Napi::Float64Array array = Napi::Float64Array::New(env, length);
@@ -40,7 +44,11 @@ DataError nanError(const char* argument, uint64_t index) {
 class ClassHistogramJob final : public PixelJob {
  public:
   ClassHistogramJob(const uint8_t* labels, const PixelShape& shape, HistogramOutput output)
-      : PixelJob(shape.images, shape.classes), labels_(labels), shape_(shape), output_(output) {}
+      : PixelJob(shape.images, shape.classes),
+        kernels_(pixelKernels(activeSimdPath())),
+        labels_(labels),
+        shape_(shape),
+        output_(output) {}
 
   void prepare(unsigned slots) override {
     perImage_.assign(shape_.images * shape_.classes, 0.0);
@@ -55,7 +63,7 @@ class ClassHistogramJob final : public PixelJob {
     for (size_t image = begin; image < end; ++image) {
       const uint8_t* labels = labels_ + image * pixels;
       std::fill(counts.begin(), counts.end(), 0);
-      if (kernels::countClasses(labels, pixels, classes, counts.data()) != pixels) {
+      if (kernels_.countClasses(labels, pixels, classes, counts.data()) != pixels) {
         const size_t bad = static_cast<size_t>(std::find_if(labels, labels + pixels, [classes](uint8_t label) {
                                                  return label >= classes;
                                                }) - labels);
@@ -85,6 +93,7 @@ class ClassHistogramJob final : public PixelJob {
   }
 
  private:
+  const kernels::PixelKernels& kernels_;  // the SIMD path active when the job was made
   const uint8_t* labels_;
   PixelShape shape_;
   HistogramOutput output_;
@@ -96,42 +105,48 @@ class ClassHistogramJob final : public PixelJob {
 class ConfusionJob final : public PixelJob {
  public:
   ConfusionJob(const uint8_t* truth, const uint8_t* predicted, const float* scores, const PixelShape& shape)
-      : PixelJob(shape.images, shape.classes), truth_(truth), predicted_(predicted), scores_(scores), shape_(shape) {}
+      : PixelJob(shape.images, shape.classes),
+        kernels_(pixelKernels(activeSimdPath())),
+        truth_(truth),
+        predicted_(predicted),
+        scores_(scores),
+        shape_(shape) {}
 
   void prepare(unsigned slots) override {
     const size_t cells = size_t{shape_.classes} * shape_.classes;
     perImage_.assign(shape_.images * cells, 0.0);
     totals_.assign(slots, std::vector<uint64_t>(cells, 0));
-    counters_.clear();
-    for (unsigned slot = 0; slot < slots; ++slot) counters_.push_back(std::make_unique<kernels::PairCounter>(shape_.classes));
+    imageCells_.assign(slots, std::vector<uint64_t>(cells, 0));
+    argmax_.assign(scores_ != nullptr ? slots : 0, std::vector<uint8_t>(kArgmaxBlockPixels));
   }
 
   DataError run(size_t begin, size_t end, unsigned slot) override {
     const size_t pixels = shape_.pixelsPerImage();
     const unsigned classes = shape_.classes;
     const size_t cells = size_t{classes} * classes;
-    const size_t block = scores_ != nullptr ? kScoreBlockPixels : kLabelBlockPixels;
-    kernels::PairCounter& counter = *counters_[slot];
+    uint64_t* imageCells = imageCells_[slot].data();
     for (size_t image = begin; image < end; ++image) {
-      for (size_t offset = 0; offset < pixels; offset += block) {
-        const size_t first = image * pixels + offset;
-        const size_t length = std::min(block, pixels - offset);
-        const uint8_t* truth = truth_ + first;
-        if (scores_ != nullptr) {
-          const float* scores = scores_ + first * classes;
-          if (kernels::maxLabel(truth, length) >= classes || kernels::anyNaN(scores, length * classes)) {
+      std::fill(imageCells, imageCells + cells, 0);
+      if (scores_ == nullptr) {
+        // One call per image: the kernel validates and counts block by block itself.
+        const size_t first = image * pixels;
+        if (!kernels_.countPairs(truth_ + first, predicted_ + first, pixels, classes, imageCells)) return findError(first, pixels);
+      } else {
+        // The argmax of a block goes to an L1-sized buffer that the pair counter then reads.
+        uint8_t* argmax = argmax_[slot].data();
+        for (size_t offset = 0; offset < pixels; offset += kArgmaxBlockPixels) {
+          const size_t first = image * pixels + offset;
+          const size_t length = std::min(kArgmaxBlockPixels, pixels - offset);
+          if (!kernels_.argmaxClasses(scores_ + first * classes, length, classes, argmax) ||
+              !kernels_.countPairs(truth_ + first, argmax, length, classes, imageCells)) {
             return findError(first, length);
           }
-          counter.addArgmax(truth, scores, length);
-        } else {
-          const uint8_t* predicted = predicted_ + first;
-          if (kernels::maxLabel(truth, length) >= classes || kernels::maxLabel(predicted, length) >= classes) {
-            return findError(first, length);
-          }
-          counter.addLabels(truth, predicted, length);
         }
       }
-      counter.take(perImage_.data() + image * cells, totals_[slot].data());
+      for (size_t cell = 0; cell < cells; ++cell) {
+        perImage_[image * cells + cell] = static_cast<double>(imageCells[cell]);
+        totals_[slot][cell] += imageCells[cell];
+      }
     }
     return DataError{};
   }
@@ -169,24 +184,33 @@ class ConfusionJob final : public PixelJob {
     return DataError{};  // unreachable when the block failed its check
   }
 
+  const kernels::PixelKernels& kernels_;  // the SIMD path active when the job was made
   const uint8_t* truth_;
   const uint8_t* predicted_;
   const float* scores_;
   PixelShape shape_;
   std::vector<double> perImage_;
-  std::vector<std::vector<uint64_t>> totals_;
-  std::vector<std::unique_ptr<kernels::PairCounter>> counters_;
+  std::vector<std::vector<uint64_t>> totals_;      // per slot
+  std::vector<std::vector<uint64_t>> imageCells_;  // per slot: the matrix of the image being counted
+  std::vector<std::vector<uint8_t>> argmax_;       // per slot: predicted labels of one block
 };
 
 class PrecisionRecallJob final : public PixelJob {
  public:
   PrecisionRecallJob(const uint8_t* truth, const float* scores, const PixelShape& shape, unsigned thresholds)
-      : PixelJob(shape.images, shape.classes), truth_(truth), scores_(scores), shape_(shape), bins_(thresholds) {}
+      : PixelJob(shape.images, shape.classes),
+        kernels_(pixelKernels(activeSimdPath())),
+        truth_(truth),
+        scores_(scores),
+        shape_(shape),
+        bins_(thresholds) {}
 
   void prepare(unsigned slots) override {
     const size_t cells = size_t{shape_.classes} * bins_;
-    all_.assign(slots, std::vector<uint64_t>(cells, 0));
-    positives_.assign(slots, std::vector<uint64_t>(cells, 0));
+    // Four copies of the histograms while they stay small (6 classes x 101 bins: 19 KiB each).
+    ways_ = cells <= 2048 ? 4 : 1;
+    all_.assign(slots, std::vector<uint64_t>(ways_ * cells, 0));
+    positives_.assign(slots, std::vector<uint64_t>(ways_ * cells, 0));
   }
 
   DataError run(size_t begin, size_t end, unsigned slot) override {
@@ -196,7 +220,7 @@ class PrecisionRecallJob final : public PixelJob {
       const size_t length = std::min(kScoreBlockPixels, end * pixels - first);
       const uint8_t* truth = truth_ + first;
       const float* scores = scores_ + first * classes;
-      if (kernels::maxLabel(truth, length) >= classes || kernels::anyNaN(scores, length * classes)) {
+      if (kernels_.maxLabel(truth, length) >= classes || kernels_.anyNaN(scores, length * classes)) {
         for (size_t pixel = first; pixel < first + length; ++pixel) {
           if (truth_[pixel] >= classes) return labelError("trueLabels", pixel, truth_[pixel]);
           for (unsigned c = 0; c < classes; ++c) {
@@ -204,7 +228,7 @@ class PrecisionRecallJob final : public PixelJob {
           }
         }
       }
-      kernels::accumulateScoreHistograms(truth, scores, length, classes, bins_, all_[slot].data(), positives_[slot].data());
+      kernels::accumulateScoreHistograms(truth, scores, length, classes, bins_, ways_, all_[slot].data(), positives_[slot].data());
     }
     return DataError{};
   }
@@ -224,8 +248,10 @@ class PrecisionRecallJob final : public PixelJob {
         uint64_t all = 0;
         uint64_t positive = 0;
         for (size_t slot = 0; slot < all_.size(); ++slot) {
-          all += all_[slot][cell];
-          positive += positives_[slot][cell];
+          for (unsigned way = 0; way < ways_; ++way) {
+            all += all_[slot][way * classes * bins + cell];
+            positive += positives_[slot][way * classes * bins + cell];
+          }
         }
         tp += positive;
         fp += all - positive;
@@ -250,12 +276,14 @@ class PrecisionRecallJob final : public PixelJob {
   }
 
  private:
+  const kernels::PixelKernels& kernels_;  // the SIMD path active when the job was made
   const uint8_t* truth_;
   const float* scores_;
   PixelShape shape_;
   unsigned bins_;
-  std::vector<std::vector<uint64_t>> all_;
-  std::vector<std::vector<uint64_t>> positives_;
+  unsigned ways_ = 1;
+  std::vector<std::vector<uint64_t>> all_;        // per slot: ways_ copies of classes x bins
+  std::vector<std::vector<uint64_t>> positives_;  // per slot: ways_ copies of classes x bins
 };
 
 }  // namespace

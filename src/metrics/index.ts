@@ -9,7 +9,9 @@
  * inputs; async variants spread images over threads and never block the event loop. While an async call
  * runs, its input arrays must not be modified or transferred.
  *
- * The TypeScript twin of every kernel is exported as {@link typescriptMetrics}.
+ * The pixel kernels have scalar, AVX2 and AVX-512 variants that return identical results; the addon
+ * uses the best one the CPU supports, capped by the environment variable `BANDSTER_SIMD`
+ * (`scalar` | `avx2` | `avx512`). The TypeScript twin of every kernel is exported as {@link typescriptMetrics}.
  */
 import { nativeMetrics } from './native.js';
 import {

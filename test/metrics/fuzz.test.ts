@@ -1,12 +1,14 @@
 // Thousands of random shapes, types and values against every kernel: the addon must never crash, and
 // must throw exactly what the TypeScript twin throws (class, message, argument, index) or return exactly
-// what it returns.
+// what it returns; then every SIMD path against the scalar one. `npm run test:sanitize` runs this file
+// against an AddressSanitizer + UndefinedBehaviorSanitizer build of the addon (native/sanitize.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { Rng } from '../../src/core/rng.js';
 import * as metrics from '../../src/metrics/index.js';
-import { typescriptMetrics as twin } from '../../src/metrics/index.js';
+import { type PixelShape, typescriptMetrics as twin } from '../../src/metrics/index.js';
+import { nativeMetrics } from '../../src/metrics/native.js';
 import { errorSummary, thrown } from './helpers.js';
 
 const ROUNDS = 4000;
@@ -149,5 +151,116 @@ test('fuzz: async kernels reject or resolve exactly as the twin', async () => {
       }
     };
     assert.deepStrictEqual(await settle(metrics), await settle(twin), `round ${rounds}: ${asyncName}`);
+  }
+});
+
+// Every SIMD path against the scalar one (and the scalar one against the twin), on inputs sized and
+// shaped for the vector code: pixel counts around the vector widths (16, 32, 64), the 512-pixel mask
+// groups and the 16,320-pixel blocks; runs long enough to fill byte counters (255 per lane); every
+// class count that has its own template (1-16) and the fallbacks above; ties, signed zeros and
+// infinities among scores; a bad label or a NaN placed anywhere (the error must name the same index).
+const simd = nativeMetrics().simd;
+const SIMD_ROUNDS = 114; // 6 cases for each class count
+const SIZES = [1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 511, 512, 513, 1000, 4096, 16319, 16320, 16321, 16384, 32641, 40000];
+const CLASS_COUNTS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 24, 64, 255];
+
+function simdCase(
+  rng: Rng,
+  round: number,
+): { shape: PixelShape; trueLabels: Uint8Array; predictedLabels: Uint8Array; probabilities: Float32Array } {
+  const classes = CLASS_COUNTS[round % CLASS_COUNTS.length];
+  const size = Math.max(1, pick(rng, SIZES) + (rng.random() < 0.3 ? rng.int(5) - 2 : 0));
+  const images = 1 + rng.int(2);
+  const width = rng.random() < 0.5 ? size : Math.max(1, Math.round(Math.sqrt(size)));
+  const height = Math.max(1, Math.round(size / width));
+  const shape = { images, height, width, classes };
+  const pixels = images * height * width;
+  const trueLabels = new Uint8Array(pixels);
+  const predictedLabels = new Uint8Array(pixels);
+  const probabilities = new Float32Array(pixels * classes);
+  const pattern = rng.int(4); // 0 random, 1 one label throughout, 2 long runs, 3 prediction = truth
+  const constant = rng.int(classes);
+  let run = rng.int(classes);
+  for (let i = 0; i < pixels; i++) {
+    if (pattern === 2 && rng.random() < 0.0005) run = rng.int(classes);
+    const truth = pattern === 0 ? rng.int(classes) : pattern === 1 ? constant : run;
+    trueLabels[i] = truth;
+    predictedLabels[i] = pattern === 3 || pattern === 1 ? truth : rng.int(classes);
+  }
+  const quantized = rng.random() < 0.5; // eighths: ties between classes are common
+  for (let i = 0; i < probabilities.length; i++) {
+    probabilities[i] = quantized ? rng.int(8) / 8 : rng.random();
+    if (rng.random() < 0.002) probabilities[i] = pick(rng, [Infinity, -Infinity, -0, 0, -1, 3.5e38, 1e-45]);
+  }
+  // About a third of the cases carry a bad value.
+  if (rng.random() < 0.15) trueLabels[rng.int(pixels)] = classes + rng.int(256 - classes);
+  if (rng.random() < 0.1) predictedLabels[rng.int(pixels)] = classes + rng.int(256 - classes);
+  if (rng.random() < 0.1) probabilities[rng.int(probabilities.length)] = Number.NaN;
+  return { shape, trueLabels, predictedLabels, probabilities };
+}
+
+/** Each pixel kernel's outcome ({value} or {error}) on one case, with the active SIMD path. */
+function outcomes(api: Record<string, (...args: unknown[]) => unknown>, c: ReturnType<typeof simdCase>): unknown[] {
+  const calls: unknown[][] = [
+    ['classHistogram', c.trueLabels, c.shape],
+    ['hardnessPerImage', c.predictedLabels, c.shape],
+    ['confusionMatrix', c.trueLabels, c.predictedLabels, c.shape],
+    ['confusionMatrixFromProbabilities', c.trueLabels, c.probabilities, c.shape],
+    ['precisionRecallCurve', c.trueLabels, c.probabilities, c.shape, { thresholds: 11 }],
+  ];
+  return calls.map(([name, ...args]) => {
+    try {
+      return { value: api[name as string](...args) };
+    } catch (error) {
+      return { error: errorSummary(error) };
+    }
+  });
+}
+
+for (const path of simd.paths().filter((p) => p.name !== 'scalar')) {
+  test(`fuzz: the ${path.name} path returns and throws exactly what the scalar path does`, {
+    skip: path.supported ? false : `${path.name} path not run: ${path.reason}`,
+  }, () => {
+    const rng = new Rng(9000 + path.name.length);
+    const api = metrics as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = simd.active();
+    try {
+      for (let round = 0; round < SIMD_ROUNDS; round++) {
+        const c = simdCase(rng, round);
+        simd.use('scalar');
+        const scalar = outcomes(api, c);
+        const sums = [
+          nativeMetrics().sumUint8(c.trueLabels),
+          nativeMetrics().sumFloat32(c.probabilities.map((v) => (Number.isFinite(v) ? v : 0))),
+        ];
+        simd.use(path.name);
+        const label = `round ${round}: ${JSON.stringify(c.shape)}`;
+        assert.deepStrictEqual(outcomes(api, c), scalar, label);
+        assert.equal(nativeMetrics().sumUint8(c.trueLabels), sums[0], label);
+        // Float sums round differently with different lane counts; they only need to be close.
+        const floatSum = nativeMetrics().sumFloat32(c.probabilities.map((v) => (Number.isFinite(v) ? v : 0)));
+        assert.ok(Math.abs(floatSum - sums[1]) <= 1e-3 * Math.max(1, Math.abs(sums[1])), `${label}: ${floatSum} vs ${sums[1]}`);
+      }
+    } finally {
+      simd.use(original);
+    }
+  });
+}
+
+test('fuzz: the scalar path on the same vector-sized inputs returns and throws exactly what the twin does', () => {
+  const rng = new Rng(4242);
+  const original = simd.active();
+  try {
+    simd.use('scalar');
+    for (let round = 0; round < CLASS_COUNTS.length * 2; round++) {
+      const c = simdCase(rng, round);
+      assert.deepStrictEqual(
+        outcomes(metrics as unknown as Record<string, (...args: unknown[]) => unknown>, c),
+        outcomes(twin as unknown as Record<string, (...args: unknown[]) => unknown>, c),
+        `round ${round}: ${JSON.stringify(c.shape)}`,
+      );
+    }
+  } finally {
+    simd.use(original);
   }
 });
