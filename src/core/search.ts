@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { linkAbort } from './abort-fan-out.js';
 import { InvalidOptionError } from './errors.js';
 import { Result } from './result.js';
 import { Rng } from './rng.js';
@@ -157,9 +158,7 @@ class SearchRun {
   }
 
   async execute(signal: AbortSignal | undefined): Promise<Result> {
-    const onAbort = (): void => this.controller.abort(signal?.reason);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const link = linkAbort(signal, this.controller);
     try {
       for (const { config, run } of this.log.earlierRuns) this.record(run, config, true);
       // ASHA's decisions depend on the order results arrived, so a resumed asynchronous search
@@ -181,7 +180,7 @@ class SearchRun {
         await Promise.race(this.inFlight.keys());
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      link.done();
     }
     return new Result({ configs: this.configs, runs: this.runs });
   }

@@ -1,5 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { followAbort } from '../core/abort-fan-out.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { Executor, Job, JobOutcome } from '../core/types.js';
@@ -127,7 +128,6 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
   private readonly connectionOptions: RedisConnectionOptions | undefined;
   private readonly pending = new Map<string, Entry>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly abortWatchers = new WeakMap<AbortSignal, Set<() => void>>();
   private opening: Promise<Connections> | undefined;
   private created: Partial<{ -readonly [K in keyof Connections]: Connections[K] }> = {};
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -198,13 +198,13 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
         job,
         started: false,
         settle: (outcome) => {
-          unwatch();
+          link.done();
           owner.waiters.delete(waiter);
           resolve(outcome);
         },
       };
       owner.waiters.add(waiter);
-      const unwatch = this.watchAbort(signal, () => this.abandon(owner, waiter, failed('aborted', 'the job was aborted')));
+      const link = followAbort(signal, () => this.abandon(owner, waiter, failed('aborted', 'the job was aborted')));
       if (isNew) {
         owner.enqueued = this.track(
           this.enqueue(owner).catch((error: unknown) => {
@@ -215,29 +215,6 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
         );
       }
     });
-  }
-
-  /**
-   * Calls `onAbort` when `signal` aborts. One listener per signal, however many jobs share it
-   * (a search passes one signal to all of its up to `capacity` submits: Node warns past 10).
-   */
-  private watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
-    let watchers = this.abortWatchers.get(signal);
-    if (!watchers) {
-      const all = new Set<() => void>();
-      watchers = all;
-      this.abortWatchers.set(signal, all);
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const watcher of [...all]) watcher();
-        },
-        { once: true },
-      );
-    }
-    const own = watchers;
-    own.add(onAbort);
-    return () => own.delete(onAbort);
   }
 
   async close(): Promise<void> {

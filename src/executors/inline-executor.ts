@@ -1,3 +1,4 @@
+import { linkAbort } from '../core/abort-fan-out.js';
 import { InvalidOptionError } from '../core/errors.js';
 import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../core/types.js';
 import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
@@ -23,11 +24,6 @@ export class InlineExecutor implements Executor {
   readonly capacity: number;
   private readonly timeoutMs: number;
   private readonly running = new Set<AbortController>();
-  /**
-   * One abort listener per caller signal, fanning out to that signal's running jobs: a listener
-   * per job would pile up on the search's signal (Node warns past 10).
-   */
-  private readonly bySignal = new WeakMap<AbortSignal, Set<AbortController>>();
   private closed = false;
 
   constructor(
@@ -52,7 +48,7 @@ export class InlineExecutor implements Executor {
     if (signal.aborted) return failed('aborted', 'the search was aborted before the job started');
     const controller = new AbortController();
     this.running.add(controller);
-    this.follow(signal, controller);
+    const link = linkAbort(signal, controller);
     let timer: NodeJS.Timeout | undefined;
     try {
       const startedAt = Date.now() / 1000;
@@ -88,31 +84,9 @@ export class InlineExecutor implements Executor {
       return { ...outcome, startedAt };
     } finally {
       if (timer) clearTimeout(timer);
-      this.unfollow(signal, controller);
+      link.done();
       this.running.delete(controller);
     }
-  }
-
-  private follow(signal: AbortSignal, controller: AbortController): void {
-    let controllers = this.bySignal.get(signal);
-    if (!controllers) {
-      const followers = new Set<AbortController>();
-      controllers = followers;
-      this.bySignal.set(signal, followers);
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const follower of followers) follower.abort(signal.reason);
-        },
-        { once: true },
-      );
-    }
-    controllers.add(controller);
-  }
-
-  private unfollow(signal: AbortSignal, controller: AbortController): void {
-    // The listener stays on the signal and goes with it: the map is weak, so nothing accumulates.
-    this.bySignal.get(signal)?.delete(controller);
   }
 
   async close(): Promise<void> {

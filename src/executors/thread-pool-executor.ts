@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
+import { followAbort } from '../core/abort-fan-out.js';
 import { InvalidOptionError } from '../core/errors.js';
 import type { Executor, Job, JobError, JobOutcome } from '../core/types.js';
 import { failed } from './objective-outcome.js';
@@ -71,8 +72,6 @@ export class ThreadPoolExecutor implements Executor {
   private readonly options: ThreadPoolExecutorOptions;
   private pool: Promise<Piscina> | undefined;
   private readonly running = new Set<Running>();
-  /** The jobs under each caller signal: one listener per signal, however many jobs share it. */
-  private readonly watched = new WeakMap<AbortSignal, { jobs: Set<Running>; listener: () => void }>();
   private closed = false;
 
   constructor(options: ThreadPoolExecutorOptions) {
@@ -176,7 +175,7 @@ export class ThreadPoolExecutor implements Executor {
         onMessage(entry.message as ThreadMessage);
     };
     port1.on('message', onMessage);
-    const unwatch = this.watch(signal, running);
+    const link = followAbort(signal, () => running.end('aborted'));
     this.running.add(running);
     const task: EvaluationTask = {
       kind: 'evaluate',
@@ -198,7 +197,7 @@ export class ThreadPoolExecutor implements Executor {
       drain();
       clearTimeout(graceTimer);
       clearTimeout(timeoutTimer);
-      unwatch();
+      link.done();
       port1.off('message', onMessage);
       port1.close();
       this.running.delete(running);
@@ -219,32 +218,6 @@ export class ThreadPoolExecutor implements Executor {
     for (const running of this.running) running.end('closed');
     const pool = await this.pool?.catch(() => undefined);
     await pool?.destroy();
-  }
-
-  /**
-   * Ends `running` as 'aborted' when `signal` aborts. A search passes one signal to every job;
-   * a listener per job would pass Node's 10-listener warning threshold at 11 threads.
-   */
-  private watch(signal: AbortSignal, running: Running): () => void {
-    let entry = this.watched.get(signal);
-    if (!entry) {
-      const jobs = new Set<Running>();
-      const listener = (): void => {
-        for (const job of jobs) job.end('aborted');
-      };
-      entry = { jobs, listener };
-      this.watched.set(signal, entry);
-      signal.addEventListener('abort', listener, { once: true });
-    }
-    const { jobs, listener } = entry;
-    jobs.add(running);
-    return () => {
-      jobs.delete(running);
-      if (jobs.size === 0 && this.watched.get(signal) === entry) {
-        signal.removeEventListener('abort', listener);
-        this.watched.delete(signal);
-      }
-    };
   }
 
   private ensurePool(): Promise<Piscina> {
