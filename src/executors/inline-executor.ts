@@ -1,4 +1,4 @@
-import { linkAbort } from '../core/abort-fan-out.js';
+import { followAbort, linkAbort } from '../core/abort-fan-out.js';
 import { InvalidOptionError } from '../core/errors.js';
 import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../core/types.js';
 import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
@@ -62,9 +62,7 @@ export class InlineExecutor implements Executor {
       };
       let timedOut = false;
       const interrupted = new Promise<JobOutcome>((resolve) => {
-        controller.signal.addEventListener('abort', () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())), {
-          once: true,
-        });
+        followAbort(controller.signal, () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())));
       });
       const abortMessage = (): string => (timedOut ? `the job ran past its timeout of ${this.timeoutMs} ms` : 'the job was aborted');
       if (this.timeoutMs > 0) {
