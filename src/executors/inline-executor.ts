@@ -1,5 +1,5 @@
 import { followAbort, linkAbort } from '../core/abort-fan-out.js';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkFunction, checkInteger, checkNonEmptyString, checkObject, checkTimeoutMs } from '../core/option-checks.js';
 import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../core/types.js';
 import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
 
@@ -7,7 +7,10 @@ import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-ou
 export interface InlineExecutorOptions {
   /** Jobs run at once (useful for async objectives that wait on I/O or other processes). @defaultValue 1 */
   readonly concurrency?: number;
-  /** Milliseconds after which a job is abandoned as failed ('timeout') and its signal aborted; 0 = none. @defaultValue 0 */
+  /**
+   * Milliseconds after which a job is abandoned as failed ('timeout') and its signal aborted; 0 = none.
+   * At most 2^31 − 1 (Node's longest timer). @defaultValue 0
+   */
   readonly timeoutMs?: number;
   /** Directory under which each configuration gets a private working directory path. */
   readonly workdir?: string;
@@ -30,15 +33,11 @@ export class InlineExecutor implements Executor {
     private readonly objective: Objective,
     private readonly options: InlineExecutorOptions = {},
   ) {
-    if (typeof objective !== 'function') throw new InvalidOptionError(`objective must be a function (got ${typeof objective})`);
-    const concurrency = options.concurrency ?? INLINE_EXECUTOR_DEFAULTS.concurrency;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new InvalidOptionError(`options.concurrency must be an integer >= 1 (got ${concurrency})`);
-    }
-    const timeoutMs = options.timeoutMs ?? INLINE_EXECUTOR_DEFAULTS.timeoutMs;
-    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      throw new InvalidOptionError(`options.timeoutMs must be a number >= 0 (got ${timeoutMs})`);
-    }
+    checkFunction(objective, 'objective');
+    checkObject(options, 'options');
+    const concurrency = checkInteger(options.concurrency ?? INLINE_EXECUTOR_DEFAULTS.concurrency, 'options.concurrency', { min: 1 });
+    const timeoutMs = checkTimeoutMs(options.timeoutMs ?? INLINE_EXECUTOR_DEFAULTS.timeoutMs, 'options.timeoutMs');
+    if (options.workdir !== undefined) checkNonEmptyString(options.workdir, 'options.workdir');
     this.capacity = concurrency;
     this.timeoutMs = timeoutMs;
   }

@@ -5,6 +5,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { followAbort } from '../core/abort-fan-out.js';
 import { InvalidOptionError } from '../core/errors.js';
+import { checkDelayMs, checkInteger, checkNonEmptyString, checkObject, checkTimeoutMs, invalidOption } from '../core/option-checks.js';
 import type { Executor, Job, JobError, JobOutcome } from '../core/types.js';
 import { failed } from './objective-outcome.js';
 import {
@@ -30,7 +31,8 @@ export interface ThreadPoolExecutorOptions {
   readonly threads?: number;
   /**
    * Milliseconds an objective may run, counted from its start in a thread (after its module is
-   * loaded); then its `ctx.signal` is aborted and the job fails as 'timeout'. 0 = none. @defaultValue 0
+   * loaded); then its `ctx.signal` is aborted and the job fails as 'timeout'. 0 = none; at most
+   * 2^31 − 1 (Node's longest timer). @defaultValue 0
    */
   readonly timeoutMs?: number;
   /**
@@ -297,37 +299,20 @@ function typescriptPreload(): string {
 }
 
 function validateOptions(options: ThreadPoolExecutorOptions): void {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object (got ${String(options)})`);
+  checkObject(options, 'options');
   if (typeof options.objective !== 'string' || options.objective.trim() === '') {
-    throw new InvalidOptionError(`options.objective must be the path or file URL of an ES module (got ${describe(options.objective)})`);
+    throw invalidOption('options.objective', 'the path or file URL of an ES module', options.objective);
   }
   const { threads, timeoutMs, abortGraceMs, memoryMb, sharedData, workdir } = options;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
-    throw new InvalidOptionError(`options.threads must be an integer >= 1 (got ${describe(threads)})`);
-  }
-  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs))) {
-    throw new InvalidOptionError(`options.timeoutMs must be a finite number >= 0 (got ${describe(timeoutMs)})`);
-  }
-  if (abortGraceMs !== undefined && (typeof abortGraceMs !== 'number' || !(abortGraceMs >= 0) || !Number.isFinite(abortGraceMs))) {
-    throw new InvalidOptionError(`options.abortGraceMs must be a finite number >= 0 (got ${describe(abortGraceMs)})`);
-  }
-  if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
-    throw new InvalidOptionError(`options.memoryMb must be an integer >= 1 (got ${describe(memoryMb)})`);
-  }
+  if (threads !== undefined) checkInteger(threads, 'options.threads', { min: 1 });
+  if (timeoutMs !== undefined) checkTimeoutMs(timeoutMs, 'options.timeoutMs');
+  if (abortGraceMs !== undefined) checkDelayMs(abortGraceMs, 'options.abortGraceMs');
+  if (memoryMb !== undefined) checkInteger(memoryMb, 'options.memoryMb', { min: 1 });
   if (sharedData !== undefined && !(sharedData instanceof SharedArrayBuffer)) {
     const record = sharedData !== null && typeof sharedData === 'object' && Object.getPrototypeOf(sharedData) === Object.prototype;
-    const bad = record ? Object.entries(sharedData).find(([, value]) => !(value instanceof SharedArrayBuffer)) : undefined;
-    if (!record)
-      throw new InvalidOptionError(`options.sharedData must be a SharedArrayBuffer or a record of them (got ${describe(sharedData)})`);
-    if (bad) throw new InvalidOptionError(`options.sharedData.${bad[0]} must be a SharedArrayBuffer (got ${describe(bad[1])})`);
+    if (!record) throw invalidOption('options.sharedData', 'a SharedArrayBuffer or a record of them', sharedData);
+    const bad = Object.entries(sharedData).find(([, value]) => !(value instanceof SharedArrayBuffer));
+    if (bad) throw invalidOption(`options.sharedData.${bad[0]}`, 'a SharedArrayBuffer', bad[1]);
   }
-  if (workdir !== undefined && (typeof workdir !== 'string' || workdir === '')) {
-    throw new InvalidOptionError(`options.workdir must be a non-empty string (got ${describe(workdir)})`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  return value.constructor?.name ?? 'object';
+  if (workdir !== undefined) checkNonEmptyString(workdir, 'options.workdir');
 }

@@ -4,6 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { InvalidOptionError } from '../core/errors.js';
+import { checkNonEmptyString, checkNumber, invalidOption } from '../core/option-checks.js';
 import { renderChart, resolveRenderOptions, type RenderOptions } from './render-chart.js';
 import { formatNumber } from './search-data.js';
 import { CATEGORY_COLORS } from './theme.js';
@@ -53,12 +54,8 @@ function runColor(labels: readonly string[], legendOrient: 'right' | 'top' = 'ri
 }
 
 function checkLabels(items: readonly { label: unknown }[], argument: string): string[] {
-  if (!Array.isArray(items) || items.length === 0) throw new InvalidOptionError(`${argument} must be a non-empty array`);
-  const labels = items.map((item, i) => {
-    if (typeof item?.label !== 'string' || item.label === '')
-      throw new InvalidOptionError(`${argument}[${i}].label must be a non-empty string`);
-    return item.label;
-  });
+  if (!Array.isArray(items) || items.length === 0) throw invalidOption(argument, 'a non-empty array', items);
+  const labels = items.map((item, i) => checkNonEmptyString(item?.label, `${argument}[${i}].label`));
   const duplicate = labels.find((label, i) => labels.indexOf(label) !== i);
   if (duplicate !== undefined)
     throw new InvalidOptionError(`${argument} has two runs labelled ${JSON.stringify(duplicate)}; labels must differ`);
@@ -76,11 +73,10 @@ export function lossCurvesSpec(histories: readonly TrainingHistory[], width = 90
   const best: string[] = [];
   histories.forEach((history, h) => {
     if (!Array.isArray(history.epochs) || history.epochs.length === 0)
-      throw new InvalidOptionError(`histories[${h}].epochs must be a non-empty array`);
+      throw invalidOption(`histories[${h}].epochs`, 'a non-empty array', history.epochs);
     let bestEpoch: EpochRecord | undefined;
     history.epochs.forEach((record, e) => {
-      if (typeof record?.epoch !== 'number' || !Number.isFinite(record.epoch))
-        throw new InvalidOptionError(`histories[${h}].epochs[${e}].epoch must be a finite number`);
+      checkNumber(record?.epoch, `histories[${h}].epochs[${e}].epoch`, { finite: true });
       // A diverged epoch (NaN or infinite loss) is a gap in the curve, not an error.
       if (Number.isFinite(record.valLoss)) {
         losses.push({ run: history.label, epoch: record.epoch, loss: record.valLoss, split: 'validation' });
@@ -178,7 +174,7 @@ export function precisionRecallSpec(curves: readonly RunPrecisionRecall[], width
   const labels = checkLabels(curves, 'curves');
   const classNames: string[] = [];
   const rows = curves.flatMap((curve, c) => {
-    if (!Array.isArray(curve.perClass)) throw new InvalidOptionError(`curves[${c}].perClass must be an array`);
+    if (!Array.isArray(curve.perClass)) throw invalidOption(`curves[${c}].perClass`, 'an array', curve.perClass);
     if (!curve.mean) throw new InvalidOptionError(`curves[${c}].mean is missing`);
     return [
       ...curveRows(curve.label, MEAN_PANEL, curve.mean, `curves[${c}].mean`),

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidOptionError } from '../core/errors.js';
+import { invalidOption } from '../core/option-checks.js';
 import { renderLossCurves, renderPrecisionRecall, type RunPrecisionRecall, type TrainingHistory } from './comparison-charts.js';
 import { renderHardImages, type HardImageItem } from './hard-images.js';
 import { escapeHtml, figureHtml, pageHtml, tableHtml, type Cell } from './html.js';
@@ -52,7 +52,11 @@ export const COMPARISON_REPORT_FILE = 'comparison.html';
  */
 export async function writeComparisonReport(dir: string, input: ComparisonInput): Promise<ComparisonReportOutput> {
   const render = resolveRenderOptions(input);
-  if (!input || !Array.isArray(input.histories)) throw new InvalidOptionError('input.histories must be an array of training histories');
+  if (!input || !Array.isArray(input.histories)) throw invalidOption('input.histories', 'an array of training histories', input?.histories);
+  // Checked before anything is drawn or written.
+  for (const [i, entry] of (input.hardImages ?? []).entries()) {
+    if (typeof entry?.label !== 'string') throw invalidOption(`input.hardImages[${i}].label`, 'a string', entry?.label);
+  }
   const title = input.title ?? 'Default vs tuned';
   const outDir = path.resolve(dir);
   try {
@@ -87,7 +91,6 @@ export async function writeComparisonReport(dir: string, input: ComparisonInput)
   }
   const usedNames = new Set<string>();
   for (const [i, entry] of (input.hardImages ?? []).entries()) {
-    if (typeof entry?.label !== 'string') throw new InvalidOptionError(`input.hardImages[${i}].label must be a string`);
     if (!Array.isArray(entry.items) || entry.items.length === 0) {
       sections.push(`<h2>Hard patches: ${escapeHtml(entry.label)}</h2>\n<p class="note">No hard patch to show.</p>`);
       continue;

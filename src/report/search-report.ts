@@ -13,7 +13,7 @@ import { ReportError } from './report-error.js';
 import { searchCharts, type SearchChartName } from './search-charts.js';
 import { bestConfigurations, formatBudget, formatNumber, modelBasedPicks, runClock } from './search-data.js';
 import { formatDuration } from './time-unit.js';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkInteger } from '../core/option-checks.js';
 
 /** Options of {@link writeSearchReport}. */
 export interface SearchReportOptions extends RenderOptions {
@@ -58,8 +58,7 @@ export const SEARCH_REPORT_FILE = 'report.html';
  */
 export async function writeSearchReport(result: Result, outDir: string, options: SearchReportOptions = {}): Promise<SearchReportOutput> {
   const render = resolveRenderOptions(options);
-  const top = options.top ?? SEARCH_REPORT_DEFAULTS.top;
-  if (!Number.isInteger(top) || top < 0) throw new InvalidOptionError(`options.top must be an integer >= 0 (got ${top})`);
+  const top = checkInteger(options.top ?? SEARCH_REPORT_DEFAULTS.top, 'options.top', { min: 0 });
   const title = options.title ?? SEARCH_REPORT_DEFAULTS.title;
   const dir = path.resolve(outDir);
   try {

@@ -3,7 +3,7 @@ import type { HyperparameterValue } from '../core/types.js';
 import type { Condition } from './conditions.js';
 import type { ConfigurationSpace } from './configuration-space.js';
 import type { Forbidden } from './forbidden.js';
-import { describeValue } from './hyperparameter-common.js';
+import { describeValue } from '../core/option-checks.js';
 import type { Hyperparameter } from './hyperparameters.js';
 import { dumpsPython, PyFloat, type PyJson } from './python-json.js';
 

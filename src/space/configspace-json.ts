@@ -12,7 +12,8 @@ import {
 } from './conditions.js';
 import { ConfigurationSpace } from './configuration-space.js';
 import { ForbiddenAndConjunction, ForbiddenEqualsClause, ForbiddenInClause, type Forbidden } from './forbidden.js';
-import { describeValue, isPlainValue } from './hyperparameter-common.js';
+import { describeValue } from '../core/option-checks.js';
+import { isPlainValue } from './hyperparameter-common.js';
 import {
   CategoricalHyperparameter,
   Constant,

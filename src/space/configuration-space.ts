@@ -4,7 +4,7 @@ import type { Configuration, HyperparameterValue } from '../core/types.js';
 import { CompiledSpace, type VectorDimension } from './compiled-space.js';
 import { isCondition, type Condition } from './conditions.js';
 import { isForbiddenClause, type Forbidden } from './forbidden.js';
-import { describeValue } from './hyperparameter-common.js';
+import { checkInteger, describeValue } from '../core/option-checks.js';
 import { isHyperparameter, type Hyperparameter } from './hyperparameters.js';
 import { conditionLevelOrder, reaches } from './space-order.js';
 
@@ -173,7 +173,7 @@ export class ConfigurationSpace {
   }
 
   sampleMany(rng: Rng, count: number): Configuration[] {
-    if (!Number.isInteger(count) || count < 0) throw new InvalidOptionError(`count must be an integer >= 0 (got ${describeValue(count)})`);
+    checkInteger(count, 'count', { min: 0 });
     const configs: Configuration[] = [];
     for (let i = 0; i < count; i++) configs.push(this.sample(rng));
     return configs;

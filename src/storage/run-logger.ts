@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { InvalidOptionError, RunLogError } from '../core/errors.js';
+import { checkNonEmptyString, checkOneOf } from '../core/option-checks.js';
 import type { ConfigId, ConfigInfo, Configuration, Run } from '../core/types.js';
 import { pythonFloat, toPythonJson } from './python-json.js';
 
@@ -80,13 +81,8 @@ export class RunLogger {
    *   run (nothing is changed then), or when a file cannot be created or opened.
    */
   static open(dir: string, options: RunLoggerOptions = {}): RunLogger {
-    if (typeof dir !== 'string' || dir === '') {
-      throw new InvalidOptionError(`dir must be a non-empty string (got ${JSON.stringify(dir)})`);
-    }
-    const mode = options.mode ?? RUN_LOGGER_DEFAULTS.mode;
-    if (!MODES.includes(mode)) {
-      throw new InvalidOptionError(`options.mode must be 'new', 'overwrite' or 'append' (got ${JSON.stringify(mode)})`);
-    }
+    checkNonEmptyString(dir, 'dir');
+    const mode = checkOneOf(options.mode ?? RUN_LOGGER_DEFAULTS.mode, 'options.mode', MODES);
     const configsPath = path.join(dir, CONFIGS_FILE);
     const resultsPath = path.join(dir, RESULTS_FILE);
     attempt(dir, 'cannot create the run directory', () => fs.mkdirSync(dir, { recursive: true }));

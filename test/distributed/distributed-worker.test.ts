@@ -9,19 +9,22 @@ const unavailable = redisUnavailable();
 test('DistributedWorker validates its options before connecting', async () => {
   const redis = 'redis://127.0.0.1:1';
   const objective: Objective = () => 1;
-  assert.throws(
-    () => new DistributedWorker({ redis, objective: 3 as unknown as Objective }),
-    /options\.objective must be a function or a module path \(got number\)/,
-  );
-  assert.throws(
-    () => new DistributedWorker({ redis, objective, concurrency: 1.5 }),
-    /options\.concurrency must be an integer >= 1 \(got 1\.5\)/,
-  );
-  assert.throws(
-    () => new DistributedWorker({ redis, objective, lockDurationMs: 0 }),
-    /options\.lockDurationMs must be an integer >= 1 \(got 0\)/,
-  );
-  await assert.rejects(runWorker({ redis: 'localhost:6379', objective }), /options\.redis must be a redis:\/\/ or rediss:\/\/ URL/);
+  assert.throws(() => new DistributedWorker({ redis, objective: 3 as unknown as Objective }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.objective must be a function or a module path \(got 3\)/,
+  });
+  assert.throws(() => new DistributedWorker({ redis, objective, concurrency: 1.5 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.concurrency must be an integer >= 1 \(got 1\.5\)/,
+  });
+  assert.throws(() => new DistributedWorker({ redis, objective, lockDurationMs: 0 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.lockDurationMs must be an integer in \[1, 2147483647\] \(got 0\)/,
+  });
+  await assert.rejects(runWorker({ redis: 'localhost:6379', objective }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.redis must be a redis:\/\/ or rediss:\/\/ URL/,
+  });
   await assert.rejects(runWorker({ redis, objective: '/no/such/objective.js' }), /--objective \/no\/such\/objective\.js cannot be loaded/);
 });
 

@@ -50,23 +50,22 @@ const run = (
 
 test('ThreadPoolExecutor validates its options before starting anything', () => {
   const make = (options: Partial<ThreadPoolExecutorOptions>) => () => new ThreadPoolExecutor({ objective: threadObjective, ...options });
-  assert.throws(make({ threads: 0 }), /options\.threads must be an integer >= 1 \(got 0\)/);
-  assert.throws(make({ threads: 1.5 }), /options\.threads must be an integer >= 1 \(got 1\.5\)/);
-  assert.throws(make({ timeoutMs: -1 }), /options\.timeoutMs must be a finite number >= 0 \(got -1\)/);
-  assert.throws(make({ abortGraceMs: Number.NaN }), /options\.abortGraceMs must be a finite number >= 0 \(got NaN\)/);
-  assert.throws(make({ memoryMb: 0 }), /options\.memoryMb must be an integer >= 1 \(got 0\)/);
-  assert.throws(
-    make({ sharedData: new ArrayBuffer(8) as unknown as SharedArrayBuffer }),
+  const refused = (options: Partial<ThreadPoolExecutorOptions>, message: RegExp) =>
+    assert.throws(make(options), { code: 'ERR_INVALID_OPTION', message });
+  refused({ threads: 0 }, /options\.threads must be an integer >= 1 \(got 0\)/);
+  refused({ threads: 1.5 }, /options\.threads must be an integer >= 1 \(got 1\.5\)/);
+  refused({ timeoutMs: -1 }, /options\.timeoutMs must be a number in \[0, 2147483647\] \(0 = no timeout\) \(got -1\)/);
+  refused({ abortGraceMs: Number.NaN }, /options\.abortGraceMs must be a number in \[0, 2147483647\] \(got NaN\)/);
+  refused({ memoryMb: 0 }, /options\.memoryMb must be an integer >= 1 \(got 0\)/);
+  refused(
+    { sharedData: new ArrayBuffer(8) as unknown as SharedArrayBuffer },
     /options\.sharedData must be a SharedArrayBuffer or a record of them \(got ArrayBuffer\)/,
   );
-  assert.throws(
-    make({ sharedData: { a: new SharedArrayBuffer(4), b: new Uint8Array(4) as unknown as SharedArrayBuffer } }),
+  refused(
+    { sharedData: { a: new SharedArrayBuffer(4), b: new Uint8Array(4) as unknown as SharedArrayBuffer } },
     /options\.sharedData\.b must be a SharedArrayBuffer \(got Uint8Array\)/,
   );
-  assert.throws(
-    () => new ThreadPoolExecutor({ objective: '' }),
-    /options\.objective must be the path or file URL of an ES module \(got ""\)/,
-  );
+  refused({ objective: '' }, /options\.objective must be the path or file URL of an ES module \(got ""\)/);
   const executor = new ThreadPoolExecutor({ objective: threadObjective });
   assert.equal(executor.capacity, os.availableParallelism(), 'threads defaults to the available parallelism');
 });

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../../core/errors.js';
+import { checkInteger, checkNumber } from '../../core/option-checks.js';
 import type { Rng } from '../../core/rng.js';
 import type { Observation } from '../../core/types.js';
 import type { ConfigurationSpace, VectorDimension } from '../../space/configuration-space.js';
@@ -67,12 +67,12 @@ export class BohbGenerator implements ConfigGenerator {
     const d = space.dimension;
     this.randomFraction = checkRange('randomFraction', options.randomFraction ?? BOHB_MODEL_DEFAULTS.randomFraction, 0, 1);
     this.topNPercent = checkRange('topNPercent', options.topNPercent ?? BOHB_MODEL_DEFAULTS.topNPercent, 1, 99);
-    this.numSamples = checkInteger('numSamples', options.numSamples ?? BOHB_MODEL_DEFAULTS.numSamples, 1);
+    this.numSamples = checkAtLeast('numSamples', options.numSamples ?? BOHB_MODEL_DEFAULTS.numSamples, 1);
     this.bandwidthFactor = checkRange('bandwidthFactor', options.bandwidthFactor ?? BOHB_MODEL_DEFAULTS.bandwidthFactor, 0, Infinity);
     this.minBandwidth = checkRange('minBandwidth', options.minBandwidth ?? BOHB_MODEL_DEFAULTS.minBandwidth, 0, 1);
     // hpbandster raises a smaller min_points_in_model to d+1 (with a warning): a KDE on
     // fewer points than dimensions has a singular bandwidth estimate.
-    this.minPointsInModel = Math.max(checkInteger('minPointsInModel', options.minPointsInModel ?? d + 1, 1), d + 1);
+    this.minPointsInModel = Math.max(checkAtLeast('minPointsInModel', options.minPointsInModel ?? d + 1, 1), d + 1);
     this.kinds = space.vectorKinds();
   }
 
@@ -217,15 +217,9 @@ function sampleWangRyzinLevel(rng: Rng, center: number, levels: number, bandwidt
 }
 
 function checkRange(name: string, value: number, lower: number, upper: number): number {
-  if (typeof value !== 'number' || !(value >= lower && value <= upper)) {
-    throw new InvalidOptionError(`options.${name} must be a number in [${lower}, ${upper}] (got ${String(value)})`);
-  }
-  return value;
+  return checkNumber(value, `options.${name}`, { min: lower, max: upper });
 }
 
-function checkInteger(name: string, value: number, lower: number): number {
-  if (!Number.isInteger(value) || value < lower) {
-    throw new InvalidOptionError(`options.${name} must be an integer >= ${lower} (got ${String(value)})`);
-  }
-  return value;
+function checkAtLeast(name: string, value: number, lower: number): number {
+  return checkInteger(value, `options.${name}`, { min: lower });
 }
