@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RunLogError } from '../core/errors.js';
+import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import { validateRunId } from './evaluation-wire.js';
 
 /** bandster's own file in a run directory: the run id of the distributed search logged there. */
@@ -34,8 +35,6 @@ export function distributedRunId(logDir: string, options: { resume?: boolean; ov
   const holdsRun = ['run.json', 'configs.json', 'results.json'].some((name) => fs.existsSync(path.join(logDir, name)));
   if (holdsRun && !options.resume && !options.overwrite) return runId;
   fs.mkdirSync(logDir, { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, `${JSON.stringify({ bandster: 1, runId, created: new Date().toISOString() }, null, 2)}\n`);
-  fs.renameSync(temporary, file);
+  writeFileAtomic(file, `${JSON.stringify({ bandster: 1, runId, created: new Date().toISOString() }, null, 2)}\n`);
   return runId;
 }

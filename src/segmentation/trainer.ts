@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Backend, BackendModel } from '../../backends/backend.js';
 import { AbortedError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import type { Configuration, ObjectiveResult, TrialContext } from '../core/types.js';
 import { labelBatch, scaleBatch } from './patch-batches.js';
 import { trainerSettings, type TrainerDefaults, type TrainerSettings } from './trainer-settings.js';
@@ -214,7 +215,6 @@ async function restoreLatestCheckpoint(model: BackendModel, dir: string, epochs:
 async function saveCheckpoint(model: BackendModel, dir: string, epochs: number): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${CHECKPOINT_PREFIX}${epochs}.bin`);
-  // Written aside and renamed, so a kill mid-write never leaves a truncated checkpoint behind.
-  fs.writeFileSync(`${file}.tmp`, await model.exportState());
-  fs.renameSync(`${file}.tmp`, file);
+  // Atomic, so a kill mid-write never leaves a truncated checkpoint behind for the next budget to load.
+  writeFileAtomic(file, await model.exportState());
 }

@@ -5,6 +5,7 @@ import { InvalidOptionError, RunLogError } from '../core/errors.js';
 import { checkNonEmptyString, checkOneOf } from '../core/option-checks.js';
 import type { ConfigId, ConfigInfo, Configuration, Run } from '../core/types.js';
 import { pythonFloat, toPythonJson } from './python-json.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /** File names of an hpbandster run directory (`hpbandster.core.result.json_result_logger`). */
 export const CONFIGS_FILE = 'configs.json';
@@ -116,29 +117,13 @@ export class RunLogger {
   }
 
   /**
-   * Writes the configuration space (ConfigSpace JSON text) to configspace.json atomically: a
-   * temporary file in the same directory, flushed, then renamed over the old one, so readers see
-   * either the old space or the new one, never half of one.
+   * Writes the configuration space (ConfigSpace JSON text) to configspace.json atomically (see
+   * {@link writeFileAtomic}), so readers see either the old space or the new one, never half of one.
    *
    * @throws RunLogError naming configspace.json when it cannot be written.
    */
   writeSpace(json: string): void {
-    const temporary = `${this.spacePath}.tmp-${process.pid}`;
-    attempt(this.spacePath, 'cannot write', () => {
-      try {
-        const fd = fs.openSync(temporary, 'w');
-        try {
-          fs.writeFileSync(fd, json);
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        fs.renameSync(temporary, this.spacePath);
-      } catch (error) {
-        fs.rmSync(temporary, { force: true });
-        throw error;
-      }
-    });
+    attempt(this.spacePath, 'cannot write', () => writeFileAtomic(this.spacePath, json));
   }
 
   /**

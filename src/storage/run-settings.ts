@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RunLogError } from '../core/errors.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /** What a run directory records about the search that wrote it, so `--resume` continues the same search. */
 export interface RunSettings {
@@ -21,10 +22,7 @@ export interface RunSettings {
 export const RUN_SETTINGS_FILE = 'run.json';
 
 export function writeRunSettings(dir: string, settings: RunSettings): void {
-  const file = path.join(dir, RUN_SETTINGS_FILE);
-  const temporary = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
-  fs.renameSync(temporary, file);
+  writeFileAtomic(path.join(dir, RUN_SETTINGS_FILE), `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
 }
 
 export function readRunSettings(dir: string): RunSettings | undefined {
