@@ -1,6 +1,14 @@
 // What travels through the queue between the master and the workers: plain JSON, versioned.
 import { invalidOption, MAX_TIMER_DELAY_MS } from '../core/option-checks.js';
-import { configIdKey, type ConfigId, type Configuration, type JobError, type JobOutcome } from '../core/types.js';
+import {
+  CONFIG_ID_FORM,
+  configIdKey,
+  isConfigId,
+  type ConfigId,
+  type Configuration,
+  type JobError,
+  type JobOutcome,
+} from '../core/types.js';
 import { failed } from '../executors/objective-outcome.js';
 
 /** The BullMQ job name of every evaluation. */
@@ -46,14 +54,12 @@ export function parseEvaluationData(data: unknown): EvaluationData | string {
   if (data === null || typeof data !== 'object') return `job data must be an object (got ${typeof data})`;
   const { v, configId, config, budget, timeoutMs } = data as Record<string, unknown>;
   if (v !== 1) return `job data version must be 1 (got ${JSON.stringify(v)}): master and worker run different bandster versions`;
-  if (!Array.isArray(configId) || configId.length !== 3 || !configId.every((part) => Number.isInteger(part) && part >= 0)) {
-    return `job data configId must be [iteration, stage, index] (got ${JSON.stringify(configId)})`;
-  }
+  if (!isConfigId(configId)) return `job data configId must be ${CONFIG_ID_FORM} (got ${JSON.stringify(configId)})`;
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return 'job data config must be an object';
   if (typeof budget !== 'number' || !Number.isFinite(budget)) return `job data budget must be a number (got ${JSON.stringify(budget)})`;
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMER_DELAY_MS))
     return `job data timeoutMs must be a number in [0, ${MAX_TIMER_DELAY_MS}] (got ${JSON.stringify(timeoutMs)})`;
-  return { v, configId: configId as unknown as ConfigId, config: config as Configuration, budget, timeoutMs };
+  return { v, configId, config: config as Configuration, budget, timeoutMs };
 }
 
 export function isReportProgress(value: unknown): value is ReportProgress {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { InvalidOptionError, RunLogError } from '../core/errors.js';
-import { checkNonEmptyString, checkOneOf } from '../core/option-checks.js';
-import type { ConfigId, ConfigInfo, Configuration, Run } from '../core/types.js';
+import { RunLogError } from '../core/errors.js';
+import { checkNonEmptyString, checkOneOf, invalidOption } from '../core/option-checks.js';
+import { CONFIG_ID_FORM, isConfigId, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
 import { pythonFloat, toPythonJson } from './python-json.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -248,10 +248,6 @@ function serialise(file: string, build: () => string): string {
 }
 
 function formatConfigId(configId: ConfigId, name: string): string {
-  if (!Array.isArray(configId) || configId.length !== 3 || !configId.every((part) => Number.isSafeInteger(part) && part >= 0)) {
-    throw new InvalidOptionError(
-      `${name} must be [iteration, stage, index], three non-negative integers (got ${JSON.stringify(configId)})`,
-    );
-  }
+  if (!isConfigId(configId)) throw invalidOption(name, CONFIG_ID_FORM, configId);
   return `[${configId[0]}, ${configId[1]}, ${configId[2]}]`;
 }

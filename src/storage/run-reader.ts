@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { RunLogError } from '../core/errors.js';
-import { configIdKey } from '../core/types.js';
+import { CONFIG_ID_FORM, configIdKey, isConfigId } from '../core/types.js';
 import type { ConfigId, ConfigInfo, Configuration, HyperparameterValue, Run, RunTimestamps } from '../core/types.js';
 import { parsePythonJson, type PythonJsonSyntaxError } from './python-json.js';
 import { CONFIGS_FILE, RESULTS_FILE, SPACE_FILE } from './run-logger.js';
@@ -156,9 +156,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function toConfigId(value: unknown, fail: Fail): ConfigId {
-  if (!Array.isArray(value) || value.length !== 3 || !value.every((part) => Number.isSafeInteger(part) && part >= 0)) {
-    throw fail(`the config id must be [iteration, stage, index], three non-negative integers (got ${JSON.stringify(value)})`);
-  }
+  if (!isConfigId(value)) throw fail(`the config id must be ${CONFIG_ID_FORM} (got ${JSON.stringify(value)})`);
   return [value[0], value[1], value[2]];
 }
 
