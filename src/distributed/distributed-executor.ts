@@ -1,10 +1,10 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { followAbort } from '../core/abort-fan-out.js';
-import { InvalidOptionError } from '../core/errors.js';
 import { checkDelayMs, checkInteger, checkObject, checkTimeoutMs } from '../core/option-checks.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { Executor, Job, JobOutcome } from '../core/types.js';
+import { ExecutorError } from '../executors/executor-error.js';
 import { failed } from '../executors/objective-outcome.js';
 import {
   cancelChannel,
@@ -172,7 +172,7 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
    * connects), but a wrong URL or password then shows at once instead of as a search that waits.
    */
   async connect(): Promise<void> {
-    if (this.closed) throw new InvalidOptionError('the executor is closed');
+    if (this.closed) throw new ExecutorError('ERR_EXECUTOR_CLOSED', 'the executor is closed');
     await withinConnectTimeout(this.open(), this.url, this.connectTimeoutMs, () => this.lastRedisError);
   }
 

@@ -1,11 +1,11 @@
 import { UnrecoverableError, WaitingError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InvalidOptionError } from '../core/errors.js';
 import { checkDelayMs, checkInteger, checkNonEmptyString, checkObject, invalidOption } from '../core/option-checks.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { ConfigId, JobOutcome, Objective } from '../core/types.js';
 import { InlineExecutor } from '../executors/inline-executor.js';
 import { failed } from '../executors/objective-outcome.js';
+import { DistributedError } from './distributed-error.js';
 import { cancelChannel, parseEvaluationData, type EvaluationData, type ReportProgress } from './evaluation-wire.js';
 import {
   bullConnection,
@@ -119,7 +119,7 @@ export class DistributedWorker extends TypedEmitter<DistributedWorkerEvents> {
 
   /** Loads the objective, connects, and starts taking jobs; rejects when Redis cannot be reached. */
   async start(): Promise<void> {
-    if (this.worker) throw new InvalidOptionError('the worker is already started');
+    if (this.worker) throw new DistributedError('ERR_WORKER_STARTED', 'the worker is already started');
     const { options } = this;
     if (typeof options.objective === 'string') {
       const { loadObjective } = await import('../cli/load-objective.js');

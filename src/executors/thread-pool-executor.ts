@@ -4,9 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { followAbort } from '../core/abort-fan-out.js';
-import { InvalidOptionError } from '../core/errors.js';
 import { checkDelayMs, checkInteger, checkNonEmptyString, checkObject, checkTimeoutMs, invalidOption } from '../core/option-checks.js';
 import type { Executor, Job, JobError, JobOutcome } from '../core/types.js';
+import { ExecutorError } from './executor-error.js';
 import { failed } from './objective-outcome.js';
 import {
   CONTROL,
@@ -88,11 +88,11 @@ export class ThreadPoolExecutor implements Executor {
   /**
    * Starts every thread and imports the objective in each; resolves when all are ready. Optional
    * (submit starts the pool too), but it keeps thread start-up out of the first jobs' times and
-   * reports a bad objective module at once: rejects with InvalidOptionError when it cannot be
-   * loaded or exports no function.
+   * reports a bad objective module at once: rejects with ExecutorError (`ERR_OBJECTIVE_MODULE`)
+   * when it cannot be loaded or exports no function, and (`ERR_EXECUTOR_CLOSED`) after close().
    */
   async start(): Promise<void> {
-    if (this.closed) throw new InvalidOptionError('the executor is closed');
+    if (this.closed) throw new ExecutorError('ERR_EXECUTOR_CLOSED', 'the executor is closed');
     const pool = await this.ensurePool();
     const arrived = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const probe: ProbeTask = { kind: 'probe', arrived, threads: this.capacity, waitMs: THREAD_POOL_EXECUTOR_DEFAULTS.startTimeoutMs };
@@ -116,7 +116,8 @@ export class ThreadPoolExecutor implements Executor {
           : result.value.ok
             ? undefined
             : result.value.message;
-      if (reason !== undefined) throw new InvalidOptionError(`options.objective ${this.options.objective} cannot be used: ${reason}`);
+      if (reason !== undefined)
+        throw new ExecutorError('ERR_OBJECTIVE_MODULE', `options.objective ${this.options.objective} cannot be used: ${reason}`);
     }
   }
 

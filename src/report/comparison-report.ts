@@ -62,7 +62,7 @@ export async function writeComparisonReport(dir: string, input: ComparisonInput)
   try {
     fs.mkdirSync(outDir, { recursive: true });
   } catch (error) {
-    throw new ReportError(`cannot create the report folder ${outDir}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot create the report folder ${outDir}: ${(error as Error).message}`, { cause: error });
   }
   const pictures: ComparisonPicture[] = [];
   const sections: string[] = [];
@@ -160,6 +160,6 @@ function write(file: string, data: string | Uint8Array): void {
   try {
     fs.writeFileSync(file, data);
   } catch (error) {
-    throw new ReportError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -27,4 +27,5 @@ export type { HardImageItem, HardImagesOptions } from './hard-images.js';
 export { writeComparisonReport, COMPARISON_REPORT_FILE } from './comparison-report.js';
 export type { ComparisonInput, ComparisonPicture, ComparisonReportOutput } from './comparison-report.js';
 export { ReportError } from './report-error.js';
+export type { ReportErrorCode } from './report-error.js';
 export { pngSize } from './png-size.js';

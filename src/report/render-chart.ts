@@ -84,7 +84,11 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
     view = new vega.View(vega.parse(compiled), { renderer: 'none' });
     return await view.toSVG();
   } catch (error) {
-    throw new ReportError(`chart ${JSON.stringify(chartTitle(spec))} could not be drawn: ${(error as Error).message}`, { cause: error });
+    throw new ReportError(
+      'ERR_REPORT_RENDER',
+      `chart ${JSON.stringify(chartTitle(spec))} could not be drawn: ${(error as Error).message}`,
+      { cause: error },
+    );
   } finally {
     view?.finalize();
   }

@@ -64,7 +64,7 @@ export async function writeSearchReport(result: Result, outDir: string, options:
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new ReportError(`cannot create the report folder ${dir}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot create the report folder ${dir}: ${(error as Error).message}`, { cause: error });
   }
   const pictures: WrittenPicture[] = [];
   const skipped: { name: SearchChartName; reason: string }[] = [];
@@ -104,7 +104,7 @@ function writeFile(file: string, data: string | Uint8Array): void {
   try {
     fs.writeFileSync(file, data);
   } catch (error) {
-    throw new ReportError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -1,4 +1,5 @@
-import { BandsterError, SpaceFormatError } from '../core/errors.js';
+import { BandsterError } from '../core/errors.js';
+import { SpaceFormatError } from './space-error.js';
 import type { HyperparameterValue } from '../core/types.js';
 import {
   AndConjunction,

@@ -1,4 +1,5 @@
-import { ConfigurationError, InvalidOptionError } from '../core/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { ConfigurationError, SpaceError } from './space-error.js';
 import type { Rng } from '../core/rng.js';
 import type { Configuration, HyperparameterValue } from '../core/types.js';
 import { CompiledSpace, type VectorDimension } from './compiled-space.js';
@@ -166,7 +167,8 @@ export class ConfigurationSpace {
       const config = compiled.fromVector(vector);
       if (!compiled.isForbidden(config)) return config;
     }
-    throw new ConfigurationError(
+    throw new SpaceError(
+      'ERR_SPACE_EXHAUSTED',
       `sampling gave up after ${MAX_REJECTIONS} forbidden configurations in a row; the forbidden clauses ` +
         `(${compiled.forbiddenClauses.map(String).join('; ')}) exclude (nearly) the whole space`,
     );

@@ -1,4 +1,5 @@
-import { ConfigurationError, InvalidOptionError } from '../core/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { ConfigurationError } from './space-error.js';
 import type { HyperparameterValue } from '../core/types.js';
 import type { Rng } from '../core/rng.js';
 import { describeValue } from '../core/option-checks.js';

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { RunLogError } from '../core/errors.js';
 import { checkNonEmptyString, checkOneOf, invalidOption } from '../core/option-checks.js';
 import { CONFIG_ID_FORM, isConfigId, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
 import { pythonFloat, toPythonJson } from './python-json.js';
+import { attempt, RunLogError } from './run-log-error.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 /** File names of an hpbandster run directory (`hpbandster.core.result.json_result_logger`). */
@@ -93,6 +93,7 @@ export class RunLogger {
       for (const file of [configsPath, resultsPath]) {
         if (fileSize(file) > 0) {
           throw new RunLogError(
+            'ERR_RUN_LOG_EXISTS',
             file,
             undefined,
             "already holds a run; open it with mode 'append' to resume it or 'overwrite' to replace it",
@@ -174,27 +175,12 @@ export class RunLogger {
   }
 }
 
-/** Runs `action`, turning a file-system error into a RunLogError naming `file`. */
-function attempt<T>(file: string, what: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    throw runLogError(file, what, error);
-  }
-}
-
-function runLogError(file: string, what: string, cause: unknown): RunLogError {
-  const error = new RunLogError(file, undefined, `${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
-  Object.defineProperty(error, 'cause', { value: cause, configurable: true, writable: true });
-  return error;
-}
-
 function fileSize(file: string): number {
   try {
     return fs.statSync(file).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw runLogError(file, 'cannot inspect', error);
+    throw new RunLogError('ERR_RUN_LOG_IO', file, undefined, `cannot inspect: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -225,7 +211,7 @@ function openLog(file: string, mode: RunLoggerMode): number {
 }
 
 function appendLine(file: string, fd: number | undefined, line: string): void {
-  if (fd === undefined) throw new RunLogError(file, undefined, 'the run logger is closed');
+  if (fd === undefined) throw new RunLogError('ERR_RUN_LOG_CLOSED', file, undefined, 'the run logger is closed');
   attempt(file, 'cannot append', () => writeFully(fd, Buffer.from(line, 'utf8')));
 }
 
@@ -240,11 +226,7 @@ function writeFully(fd: number, bytes: Buffer): void {
 }
 
 function serialise(file: string, build: () => string): string {
-  try {
-    return build();
-  } catch (error) {
-    throw runLogError(file, 'cannot serialise the line', error);
-  }
+  return attempt(file, 'cannot serialise the line', build, 'ERR_RUN_LOG_UNSERIALISABLE');
 }
 
 function formatConfigId(configId: ConfigId, name: string): string {

@@ -16,7 +16,7 @@ import { freshQueue, redisUnavailable, startRedisServer } from './redis-server.j
 
 const unavailable = redisUnavailable();
 
-test('DistributedExecutor validates its options before connecting', () => {
+test('DistributedExecutor validates its options before connecting', async () => {
   const redis = 'redis://127.0.0.1:1';
   assert.throws(() => new DistributedExecutor({ redis: 'http://x', runId: 'r' }), {
     code: 'ERR_INVALID_OPTION',
@@ -39,6 +39,10 @@ test('DistributedExecutor validates its options before connecting', () => {
     message: /options\.timeoutMs must be a number in \[0, 2147483647\] \(0 = no timeout\) \(got -1\)/,
   });
   assert.equal(new DistributedExecutor({ redis, runId: 'r' }).capacity, 64);
+  // Closed before it ever connected: connect() refuses at once, without trying Redis.
+  const closed = new DistributedExecutor({ redis, runId: 'r' });
+  await closed.close();
+  await assert.rejects(closed.connect(), { code: 'ERR_EXECUTOR_CLOSED' });
   assert.equal(evaluationJobId('run-1', [2, 1, 7], 9), 'run-1.2-1-7.b9');
 });
 
@@ -223,7 +227,7 @@ if (unavailable) {
       await wrong.close();
       await assert.rejects(
         runWorker({ redis: `redis://127.0.0.1:${secured.port}`, queue, objective: compute as unknown as Objective, connectTimeoutMs: 500 }),
-        /NOAUTH/,
+        { code: 'ERR_REDIS_CONNECTION', message: /NOAUTH/ },
       );
     });
   });

@@ -25,7 +25,10 @@ test('DistributedWorker validates its options before connecting', async () => {
     code: 'ERR_INVALID_OPTION',
     message: /options\.redis must be a redis:\/\/ or rediss:\/\/ URL/,
   });
-  await assert.rejects(runWorker({ redis, objective: '/no/such/objective.js' }), /--objective \/no\/such\/objective\.js cannot be loaded/);
+  await assert.rejects(runWorker({ redis, objective: '/no/such/objective.js' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /--objective \/no\/such\/objective\.js cannot be loaded/,
+  });
 });
 
 test('close({ handBack: true }) puts a running job back in the queue, and another worker finishes it', async (t) => {
@@ -53,6 +56,7 @@ test('close({ handBack: true }) puts a running job back in the queue, and anothe
     };
   const leaving = await runWorker({ redis: redis.url, queue, objective: slow('leaving') });
   cleanups.push(() => leaving.close({ handBack: true }));
+  await assert.rejects(leaving.start(), { code: 'ERR_WORKER_STARTED' });
   const executor = new DistributedExecutor({ redis: redis.url, queue, runId: 'hand-back' });
   cleanups.push(() => executor.close());
   const stopped: boolean[] = [];

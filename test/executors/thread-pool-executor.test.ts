@@ -48,7 +48,7 @@ const run = (
   signal = new AbortController().signal,
 ): Promise<JobOutcome> => executor.submit(job(config, extra), signal);
 
-test('ThreadPoolExecutor validates its options before starting anything', () => {
+test('ThreadPoolExecutor validates its options before starting anything', async () => {
   const make = (options: Partial<ThreadPoolExecutorOptions>) => () => new ThreadPoolExecutor({ objective: threadObjective, ...options });
   const refused = (options: Partial<ThreadPoolExecutorOptions>, message: RegExp) =>
     assert.throws(make(options), { code: 'ERR_INVALID_OPTION', message });
@@ -68,6 +68,9 @@ test('ThreadPoolExecutor validates its options before starting anything', () => 
   refused({ objective: '' }, /options\.objective must be the path or file URL of an ES module \(got ""\)/);
   const executor = new ThreadPoolExecutor({ objective: threadObjective });
   assert.equal(executor.capacity, os.availableParallelism(), 'threads defaults to the available parallelism');
+  // Closed before any thread started: start() refuses.
+  await executor.close();
+  await assert.rejects(executor.start(), { code: 'ERR_EXECUTOR_CLOSED' });
 });
 
 describe('ThreadPoolExecutor: faults only a thread can have', () => {
@@ -131,7 +134,20 @@ test('ThreadPoolExecutor: onStart fires when a job starts in a thread, not when 
   const workdir = path.join(os.tmpdir(), 'bandster-work');
   await withPool({ workdir }, async (executor) => {
     const events: string[] = [];
-    const first = run(executor, { mode: 'hang' }, { onStart: () => events.push('first started') });
+    let firstStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      firstStarted = resolve;
+    });
+    const first = run(
+      executor,
+      { mode: 'hang' },
+      {
+        onStart: () => {
+          events.push('first started');
+          firstStarted();
+        },
+      },
+    );
     const reports: [number, number][] = [];
     const second = executor.submit(
       {
@@ -143,7 +159,10 @@ test('ThreadPoolExecutor: onStart fires when a job starts in a thread, not when 
       },
       new AbortController().signal,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Wait for the first job to hold the thread (however slow thread start-up is), then give the
+    // second a moment in which it could wrongly start.
+    await started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(events, ['first started'], 'the second job waits for the only thread');
     await executor.close();
     assert.equal(errorOf(await first).kind, 'aborted');
@@ -237,10 +256,11 @@ test('ThreadPoolExecutor: TypeScript and JavaScript objective modules, and a cle
   const noFunction = path.join(dir, 'no-function.ts');
   fs.writeFileSync(noFunction, 'export const compute: number = 1;\n');
   await withPool({ objective: noFunction }, async (executor) => {
-    await assert.rejects(
-      executor.start(),
-      /options\.objective .*no-function\.ts cannot be used: .*must export a function compute\(config, budget, ctx\) \(found exports: compute\)/,
-    );
+    await assert.rejects(executor.start(), {
+      code: 'ERR_OBJECTIVE_MODULE',
+      message:
+        /options\.objective .*no-function\.ts cannot be used: .*must export a function compute\(config, budget, ctx\) \(found exports: compute\)/,
+    });
     const error = errorOf(await run(executor, { x: 1 }));
     assert.equal(error.kind, 'threw');
     assert.match(error.message, /cannot load the objective module/);
@@ -248,10 +268,13 @@ test('ThreadPoolExecutor: TypeScript and JavaScript objective modules, and a cle
   const exits = path.join(dir, 'exits.mjs');
   fs.writeFileSync(exits, 'process.exit(5);\n');
   await withPool({ objective: exits, threads: 2 }, async (executor) => {
-    await assert.rejects(executor.start(), /exits\.mjs cannot be used: its thread stopped while importing it/);
+    await assert.rejects(executor.start(), {
+      code: 'ERR_OBJECTIVE_MODULE',
+      message: /exits\.mjs cannot be used: its thread stopped while importing it/,
+    });
   });
   await withPool({ objective: path.join(dir, 'missing.ts') }, async (executor) => {
-    await assert.rejects(executor.start(), /missing\.ts cannot be used: Cannot find module/);
+    await assert.rejects(executor.start(), { code: 'ERR_OBJECTIVE_MODULE', message: /missing\.ts cannot be used: Cannot find module/ });
   });
 });
 
