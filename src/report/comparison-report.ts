@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { invalidOption } from '../core/option-checks.js';
-import { renderLossCurves, renderPrecisionRecall, type RunPrecisionRecall, type TrainingHistory } from './comparison-charts.js';
+import { renderLossCurves, type TrainingHistory } from './charts/loss-curves.js';
+import { renderPrecisionRecall, type RunPrecisionRecall } from './charts/precision-recall.js';
 import { renderHardImages, type HardImageItem } from './hard-images.js';
 import { escapeHtml, figureHtml, pageHtml, tableHtml, type Cell } from './html.js';
 import { pngSize } from './png-size.js';

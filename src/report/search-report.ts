@@ -10,7 +10,7 @@ import { escapeHtml, figureHtml, pageHtml, tableHtml, type Cell } from './html.j
 import { pngSize } from './png-size.js';
 import { renderChart, resolveRenderOptions, type RenderOptions } from './render-chart.js';
 import { ReportError } from './report-error.js';
-import { searchCharts, type SearchChartName } from './search-charts.js';
+import { searchCharts, type SearchChartName } from './charts/search-charts.js';
 import { bestConfigurations, formatBudget, formatNumber, modelBasedPicks, runClock } from './search-data.js';
 import { formatDuration } from './time-unit.js';
 import { checkInteger } from '../core/option-checks.js';
