@@ -18,9 +18,36 @@ export interface AbortLink {
 
 type Callback = (reason: unknown) => void;
 
-interface Followers {
-  readonly callbacks: Set<Callback>;
-  readonly listener: () => void;
+/** The followers of one signal, behind its one listener. */
+class Followers {
+  readonly links = new Set<Link>();
+  constructor(readonly signal: AbortSignal) {}
+
+  /** The signal's listener: every follower still linked is called once. */
+  readonly listener = (): void => {
+    followed.delete(this.signal);
+    // A callback may end other followers while they are being called: those are skipped.
+    for (const link of [...this.links]) if (this.links.has(link)) link.callback(this.signal.reason);
+  };
+}
+
+/** One follower (every job of a search makes one, so it is kept small). */
+class Link implements AbortLink {
+  constructor(
+    private readonly followers: Followers,
+    readonly callback: Callback,
+  ) {}
+
+  /** An arrow, so that `const { done } = followAbort(…)` works too. */
+  readonly done = (): void => {
+    const { links, signal, listener } = this.followers;
+    if (!links.delete(this) || links.size > 0) return;
+    // The last follower is gone: so is the listener (unless the signal fired and took it already).
+    if (followed.get(signal) === this.followers) {
+      signal.removeEventListener('abort', listener);
+      followed.delete(signal);
+    }
+  };
 }
 
 /** The followers of each signal that has any. Weak: a signal that is dropped takes its entry along. */
@@ -39,34 +66,15 @@ export function followAbort(signal: AbortSignal | undefined, callback: Callback)
     callback(signal.reason);
     return NOTHING_TO_UNDO;
   }
-  let entry = followed.get(signal);
-  if (!entry) {
-    const callbacks = new Set<Callback>();
-    const listener = (): void => {
-      followed.delete(signal);
-      // A callback may end other followers while they are being called: those are skipped.
-      for (const follower of [...callbacks]) if (callbacks.has(follower)) follower(signal.reason);
-    };
-    entry = { callbacks, listener };
-    followed.set(signal, entry);
-    signal.addEventListener('abort', listener, { once: true });
+  let followers = followed.get(signal);
+  if (!followers) {
+    followers = new Followers(signal);
+    followed.set(signal, followers);
+    signal.addEventListener('abort', followers.listener, { once: true });
   }
-  const { callbacks, listener } = entry;
-  // A Set holds a function once; a wrapper keeps two links with the same callback apart.
-  const own: Callback = (reason) => callback(reason);
-  callbacks.add(own);
-  let finished = false;
-  return {
-    done: () => {
-      if (finished) return;
-      finished = true;
-      callbacks.delete(own);
-      if (callbacks.size === 0 && followed.get(signal)?.callbacks === callbacks) {
-        signal.removeEventListener('abort', listener);
-        followed.delete(signal);
-      }
-    },
-  };
+  const link = new Link(followers, callback);
+  followers.links.add(link);
+  return link;
 }
 
 /** Aborts `child` with the parent's reason when `parent` aborts, until the returned link is done. */

@@ -1,4 +1,4 @@
-import { followAbort, linkAbort } from '../core/abort-fan-out.js';
+import { linkAbort } from '../core/abort-fan-out.js';
 import { checkFunction, checkInteger, checkNonEmptyString, checkObject, checkTimeoutMs } from '../core/option-checks.js';
 import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../core/types.js';
 import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
@@ -60,8 +60,11 @@ export class InlineExecutor implements Executor {
         ...(this.options.workdir ? { workdir: `${this.options.workdir}/${job.configId.join('_')}` } : {}),
       };
       let timedOut = false;
+      // The job's own signal, one listener, gone with the job: no fan-out needed (and none paid for per job).
       const interrupted = new Promise<JobOutcome>((resolve) => {
-        followAbort(controller.signal, () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())));
+        controller.signal.addEventListener('abort', () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())), {
+          once: true,
+        });
       });
       const abortMessage = (): string => (timedOut ? `the job ran past its timeout of ${this.timeoutMs} ms` : 'the job was aborted');
       if (this.timeoutMs > 0) {
