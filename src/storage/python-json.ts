@@ -141,24 +141,29 @@ function write(value: unknown, out: string[], ancestors: Set<object>, step: stri
   const object = value as object;
   if (ancestors.has(object)) throw new TypeError('cannot serialise a circular structure');
   ancestors.add(object);
-  const isList = Array.isArray(object) || (ArrayBuffer.isView(object) && !(object instanceof DataView));
-  const members: [key: string | undefined, member: unknown][] = isList
-    ? Array.from(object as ArrayLike<unknown>, (item) => [undefined, item])
-    : Object.entries(object).filter(([, member]) => member !== undefined && typeof member !== 'function' && typeof member !== 'symbol');
-  const [open, close] = isList ? ['[', ']'] : ['{', '}'];
-  if (members.length === 0) {
-    out.push(open, close);
+  // json.dumps: ", " between members on one line; "," and a new line when indenting.
+  const inner = step === undefined ? '' : `${margin}${step}`;
+  const opening = step === undefined ? '' : `\n${inner}`;
+  const separator = step === undefined ? ', ' : `,\n${inner}`;
+  const closing = step === undefined ? '' : `\n${margin}`;
+  if (Array.isArray(object) || (ArrayBuffer.isView(object) && !(object instanceof DataView))) {
+    const items = object as ArrayLike<unknown>;
+    out.push('[');
+    for (let i = 0; i < items.length; i++) {
+      out.push(i === 0 ? opening : separator);
+      write(items[i], out, ancestors, step, inner);
+    }
+    out.push(items.length === 0 ? '' : closing, ']');
   } else {
-    const inner = step === undefined ? '' : `${margin}${step}`;
-    // json.dumps: ", " on one line; "," then a new line when indenting.
-    const separator = step === undefined ? ', ' : `,\n${inner}`;
-    out.push(open, step === undefined ? '' : `\n${inner}`);
-    members.forEach(([key, member], i) => {
-      if (i > 0) out.push(separator);
-      if (key !== undefined) out.push(pythonString(key), ': ');
+    out.push('{');
+    let first = true;
+    for (const [key, member] of Object.entries(object)) {
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      out.push(first ? opening : separator, pythonString(key), ': ');
+      first = false;
       write(member, out, ancestors, step, inner);
-    });
-    out.push(step === undefined ? '' : `\n${margin}`, close);
+    }
+    out.push(first ? '' : closing, '}');
   }
   ancestors.delete(object);
 }
