@@ -18,36 +18,49 @@ export interface AbortLink {
 
 type Callback = (reason: unknown) => void;
 
-/** The followers of one signal, behind its one listener. */
+/** The followers of one signal, behind its one listener (attached while there are followers). */
 class Followers {
   readonly links = new Set<Link>();
+  attached = false;
   constructor(readonly signal: AbortSignal) {}
 
   /** The signal's listener: every follower still linked is called once. */
   readonly listener = (): void => {
+    this.attached = false;
     followed.delete(this.signal);
     // A callback may end other followers while they are being called: those are skipped.
-    for (const link of [...this.links]) if (this.links.has(link)) link.callback(this.signal.reason);
+    for (const link of [...this.links]) if (this.links.has(link)) link.fire(this.signal.reason);
   };
+
+  add(link: Link): void {
+    this.links.add(link);
+    if (this.attached) return;
+    this.attached = true;
+    this.signal.addEventListener('abort', this.listener, { once: true });
+  }
+
+  remove(link: Link): void {
+    if (!this.links.delete(link) || this.links.size > 0 || !this.attached) return;
+    // The last follower is gone: so is the listener. The (empty) entry stays for the next follower,
+    // as long as the signal lives: a search's jobs come and go in waves, each emptying the set.
+    this.attached = false;
+    this.signal.removeEventListener('abort', this.listener);
+  }
 }
 
-/** One follower (every job of a search makes one, so it is kept small). */
+/** One follower: a child controller to abort, or a callback (every job of a search makes one, so it is kept small). */
 class Link implements AbortLink {
   constructor(
     private readonly followers: Followers,
-    readonly callback: Callback,
+    private readonly target: AbortController | Callback,
   ) {}
 
+  fire(reason: unknown): void {
+    fire(this.target, reason);
+  }
+
   /** An arrow, so that `const { done } = followAbort(…)` works too. */
-  readonly done = (): void => {
-    const { links, signal, listener } = this.followers;
-    if (!links.delete(this) || links.size > 0) return;
-    // The last follower is gone: so is the listener (unless the signal fired and took it already).
-    if (followed.get(signal) === this.followers) {
-      signal.removeEventListener('abort', listener);
-      followed.delete(signal);
-    }
-  };
+  readonly done = (): void => this.followers.remove(this);
 }
 
 /** The followers of each signal that has any. Weak: a signal that is dropped takes its entry along. */
@@ -55,29 +68,37 @@ const followed = new WeakMap<AbortSignal, Followers>();
 
 const NOTHING_TO_UNDO: AbortLink = Object.freeze({ done: () => {} });
 
+function fire(target: AbortController | Callback, reason: unknown): void {
+  if (typeof target === 'function') target(reason);
+  else target.abort(reason);
+}
+
 /**
  * Calls `callback(signal.reason)` once when `signal` aborts, until the returned link is done. When
  * `signal` has already aborted, `callback` runs at once (synchronously) and the link does nothing.
  * An undefined signal never aborts.
  */
 export function followAbort(signal: AbortSignal | undefined, callback: Callback): AbortLink {
+  return follow(signal, callback);
+}
+
+/** Aborts `child` with the parent's reason when `parent` aborts, until the returned link is done. */
+export function linkAbort(parent: AbortSignal | undefined, child: AbortController): AbortLink {
+  return follow(parent, child);
+}
+
+function follow(signal: AbortSignal | undefined, target: AbortController | Callback): AbortLink {
   if (!signal) return NOTHING_TO_UNDO;
   if (signal.aborted) {
-    callback(signal.reason);
+    fire(target, signal.reason);
     return NOTHING_TO_UNDO;
   }
   let followers = followed.get(signal);
   if (!followers) {
     followers = new Followers(signal);
     followed.set(signal, followers);
-    signal.addEventListener('abort', followers.listener, { once: true });
   }
-  const link = new Link(followers, callback);
-  followers.links.add(link);
+  const link = new Link(followers, target);
+  followers.add(link);
   return link;
-}
-
-/** Aborts `child` with the parent's reason when `parent` aborts, until the returned link is done. */
-export function linkAbort(parent: AbortSignal | undefined, child: AbortController): AbortLink {
-  return followAbort(parent, (reason) => child.abort(reason));
 }
