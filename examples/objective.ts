@@ -6,7 +6,11 @@
 //     --min-budget 1 --max-budget 27 --iterations 8 --seed 1 --log-dir runs/example
 import type { Configuration, TrialContext } from 'bandster';
 
-export async function compute(config: Configuration, budget: number, ctx: TrialContext): Promise<{ loss: number; info: Record<string, unknown> }> {
+export async function compute(
+  config: Configuration,
+  budget: number,
+  ctx: TrialContext,
+): Promise<{ loss: number; info: Record<string, unknown> }> {
   const lr = config.lr as number;
   const batchSize = config.batch_size as number;
   // Best near lr 3e-3 with Adam, 3e-2 with SGD (plus momentum); small batches are noisier.

@@ -78,7 +78,13 @@ export type {
   RunTimestamps,
   TrialContext,
 } from './core/types.js';
-export { AbortedError, BandsterError, ConfigurationError, InvalidOptionError, RunLogError, SpaceFormatError } from './core/errors.js';
+export { AbortedError, BandsterError, InvalidOptionError } from './core/errors.js';
+export { ConfigurationError, SpaceError, SpaceFormatError } from './space/space-error.js';
+export type { SpaceErrorCode } from './space/space-error.js';
+export { RunLogError } from './storage/run-log-error.js';
+export type { RunLogErrorCode } from './storage/run-log-error.js';
+export { ExecutorError } from './executors/executor-error.js';
+export type { ExecutorErrorCode } from './executors/executor-error.js';
 
 // Optimizers: a config generator plus a bracket plan.
 export { OPTIMIZER_NAMES, bohb, hyperband, optimizerByName, randomSearch, successiveHalving } from './optimizers/optimizer.js';

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '../../backends/index.js';
-import { RunLogError } from '../core/errors.js';
+import { RunLogError } from '../storage/run-log-error.js';
+import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import { loadDataset, type LoadedDataset } from '../segmentation/dataset-loader.js';
 import { generateSyntheticDataset } from '../segmentation/synthetic-dataset.js';
 import { addFlags, type FlagTable, integer, number, readFlags, text } from './flags.js';
@@ -104,7 +105,7 @@ export const SEGMENTATION_RUN_FILE = 'segmentation.json';
 /** Records the settings in the run directory, so `compare --run` and `--resume` train the same way. */
 export function recordSegmentationSettings(logDir: string, settings: SegmentationCliSettings): void {
   fs.mkdirSync(logDir, { recursive: true });
-  fs.writeFileSync(path.join(logDir, SEGMENTATION_RUN_FILE), `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
+  writeFileAtomic(path.join(logDir, SEGMENTATION_RUN_FILE), `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
 }
 
 /** The settings a `tune` run recorded; empty for a run without them (e.g. written by hpbandster or `bandster run`). */
@@ -117,7 +118,7 @@ export function recordedSegmentationSettings(logDir: string): Partial<Segmentati
     };
     return settings;
   } catch (error) {
-    throw new RunLogError(file, undefined, `cannot be read: ${(error as Error).message}`);
+    throw new RunLogError('ERR_RUN_LOG_CORRUPT', file, undefined, `cannot be read: ${(error as Error).message}`);
   }
 }
 

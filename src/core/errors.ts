@@ -1,6 +1,17 @@
 /**
- * Errors carry a stable `code` so that callers branch on it, never on a message
- * (BullMQ's one-error-per-class style).
+ * Errors carry a stable `code` so that callers branch on it, never on a message (BullMQ's
+ * one-error-per-class style). The root and the errors every area shares live here; each area has
+ * its own error file with a code union documenting every code it throws:
+ *
+ * - `space/space-error.ts`: configurations outside their space, unreadable ConfigSpace JSON;
+ * - `storage/run-log-error.ts`: run directories that cannot be read or written;
+ * - `executors/executor-error.ts`: closed executors, objective modules that cannot be loaded;
+ * - `distributed/distributed-error.ts`: Redis connections, workers;
+ * - `segmentation/dataset-error.ts` and `segmentation/training-error.ts`: datasets, training runs;
+ * - `report/report-error.ts`: fonts, rendering, writing reports;
+ * - `metrics/native-addon-error.ts`: the native addon.
+ *
+ * The CLI prints any BandsterError as `error: <message>` (exit code 2); anything else is a bug.
  */
 export class BandsterError extends Error {
   readonly code: string;
@@ -11,45 +22,21 @@ export class BandsterError extends Error {
   }
 }
 
-/** A value given by the user (option, configuration, CLI flag) is not acceptable. */
+/**
+ * A value given by the user (an option, a configuration value, an argument, a CLI flag) is not
+ * acceptable. Messages name the field and the value: `options.eta must be a number > 1 (got 1)`
+ * (see `core/option-checks.ts`, which builds most of them).
+ */
 export class InvalidOptionError extends BandsterError {
-  constructor(message: string) {
-    super('ERR_INVALID_OPTION', message);
+  declare readonly code: 'ERR_INVALID_OPTION';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_INVALID_OPTION', message, options);
   }
 }
 
-/** A configuration does not belong to its configuration space. */
-export class ConfigurationError extends BandsterError {
-  readonly hyperparameter: string | undefined;
-  constructor(message: string, hyperparameter?: string) {
-    super('ERR_INVALID_CONFIGURATION', message);
-    this.hyperparameter = hyperparameter;
-  }
-}
-
-/** A configuration-space document (ConfigSpace JSON) cannot be read. */
-export class SpaceFormatError extends BandsterError {
-  /** JSON-pointer-like location of the problem inside the document, e.g. `hyperparameters[3].type`. */
-  readonly path: string;
-  constructor(path: string, message: string) {
-    super('ERR_SPACE_FORMAT', `${path}: ${message}`);
-    this.path = path;
-  }
-}
-
-/** A run directory (configs.json / results.json) is corrupt or cannot be written. */
-export class RunLogError extends BandsterError {
-  readonly file: string;
-  readonly line: number | undefined;
-  constructor(file: string, line: number | undefined, message: string) {
-    super('ERR_RUN_LOG', line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`);
-    this.file = file;
-    this.line = line;
-  }
-}
-
-/** A search was stopped through its AbortSignal. */
+/** A search, or a training run, was stopped through its AbortSignal. */
 export class AbortedError extends BandsterError {
+  declare readonly code: 'ERR_ABORTED';
   constructor(message = 'the search was aborted') {
     super('ERR_ABORTED', message);
   }

@@ -6,6 +6,7 @@
  * without sharing a stream. Library code never calls Math.random: determinism of a
  * whole search follows from the one seed handed to it.
  */
+import { checkNumber, invalidOption } from './option-checks.js';
 export class Rng {
   private s0: number;
   private s1: number;
@@ -14,7 +15,7 @@ export class Rng {
   private spareNormal: number | null = null;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number (got ${seed})`);
+    checkNumber(seed, 'seed', { finite: true });
     let x = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
@@ -59,7 +60,7 @@ export class Rng {
 
   /** An integer uniformly distributed on [0, n). */
   int(n: number): number {
-    if (!(n >= 1)) throw new RangeError(`Rng.int needs n >= 1 (got ${n})`);
+    if (!(n >= 1)) throw invalidOption('n', 'a number >= 1', n);
     return Math.floor(this.random() * n);
   }
 

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { linkAbort } from './abort-fan-out.js';
 import { InvalidOptionError } from './errors.js';
 import { replacesIncumbent, Result } from './result.js';
 import { Rng } from './rng.js';
@@ -215,9 +216,7 @@ class SearchRun {
   }
 
   async execute(signal: AbortSignal | undefined): Promise<Result> {
-    const onAbort = (): void => this.controller.abort(signal?.reason);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const link = linkAbort(signal, this.controller);
     try {
       for (const { config, run } of this.log.earlierRuns) this.record(run, config, true);
       for (const restored of this.scheduler.restore(this.log.restoredConfigs())) {
@@ -240,7 +239,7 @@ class SearchRun {
         await Promise.race(this.inFlight);
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      link.done();
     }
     return new Result({ configs: this.configs, runs: this.runs });
   }

@@ -1,3 +1,5 @@
+import { invalidOption } from './option-checks.js';
+
 /** A value of one hyperparameter. */
 export type HyperparameterValue = number | string | boolean;
 
@@ -18,13 +20,25 @@ export function configIdKey(id: ConfigId): string {
   return `${id[0]}-${id[1]}-${id[2]}`;
 }
 
-/** Parses {@link configIdKey}'s output back into a config id. */
+/** What a config id must be, as error messages say it. */
+export const CONFIG_ID_FORM = '[iteration, stage, index], three non-negative integers';
+
+/**
+ * Whether `value` is a config id: an array of three non-negative safe integers. The one check of
+ * every place that reads ids from outside (run logs, the queue's job data, keys, the logger's callers).
+ */
+export function isConfigId(value: unknown): value is ConfigId {
+  return Array.isArray(value) && value.length === 3 && value.every((part) => Number.isSafeInteger(part) && part >= 0);
+}
+
+/**
+ * Parses {@link configIdKey}'s output back into a config id.
+ * @throws InvalidOptionError when `key` is not three non-negative integers joined by '-'.
+ */
 export function parseConfigIdKey(key: string): ConfigId {
-  const parts = key.split('-').map(Number);
-  if (parts.length !== 3 || parts.some((p) => !Number.isInteger(p) || p < 0)) {
-    throw new RangeError(`config id must look like "iteration-stage-index" (got ${JSON.stringify(key)})`);
-  }
-  return [parts[0], parts[1], parts[2]];
+  const parts = typeof key === 'string' && /^\d+-\d+-\d+$/.test(key) ? key.split('-').map(Number) : undefined;
+  if (!isConfigId(parts)) throw invalidOption('a config id key', 'three non-negative integers joined by "-", e.g. "3-0-12"', key);
+  return parts;
 }
 
 /** Extra information a config generator records for a configuration (hpbandster's `config_info`). */

@@ -1,8 +1,10 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InvalidOptionError } from '../core/errors.js';
+import { followAbort } from '../core/abort-fan-out.js';
+import { checkDelayMs, checkInteger, checkObject, checkTimeoutMs } from '../core/option-checks.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { Executor, Job, JobOutcome } from '../core/types.js';
+import { ExecutorError } from '../executors/executor-error.js';
 import { failed } from '../executors/objective-outcome.js';
 import {
   cancelChannel,
@@ -43,7 +45,10 @@ export interface DistributedExecutorOptions {
   readonly runId: string;
   /** Jobs kept in flight (queued or running) at once. @defaultValue 64 */
   readonly capacity?: number;
-  /** Milliseconds of running (not queueing) after which a worker abandons a job as failed ('timeout'); 0 = none. @defaultValue 0 */
+  /**
+   * Milliseconds of running (not queueing) after which a worker abandons a job as failed ('timeout');
+   * 0 = none; at most 2^31 − 1 (Node's longest timer). @defaultValue 0
+   */
   readonly timeoutMs?: number;
   /** Extra ioredis options over what the URL says, e.g. `{ tls: { ca } }`. */
   readonly connectionOptions?: RedisConnectionOptions;
@@ -127,7 +132,6 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
   private readonly connectionOptions: RedisConnectionOptions | undefined;
   private readonly pending = new Map<string, Entry>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly abortWatchers = new WeakMap<AbortSignal, Set<() => void>>();
   private opening: Promise<Connections> | undefined;
   private created: Partial<{ -readonly [K in keyof Connections]: Connections[K] }> = {};
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -138,23 +142,27 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
 
   constructor(options: DistributedExecutorOptions) {
     super();
-    if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object (got ${String(options)})`);
+    checkObject(options, 'options');
     this.url = validateRedisUrl(options.redis, 'options.redis');
     this.queueName = validateQueueName(options.queue ?? DISTRIBUTED_EXECUTOR_DEFAULTS.queue, 'options.queue');
     this.runId = validateRunId(options.runId, 'options.runId');
-    this.capacity = positiveInteger(options.capacity ?? DISTRIBUTED_EXECUTOR_DEFAULTS.capacity, 'options.capacity');
-    this.timeoutMs = nonNegative(options.timeoutMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.timeoutMs, 'options.timeoutMs');
-    this.connectTimeoutMs = positiveInteger(
+    this.capacity = checkInteger(options.capacity ?? DISTRIBUTED_EXECUTOR_DEFAULTS.capacity, 'options.capacity', { min: 1 });
+    this.timeoutMs = checkTimeoutMs(options.timeoutMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.timeoutMs, 'options.timeoutMs');
+    this.connectTimeoutMs = checkDelayMs(
       options.connectTimeoutMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.connectTimeoutMs,
       'options.connectTimeoutMs',
+      {
+        min: 1,
+        integer: true,
+      },
     );
-    this.reconcileIntervalMs = positiveInteger(
+    this.reconcileIntervalMs = checkDelayMs(
       options.reconcileIntervalMs ?? DISTRIBUTED_EXECUTOR_DEFAULTS.reconcileIntervalMs,
       'options.reconcileIntervalMs',
+      { min: 1, integer: true },
     );
-    if (options.connectionOptions !== undefined && (options.connectionOptions === null || typeof options.connectionOptions !== 'object')) {
-      throw new InvalidOptionError('options.connectionOptions must be an object of ioredis options');
-    }
+    if (options.connectionOptions !== undefined)
+      checkObject(options.connectionOptions, 'options.connectionOptions', 'an object of ioredis options');
     this.connectionOptions = options.connectionOptions;
   }
 
@@ -164,7 +172,7 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
    * connects), but a wrong URL or password then shows at once instead of as a search that waits.
    */
   async connect(): Promise<void> {
-    if (this.closed) throw new InvalidOptionError('the executor is closed');
+    if (this.closed) throw new ExecutorError('ERR_EXECUTOR_CLOSED', 'the executor is closed');
     await withinConnectTimeout(this.open(), this.url, this.connectTimeoutMs, () => this.lastRedisError);
   }
 
@@ -198,13 +206,13 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
         job,
         started: false,
         settle: (outcome) => {
-          unwatch();
+          link.done();
           owner.waiters.delete(waiter);
           resolve(outcome);
         },
       };
       owner.waiters.add(waiter);
-      const unwatch = this.watchAbort(signal, () => this.abandon(owner, waiter, failed('aborted', 'the job was aborted')));
+      const link = followAbort(signal, () => this.abandon(owner, waiter, failed('aborted', 'the job was aborted')));
       if (isNew) {
         owner.enqueued = this.track(
           this.enqueue(owner).catch((error: unknown) => {
@@ -215,29 +223,6 @@ export class DistributedExecutor extends TypedEmitter<DistributedExecutorEvents>
         );
       }
     });
-  }
-
-  /**
-   * Calls `onAbort` when `signal` aborts. One listener per signal, however many jobs share it
-   * (a search passes one signal to all of its up to `capacity` submits: Node warns past 10).
-   */
-  private watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
-    let watchers = this.abortWatchers.get(signal);
-    if (!watchers) {
-      const all = new Set<() => void>();
-      watchers = all;
-      this.abortWatchers.set(signal, all);
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const watcher of [...all]) watcher();
-        },
-        { once: true },
-      );
-    }
-    const own = watchers;
-    own.add(onAbort);
-    return () => own.delete(onAbort);
   }
 
   async close(): Promise<void> {
@@ -475,17 +460,6 @@ function canonicalJson(value: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-function positiveInteger(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(`${field} must be an integer >= 1 (got ${value})`);
-  return value;
-}
-
-function nonNegative(value: number, field: string): number {
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
-    throw new InvalidOptionError(`${field} must be a number >= 0 (got ${value})`);
-  return value;
 }
 
 function delay(ms: number): Promise<void> {

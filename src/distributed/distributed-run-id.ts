@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RunLogError } from '../core/errors.js';
+import { attempt } from '../storage/run-log-error.js';
+import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import { validateRunId } from './evaluation-wire.js';
 
 /** bandster's own file in a run directory: the run id of the distributed search logged there. */
@@ -22,20 +23,20 @@ export const DISTRIBUTED_RUN_FILE = 'distributed.json';
 export function distributedRunId(logDir: string, options: { resume?: boolean; overwrite?: boolean } = {}): string {
   const file = path.join(logDir, DISTRIBUTED_RUN_FILE);
   if (options.resume && fs.existsSync(file)) {
-    let recorded: unknown;
-    try {
-      recorded = (JSON.parse(fs.readFileSync(file, 'utf8')) as { runId?: unknown }).runId;
-      return validateRunId(recorded, 'runId');
-    } catch (error) {
-      throw new RunLogError(file, undefined, `cannot be read: ${(error as Error).message}`);
-    }
+    const text = attempt(file, 'cannot be read', () => fs.readFileSync(file, 'utf8'));
+    return attempt(
+      file,
+      'cannot be read',
+      () => validateRunId((JSON.parse(text) as { runId?: unknown }).runId, 'runId'),
+      'ERR_RUN_LOG_CORRUPT',
+    );
   }
   const runId = randomUUID();
   const holdsRun = ['run.json', 'configs.json', 'results.json'].some((name) => fs.existsSync(path.join(logDir, name)));
   if (holdsRun && !options.resume && !options.overwrite) return runId;
-  fs.mkdirSync(logDir, { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, `${JSON.stringify({ bandster: 1, runId, created: new Date().toISOString() }, null, 2)}\n`);
-  fs.renameSync(temporary, file);
+  attempt(logDir, 'cannot create the run directory', () => fs.mkdirSync(logDir, { recursive: true }));
+  attempt(file, 'cannot write', () =>
+    writeFileAtomic(file, `${JSON.stringify({ bandster: 1, runId, created: new Date().toISOString() }, null, 2)}\n`),
+  );
   return runId;
 }

@@ -1,10 +1,11 @@
 import { UnrecoverableError, WaitingError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkDelayMs, checkInteger, checkNonEmptyString, checkObject, invalidOption } from '../core/option-checks.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
 import type { ConfigId, JobOutcome, Objective } from '../core/types.js';
 import { InlineExecutor } from '../executors/inline-executor.js';
 import { failed } from '../executors/objective-outcome.js';
+import { DistributedError } from './distributed-error.js';
 import { cancelChannel, parseEvaluationData, type EvaluationData, type ReportProgress } from './evaluation-wire.js';
 import {
   bullConnection,
@@ -96,19 +97,18 @@ export class DistributedWorker extends TypedEmitter<DistributedWorkerEvents> {
   /** Validates the options; does no I/O (see {@link start}). */
   constructor(options: WorkerOptions) {
     super();
-    if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object (got ${String(options)})`);
+    checkObject(options, 'options');
     this.url = validateRedisUrl(options.redis, 'options.redis');
     this.queueName = validateQueueName(options.queue ?? WORKER_DEFAULTS.queue, 'options.queue');
     if (typeof options.objective !== 'function' && typeof options.objective !== 'string') {
-      throw new InvalidOptionError(`options.objective must be a function or a module path (got ${typeof options.objective})`);
+      throw invalidOption('options.objective', 'a function or a module path', options.objective);
     }
-    this.concurrency = positiveInteger(options.concurrency ?? WORKER_DEFAULTS.concurrency, 'options.concurrency');
+    this.concurrency = checkInteger(options.concurrency ?? WORKER_DEFAULTS.concurrency, 'options.concurrency', { min: 1 });
     for (const field of ['lockDurationMs', 'stalledIntervalMs', 'connectTimeoutMs'] as const) {
-      if (options[field] !== undefined) positiveInteger(options[field], `options.${field}`);
+      if (options[field] !== undefined) checkDelayMs(options[field], `options.${field}`, { min: 1, integer: true });
     }
-    if (options.maxStalledCount !== undefined && (!Number.isInteger(options.maxStalledCount) || options.maxStalledCount < 0)) {
-      throw new InvalidOptionError(`options.maxStalledCount must be an integer >= 0 (got ${options.maxStalledCount})`);
-    }
+    if (options.maxStalledCount !== undefined) checkInteger(options.maxStalledCount, 'options.maxStalledCount', { min: 0 });
+    if (options.workdir !== undefined) checkNonEmptyString(options.workdir, 'options.workdir');
     this.options = options;
   }
 
@@ -119,7 +119,7 @@ export class DistributedWorker extends TypedEmitter<DistributedWorkerEvents> {
 
   /** Loads the objective, connects, and starts taking jobs; rejects when Redis cannot be reached. */
   async start(): Promise<void> {
-    if (this.worker) throw new InvalidOptionError('the worker is already started');
+    if (this.worker) throw new DistributedError('ERR_WORKER_STARTED', 'the worker is already started');
     const { options } = this;
     if (typeof options.objective === 'string') {
       const { loadObjective } = await import('../executors/objective-loader.js');
@@ -261,9 +261,4 @@ export async function runWorker(options: WorkerOptions): Promise<DistributedWork
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function positiveInteger(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(`${field} must be an integer >= 1 (got ${value})`);
-  return value;
 }

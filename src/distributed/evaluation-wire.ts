@@ -1,6 +1,14 @@
 // What travels through the queue between the master and the workers: plain JSON, versioned.
-import { InvalidOptionError } from '../core/errors.js';
-import { configIdKey, type ConfigId, type Configuration, type JobError, type JobOutcome } from '../core/types.js';
+import { invalidOption, MAX_TIMER_DELAY_MS } from '../core/option-checks.js';
+import {
+  CONFIG_ID_FORM,
+  configIdKey,
+  isConfigId,
+  type ConfigId,
+  type Configuration,
+  type JobError,
+  type JobOutcome,
+} from '../core/types.js';
 import { failed } from '../executors/objective-outcome.js';
 
 /** The BullMQ job name of every evaluation. */
@@ -26,7 +34,7 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function validateRunId(runId: unknown, field: string): string {
   if (typeof runId !== 'string' || !RUN_ID.test(runId)) {
-    throw new InvalidOptionError(`${field} must be 1 to 64 letters, digits, '_' or '-' (got ${JSON.stringify(runId)})`);
+    throw invalidOption(field, "1 to 64 letters, digits, '_' or '-'", runId);
   }
   return runId;
 }
@@ -46,14 +54,12 @@ export function parseEvaluationData(data: unknown): EvaluationData | string {
   if (data === null || typeof data !== 'object') return `job data must be an object (got ${typeof data})`;
   const { v, configId, config, budget, timeoutMs } = data as Record<string, unknown>;
   if (v !== 1) return `job data version must be 1 (got ${JSON.stringify(v)}): master and worker run different bandster versions`;
-  if (!Array.isArray(configId) || configId.length !== 3 || !configId.every((part) => Number.isInteger(part) && part >= 0)) {
-    return `job data configId must be [iteration, stage, index] (got ${JSON.stringify(configId)})`;
-  }
+  if (!isConfigId(configId)) return `job data configId must be ${CONFIG_ID_FORM} (got ${JSON.stringify(configId)})`;
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return 'job data config must be an object';
   if (typeof budget !== 'number' || !Number.isFinite(budget)) return `job data budget must be a number (got ${JSON.stringify(budget)})`;
-  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0))
-    return `job data timeoutMs must be a number >= 0 (got ${JSON.stringify(timeoutMs)})`;
-  return { v, configId: configId as unknown as ConfigId, config: config as Configuration, budget, timeoutMs };
+  if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0 && timeoutMs <= MAX_TIMER_DELAY_MS))
+    return `job data timeoutMs must be a number in [0, ${MAX_TIMER_DELAY_MS}] (got ${JSON.stringify(timeoutMs)})`;
+  return { v, configId, config: config as Configuration, budget, timeoutMs };
 }
 
 export function isReportProgress(value: unknown): value is ReportProgress {

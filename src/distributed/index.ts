@@ -23,7 +23,8 @@ export type { DistributedExecutorEvents, DistributedExecutorOptions } from './di
 export { DistributedWorker, runWorker, WORKER_DEFAULTS } from './distributed-worker.js';
 export type { DistributedWorkerEvents, WorkerOptions } from './distributed-worker.js';
 export { distributedRunId, DISTRIBUTED_RUN_FILE } from './distributed-run-id.js';
-export { RedisConnectionError } from './distributed-error.js';
+export { DistributedError, RedisConnectionError } from './distributed-error.js';
+export type { DistributedErrorCode } from './distributed-error.js';
 export { evaluationJobId } from './evaluation-wire.js';
 export type { EvaluationData } from './evaluation-wire.js';
 export type { RedisConnectionOptions } from './redis-connection.js';

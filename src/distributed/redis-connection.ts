@@ -1,6 +1,6 @@
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { InvalidOptionError } from '../core/errors.js';
+import { invalidOption } from '../core/option-checks.js';
 import { RedisConnectionError } from './distributed-error.js';
 
 /** Extra ioredis options merged over what the URL says (e.g. `{ tls: { ca } }` for a private CA). */
@@ -13,9 +13,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export function validateRedisUrl(url: unknown, field: string): string {
   if (typeof url !== 'string' || !/^rediss?:\/\/[^/]/i.test(url)) {
-    throw new InvalidOptionError(
-      `${field} must be a redis:// or rediss:// URL (got ${typeof url === 'string' ? JSON.stringify(redactRedisUrl(url)) : typeof url})`,
-    );
+    throw invalidOption(field, 'a redis:// or rediss:// URL', typeof url === 'string' ? redactRedisUrl(url) : url);
   }
   return url;
 }
@@ -23,7 +21,7 @@ export function validateRedisUrl(url: unknown, field: string): string {
 export function validateQueueName(queue: unknown, field: string): string {
   // BullMQ builds Redis keys as `bull:<queue>:<id>`: a colon in the name would split them.
   if (typeof queue !== 'string' || !QUEUE_NAME.test(queue)) {
-    throw new InvalidOptionError(`${field} must be 1 to 100 letters, digits, '_', '.' or '-' (got ${JSON.stringify(queue)})`);
+    throw invalidOption(field, "1 to 100 letters, digits, '_', '.' or '-'", queue);
   }
   return queue;
 }

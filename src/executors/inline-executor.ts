@@ -1,4 +1,5 @@
-import { InvalidOptionError } from '../core/errors.js';
+import { linkAbort } from '../core/abort-fan-out.js';
+import { checkFunction, checkInteger, checkNonEmptyString, checkObject, checkTimeoutMs } from '../core/option-checks.js';
 import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../core/types.js';
 import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
 
@@ -6,7 +7,10 @@ import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-ou
 export interface InlineExecutorOptions {
   /** Jobs run at once (useful for async objectives that wait on I/O or other processes). @defaultValue 1 */
   readonly concurrency?: number;
-  /** Milliseconds after which a job is abandoned as failed ('timeout') and its signal aborted; 0 = none. @defaultValue 0 */
+  /**
+   * Milliseconds after which a job is abandoned as failed ('timeout') and its signal aborted; 0 = none.
+   * At most 2^31 − 1 (Node's longest timer). @defaultValue 0
+   */
   readonly timeoutMs?: number;
   /** Directory under which each configuration gets a private working directory path. */
   readonly workdir?: string;
@@ -23,26 +27,17 @@ export class InlineExecutor implements Executor {
   readonly capacity: number;
   private readonly timeoutMs: number;
   private readonly running = new Set<AbortController>();
-  /**
-   * One abort listener per caller signal, fanning out to that signal's running jobs: a listener
-   * per job would pile up on the search's signal (Node warns past 10).
-   */
-  private readonly bySignal = new WeakMap<AbortSignal, Set<AbortController>>();
   private closed = false;
 
   constructor(
     private readonly objective: Objective,
     private readonly options: InlineExecutorOptions = {},
   ) {
-    if (typeof objective !== 'function') throw new InvalidOptionError(`objective must be a function (got ${typeof objective})`);
-    const concurrency = options.concurrency ?? INLINE_EXECUTOR_DEFAULTS.concurrency;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new InvalidOptionError(`options.concurrency must be an integer >= 1 (got ${concurrency})`);
-    }
-    const timeoutMs = options.timeoutMs ?? INLINE_EXECUTOR_DEFAULTS.timeoutMs;
-    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-      throw new InvalidOptionError(`options.timeoutMs must be a number >= 0 (got ${timeoutMs})`);
-    }
+    checkFunction(objective, 'objective');
+    checkObject(options, 'options');
+    const concurrency = checkInteger(options.concurrency ?? INLINE_EXECUTOR_DEFAULTS.concurrency, 'options.concurrency', { min: 1 });
+    const timeoutMs = checkTimeoutMs(options.timeoutMs ?? INLINE_EXECUTOR_DEFAULTS.timeoutMs, 'options.timeoutMs');
+    if (options.workdir !== undefined) checkNonEmptyString(options.workdir, 'options.workdir');
     this.capacity = concurrency;
     this.timeoutMs = timeoutMs;
   }
@@ -52,7 +47,7 @@ export class InlineExecutor implements Executor {
     if (signal.aborted) return failed('aborted', 'the search was aborted before the job started');
     const controller = new AbortController();
     this.running.add(controller);
-    this.follow(signal, controller);
+    const link = linkAbort(signal, controller);
     let timer: NodeJS.Timeout | undefined;
     try {
       const startedAt = Date.now() / 1000;
@@ -65,6 +60,7 @@ export class InlineExecutor implements Executor {
         ...(this.options.workdir ? { workdir: `${this.options.workdir}/${job.configId.join('_')}` } : {}),
       };
       let timedOut = false;
+      // The job's own signal, one listener, gone with the job: no fan-out needed (and none paid for per job).
       const interrupted = new Promise<JobOutcome>((resolve) => {
         controller.signal.addEventListener('abort', () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())), {
           once: true,
@@ -88,31 +84,9 @@ export class InlineExecutor implements Executor {
       return { ...outcome, startedAt };
     } finally {
       if (timer) clearTimeout(timer);
-      this.unfollow(signal, controller);
+      link.done();
       this.running.delete(controller);
     }
-  }
-
-  private follow(signal: AbortSignal, controller: AbortController): void {
-    let controllers = this.bySignal.get(signal);
-    if (!controllers) {
-      const followers = new Set<AbortController>();
-      controllers = followers;
-      this.bySignal.set(signal, followers);
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const follower of followers) follower.abort(signal.reason);
-        },
-        { once: true },
-      );
-    }
-    controllers.add(controller);
-  }
-
-  private unfollow(signal: AbortSignal, controller: AbortController): void {
-    // The listener stays on the signal and goes with it: the map is weak, so nothing accumulates.
-    this.bySignal.get(signal)?.delete(controller);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { describeValue } from '../core/option-checks.js';
 import type { JobError, JobOutcome } from '../core/types.js';
 
 /**
@@ -8,14 +9,14 @@ import type { JobError, JobOutcome } from '../core/types.js';
 export function outcomeFromReturnValue(value: unknown): JobOutcome {
   if (typeof value === 'number') return lossOutcome(value, {});
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return failed('invalid-result', `the objective must return a number or { loss, info? } (got ${describe(value)})`);
+    return failed('invalid-result', `the objective must return a number or { loss, info? } (got ${describeValue(value)})`);
   }
   const { loss, info } = value as { loss?: unknown; info?: unknown };
   if (typeof loss !== 'number') {
-    return failed('invalid-result', `the objective's result.loss must be a number (got ${describe(loss)})`);
+    return failed('invalid-result', `the objective's result.loss must be a number (got ${describeValue(loss)})`);
   }
   if (info !== undefined && (info === null || typeof info !== 'object' || Array.isArray(info))) {
-    return failed('invalid-result', `the objective's result.info must be a plain object (got ${describe(info)})`);
+    return failed('invalid-result', `the objective's result.info must be a plain object (got ${describeValue(info)})`);
   }
   return lossOutcome(loss, (info ?? {}) as Record<string, unknown>);
 }
@@ -23,7 +24,7 @@ export function outcomeFromReturnValue(value: unknown): JobOutcome {
 /** The outcome of an objective that threw. */
 export function outcomeFromError(error: unknown): JobOutcome {
   if (error instanceof Error) return { status: 'failed', error: { kind: 'threw', message: error.message, stack: error.stack } };
-  return failed('threw', `the objective threw a non-Error value: ${describe(error)}`);
+  return failed('threw', `the objective threw a non-Error value: ${describeValue(error)}`);
 }
 
 export function failed(kind: JobError['kind'], message: string, stack?: string): JobOutcome {
@@ -35,18 +36,4 @@ function lossOutcome(loss: number, info: Record<string, unknown>): JobOutcome {
     return { status: 'failed', error: { kind: 'non-finite-loss', message: `the objective returned a non-finite loss (${loss})` }, info };
   }
   return { status: 'ok', loss, info };
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'object' && value !== null) {
-    try {
-      const text = JSON.stringify(value);
-      return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  }
-  return String(value);
 }

@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import { InvalidOptionError } from '../core/errors.js';
+import { followAbort } from '../core/abort-fan-out.js';
+import { checkDelayMs, checkInteger, checkNonEmptyString, checkObject, checkTimeoutMs, invalidOption } from '../core/option-checks.js';
 import type { Executor, Job, JobError, JobOutcome } from '../core/types.js';
+import { ExecutorError } from './executor-error.js';
 import { failed } from './objective-outcome.js';
 import {
   CONTROL,
@@ -29,7 +31,8 @@ export interface ThreadPoolExecutorOptions {
   readonly threads?: number;
   /**
    * Milliseconds an objective may run, counted from its start in a thread (after its module is
-   * loaded); then its `ctx.signal` is aborted and the job fails as 'timeout'. 0 = none. @defaultValue 0
+   * loaded); then its `ctx.signal` is aborted and the job fails as 'timeout'. 0 = none; at most
+   * 2^31 − 1 (Node's longest timer). @defaultValue 0
    */
   readonly timeoutMs?: number;
   /**
@@ -71,8 +74,6 @@ export class ThreadPoolExecutor implements Executor {
   private readonly options: ThreadPoolExecutorOptions;
   private pool: Promise<Piscina> | undefined;
   private readonly running = new Set<Running>();
-  /** The jobs under each caller signal: one listener per signal, however many jobs share it. */
-  private readonly watched = new WeakMap<AbortSignal, { jobs: Set<Running>; listener: () => void }>();
   private closed = false;
 
   constructor(options: ThreadPoolExecutorOptions) {
@@ -87,11 +88,11 @@ export class ThreadPoolExecutor implements Executor {
   /**
    * Starts every thread and imports the objective in each; resolves when all are ready. Optional
    * (submit starts the pool too), but it keeps thread start-up out of the first jobs' times and
-   * reports a bad objective module at once: rejects with InvalidOptionError when it cannot be
-   * loaded or exports no function.
+   * reports a bad objective module at once: rejects with ExecutorError (`ERR_OBJECTIVE_MODULE`)
+   * when it cannot be loaded or exports no function, and (`ERR_EXECUTOR_CLOSED`) after close().
    */
   async start(): Promise<void> {
-    if (this.closed) throw new InvalidOptionError('the executor is closed');
+    if (this.closed) throw new ExecutorError('ERR_EXECUTOR_CLOSED', 'the executor is closed');
     const pool = await this.ensurePool();
     const arrived = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     const probe: ProbeTask = { kind: 'probe', arrived, threads: this.capacity, waitMs: THREAD_POOL_EXECUTOR_DEFAULTS.startTimeoutMs };
@@ -115,7 +116,8 @@ export class ThreadPoolExecutor implements Executor {
           : result.value.ok
             ? undefined
             : result.value.message;
-      if (reason !== undefined) throw new InvalidOptionError(`options.objective ${this.options.objective} cannot be used: ${reason}`);
+      if (reason !== undefined)
+        throw new ExecutorError('ERR_OBJECTIVE_MODULE', `options.objective ${this.options.objective} cannot be used: ${reason}`);
     }
   }
 
@@ -176,7 +178,7 @@ export class ThreadPoolExecutor implements Executor {
         onMessage(entry.message as ThreadMessage);
     };
     port1.on('message', onMessage);
-    const unwatch = this.watch(signal, running);
+    const link = followAbort(signal, () => running.end('aborted'));
     this.running.add(running);
     const task: EvaluationTask = {
       kind: 'evaluate',
@@ -198,7 +200,7 @@ export class ThreadPoolExecutor implements Executor {
       drain();
       clearTimeout(graceTimer);
       clearTimeout(timeoutTimer);
-      unwatch();
+      link.done();
       port1.off('message', onMessage);
       port1.close();
       this.running.delete(running);
@@ -219,32 +221,6 @@ export class ThreadPoolExecutor implements Executor {
     for (const running of this.running) running.end('closed');
     const pool = await this.pool?.catch(() => undefined);
     await pool?.destroy();
-  }
-
-  /**
-   * Ends `running` as 'aborted' when `signal` aborts. A search passes one signal to every job;
-   * a listener per job would pass Node's 10-listener warning threshold at 11 threads.
-   */
-  private watch(signal: AbortSignal, running: Running): () => void {
-    let entry = this.watched.get(signal);
-    if (!entry) {
-      const jobs = new Set<Running>();
-      const listener = (): void => {
-        for (const job of jobs) job.end('aborted');
-      };
-      entry = { jobs, listener };
-      this.watched.set(signal, entry);
-      signal.addEventListener('abort', listener, { once: true });
-    }
-    const { jobs, listener } = entry;
-    jobs.add(running);
-    return () => {
-      jobs.delete(running);
-      if (jobs.size === 0 && this.watched.get(signal) === entry) {
-        signal.removeEventListener('abort', listener);
-        this.watched.delete(signal);
-      }
-    };
   }
 
   private ensurePool(): Promise<Piscina> {
@@ -324,37 +300,20 @@ function typescriptPreload(): string {
 }
 
 function validateOptions(options: ThreadPoolExecutorOptions): void {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object (got ${String(options)})`);
+  checkObject(options, 'options');
   if (typeof options.objective !== 'string' || options.objective.trim() === '') {
-    throw new InvalidOptionError(`options.objective must be the path or file URL of an ES module (got ${describe(options.objective)})`);
+    throw invalidOption('options.objective', 'the path or file URL of an ES module', options.objective);
   }
   const { threads, timeoutMs, abortGraceMs, memoryMb, sharedData, workdir } = options;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
-    throw new InvalidOptionError(`options.threads must be an integer >= 1 (got ${describe(threads)})`);
-  }
-  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || !Number.isFinite(timeoutMs))) {
-    throw new InvalidOptionError(`options.timeoutMs must be a finite number >= 0 (got ${describe(timeoutMs)})`);
-  }
-  if (abortGraceMs !== undefined && (typeof abortGraceMs !== 'number' || !(abortGraceMs >= 0) || !Number.isFinite(abortGraceMs))) {
-    throw new InvalidOptionError(`options.abortGraceMs must be a finite number >= 0 (got ${describe(abortGraceMs)})`);
-  }
-  if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
-    throw new InvalidOptionError(`options.memoryMb must be an integer >= 1 (got ${describe(memoryMb)})`);
-  }
+  if (threads !== undefined) checkInteger(threads, 'options.threads', { min: 1 });
+  if (timeoutMs !== undefined) checkTimeoutMs(timeoutMs, 'options.timeoutMs');
+  if (abortGraceMs !== undefined) checkDelayMs(abortGraceMs, 'options.abortGraceMs');
+  if (memoryMb !== undefined) checkInteger(memoryMb, 'options.memoryMb', { min: 1 });
   if (sharedData !== undefined && !(sharedData instanceof SharedArrayBuffer)) {
     const record = sharedData !== null && typeof sharedData === 'object' && Object.getPrototypeOf(sharedData) === Object.prototype;
-    const bad = record ? Object.entries(sharedData).find(([, value]) => !(value instanceof SharedArrayBuffer)) : undefined;
-    if (!record)
-      throw new InvalidOptionError(`options.sharedData must be a SharedArrayBuffer or a record of them (got ${describe(sharedData)})`);
-    if (bad) throw new InvalidOptionError(`options.sharedData.${bad[0]} must be a SharedArrayBuffer (got ${describe(bad[1])})`);
+    if (!record) throw invalidOption('options.sharedData', 'a SharedArrayBuffer or a record of them', sharedData);
+    const bad = Object.entries(sharedData).find(([, value]) => !(value instanceof SharedArrayBuffer));
+    if (bad) throw invalidOption(`options.sharedData.${bad[0]}`, 'a SharedArrayBuffer', bad[1]);
   }
-  if (workdir !== undefined && (typeof workdir !== 'string' || workdir === '')) {
-    throw new InvalidOptionError(`options.workdir must be a non-empty string (got ${describe(workdir)})`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined || typeof value !== 'object') return String(value);
-  return value.constructor?.name ?? 'object';
+  if (workdir !== undefined) checkNonEmptyString(workdir, 'options.workdir');
 }

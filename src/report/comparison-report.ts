@@ -4,8 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidOptionError } from '../core/errors.js';
-import { renderLossCurves, renderPrecisionRecall, type RunPrecisionRecall, type TrainingHistory } from './comparison-charts.js';
+import { invalidOption } from '../core/option-checks.js';
+import { renderLossCurves, type TrainingHistory } from './charts/loss-curves.js';
+import { renderPrecisionRecall, type RunPrecisionRecall } from './charts/precision-recall.js';
 import { renderHardImages, type HardImageItem } from './hard-images.js';
 import { escapeHtml, figureHtml, pageHtml, tableHtml, type Cell } from './html.js';
 import { pngSize } from './png-size.js';
@@ -52,13 +53,17 @@ export const COMPARISON_REPORT_FILE = 'comparison.html';
  */
 export async function writeComparisonReport(dir: string, input: ComparisonInput): Promise<ComparisonReportOutput> {
   const render = resolveRenderOptions(input);
-  if (!input || !Array.isArray(input.histories)) throw new InvalidOptionError('input.histories must be an array of training histories');
+  if (!input || !Array.isArray(input.histories)) throw invalidOption('input.histories', 'an array of training histories', input?.histories);
+  // Checked before anything is drawn or written.
+  for (const [i, entry] of (input.hardImages ?? []).entries()) {
+    if (typeof entry?.label !== 'string') throw invalidOption(`input.hardImages[${i}].label`, 'a string', entry?.label);
+  }
   const title = input.title ?? 'Default vs tuned';
   const outDir = path.resolve(dir);
   try {
     fs.mkdirSync(outDir, { recursive: true });
   } catch (error) {
-    throw new ReportError(`cannot create the report folder ${outDir}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot create the report folder ${outDir}: ${(error as Error).message}`, { cause: error });
   }
   const pictures: ComparisonPicture[] = [];
   const sections: string[] = [];
@@ -87,7 +92,6 @@ export async function writeComparisonReport(dir: string, input: ComparisonInput)
   }
   const usedNames = new Set<string>();
   for (const [i, entry] of (input.hardImages ?? []).entries()) {
-    if (typeof entry?.label !== 'string') throw new InvalidOptionError(`input.hardImages[${i}].label must be a string`);
     if (!Array.isArray(entry.items) || entry.items.length === 0) {
       sections.push(`<h2>Hard patches: ${escapeHtml(entry.label)}</h2>\n<p class="note">No hard patch to show.</p>`);
       continue;
@@ -157,6 +161,6 @@ function write(file: string, data: string | Uint8Array): void {
   try {
     fs.writeFileSync(file, data);
   } catch (error) {
-    throw new ReportError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }

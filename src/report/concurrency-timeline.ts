@@ -1,4 +1,5 @@
 /** How many runs were in progress at each moment, from their start and end times. */
+import { checkNumber } from '../core/option-checks.js';
 
 /** A value that holds from `time` until the next point's time (a step-after curve). */
 export interface StepPoint {
@@ -18,14 +19,13 @@ export interface Interval {
  * covers [start, end): one that ends when another starts does not overlap it, and one of zero
  * length never counts. The curve starts at the earliest start and ends at 0 at the latest end;
  * empty for no intervals.
- * @throws RangeError when an interval has a non-finite bound or ends before it starts.
+ * @throws InvalidOptionError when an interval has a non-finite bound or ends before it starts.
  */
 export function concurrencyTimeline(intervals: readonly Interval[]): StepPoint[] {
   const changes = new Map<number, number>();
   intervals.forEach(({ start, end }, i) => {
-    if (!Number.isFinite(start) || !Number.isFinite(end))
-      throw new RangeError(`intervals[${i}] has a non-finite bound (${start} to ${end})`);
-    if (end < start) throw new RangeError(`intervals[${i}] ends (${end}) before it starts (${start})`);
+    checkNumber(start, `intervals[${i}].start`, { finite: true });
+    checkNumber(end, `intervals[${i}].end`, { finite: true, min: start });
     changes.set(start, (changes.get(start) ?? 0) + 1);
     changes.set(end, (changes.get(end) ?? 0) - 1);
   });

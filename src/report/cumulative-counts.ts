@@ -1,14 +1,15 @@
 /** How many events have happened by each moment, overall and per group. */
+import { checkNumber } from '../core/option-checks.js';
 import type { StepPoint } from './concurrency-timeline.js';
 
 /**
  * The running count of `times` as a step curve: one point per distinct time, holding the number of
  * times at or before it (simultaneous events count together). Empty for no times.
- * @throws RangeError when a time is not finite.
+ * @throws InvalidOptionError when a time is not finite.
  */
 export function cumulativeCounts(times: readonly number[]): StepPoint[] {
   times.forEach((time, i) => {
-    if (!Number.isFinite(time)) throw new RangeError(`times[${i}] is not finite (${time})`);
+    checkNumber(time, `times[${i}]`, { finite: true });
   });
   const sorted = [...times].sort((a, b) => a - b);
   const points: StepPoint[] = [];

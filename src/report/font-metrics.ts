@@ -39,7 +39,7 @@ export class FontMetrics {
       tables.set(tag, data.getUint32(record + 8));
     }
     for (const tag of ['head', 'hhea', 'hmtx', 'cmap', 'maxp']) {
-      if (!tables.has(tag)) throw new ReportError(`${name}: not a TrueType font (no ${tag} table)`);
+      if (!tables.has(tag)) throw new ReportError('ERR_REPORT_FONTS', `${name}: not a TrueType font (no ${tag} table)`);
     }
     const unitsPerEm = data.getUint16(tables.get('head')! + 18);
     const numGlyphs = data.getUint16(tables.get('maxp')! + 4);
@@ -79,7 +79,7 @@ function readFormat4Cmap(data: DataView, cmap: number, name: string): (codePoint
       if (platform === 3) break;
     }
   }
-  if (subtable === undefined) throw new ReportError(`${name}: no Unicode (format 4) cmap subtable`);
+  if (subtable === undefined) throw new ReportError('ERR_REPORT_FONTS', `${name}: no Unicode (format 4) cmap subtable`);
   const segments = data.getUint16(subtable + 6) / 2;
   const endCodes = subtable + 14;
   const startCodes = endCodes + 2 * segments + 2;

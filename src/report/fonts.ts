@@ -39,6 +39,7 @@ export function reportFontFiles(): ReportFontFiles {
   for (const file of [regular, bold]) {
     if (!fs.existsSync(file)) {
       throw new ReportError(
+        'ERR_REPORT_FONTS',
         `font ${file} not found: install Debian's fonts-dejavu-core or set BANDSTER_FONT_DIR to a folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf`,
       );
     }

@@ -3,6 +3,7 @@
  * (no class dominates), in increasing order of accuracy, each as image, true mask and predicted
  * mask in the dataset's palette, with its pixel accuracy printed under it.
  */
+import { checkInteger, checkNumber } from '../core/option-checks.js';
 import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';
@@ -80,9 +81,7 @@ function validate(items: readonly HardImageItem[]): void {
   if (items.length > MAX_HARD_IMAGES)
     throw new InvalidOptionError(`items must hold at most ${MAX_HARD_IMAGES} patches (got ${items.length})`);
   items.forEach((item, i) => {
-    const { size } = item;
-    if (!Number.isInteger(size) || size < 1 || size > 4096)
-      throw new InvalidOptionError(`items[${i}].size must be an integer in [1, 4096] (got ${size})`);
+    const size = checkInteger(item?.size, `items[${i}].size`, { min: 1, max: 4096 });
     if (!(item.image instanceof Uint8Array) || item.image.length !== size * size * 3) {
       throw new InvalidOptionError(
         `items[${i}].image must be a Uint8Array of size×size×3 = ${size * size * 3} bytes (got ${item.image?.length})`,
@@ -98,9 +97,7 @@ function validate(items: readonly HardImageItem[]): void {
       const bad = mask.findIndex((id) => id >= NUM_CLASSES);
       if (bad >= 0) throw new InvalidOptionError(`items[${i}].${name}[${bad}] is ${mask[bad]}, not a class id (0…${NUM_CLASSES - 1})`);
     }
-    if (typeof item.accuracy !== 'number' || !(item.accuracy >= 0 && item.accuracy <= 1)) {
-      throw new InvalidOptionError(`items[${i}].accuracy must be a number in [0, 1] (got ${item.accuracy})`);
-    }
+    checkNumber(item.accuracy, `items[${i}].accuracy`, { min: 0, max: 1 });
   });
 }
 
@@ -134,9 +131,7 @@ async function tile(rgb: Uint8Array, size: number, side: number, nearest: boolea
 export async function renderHardImages(items: readonly HardImageItem[], options: HardImagesOptions = {}): Promise<Buffer> {
   const { width, scale } = resolveRenderOptions(options);
   validate(items);
-  const columns = options.columns ?? 5;
-  if (!Number.isInteger(columns) || columns < 1 || columns > MAX_HARD_IMAGES)
-    throw new InvalidOptionError(`options.columns must be an integer in [1, ${MAX_HARD_IMAGES}] (got ${columns})`);
+  const columns = checkInteger(options.columns ?? 5, 'options.columns', { min: 1, max: MAX_HARD_IMAGES });
   const title = options.title ?? 'Most accurately predicted hard patches';
   const sorted = items.map((item, index) => ({ item, index })).sort((a, b) => a.item.accuracy - b.item.accuracy || a.index - b.index);
   const perRow = Math.min(columns, sorted.length);

@@ -9,7 +9,7 @@ import { reportTextWidth } from './font-metrics.js';
 import { REPORT_FONT_FAMILY, reportFontFileList, reportFontFiles } from './fonts.js';
 import { ReportError } from './report-error.js';
 import { REPORT_THEME } from './theme.js';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkNumber } from '../core/option-checks.js';
 
 /** Size of a rendered picture. */
 export interface RenderOptions {
@@ -35,14 +35,8 @@ export function pngWidth(options: RenderOptions = {}): number {
 
 /** Validated render options with defaults filled in. */
 export function resolveRenderOptions(options: RenderOptions = {}): Required<RenderOptions> {
-  const width = options.width ?? RENDER_DEFAULTS.width;
-  const scale = options.scale ?? RENDER_DEFAULTS.scale;
-  if (typeof width !== 'number' || !Number.isFinite(width) || width < 200 || width > 4000) {
-    throw new InvalidOptionError(`options.width must be a number in [200, 4000] (got ${width})`);
-  }
-  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0.5 || scale > 4) {
-    throw new InvalidOptionError(`options.scale must be a number in [0.5, 4] (got ${scale})`);
-  }
+  const width = checkNumber(options.width ?? RENDER_DEFAULTS.width, 'options.width', { min: 200, max: 4000 });
+  const scale = checkNumber(options.scale ?? RENDER_DEFAULTS.scale, 'options.scale', { min: 0.5, max: 4 });
   return { width, scale };
 }
 
@@ -90,7 +84,11 @@ export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
     view = new vega.View(vega.parse(compiled), { renderer: 'none' });
     return await view.toSVG();
   } catch (error) {
-    throw new ReportError(`chart ${JSON.stringify(chartTitle(spec))} could not be drawn: ${(error as Error).message}`, { cause: error });
+    throw new ReportError(
+      'ERR_REPORT_RENDER',
+      `chart ${JSON.stringify(chartTitle(spec))} could not be drawn: ${(error as Error).message}`,
+      { cause: error },
+    );
   } finally {
     view?.finalize();
   }

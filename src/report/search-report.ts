@@ -10,10 +10,10 @@ import { escapeHtml, figureHtml, pageHtml, tableHtml, type Cell } from './html.j
 import { pngSize } from './png-size.js';
 import { renderChart, resolveRenderOptions, type RenderOptions } from './render-chart.js';
 import { ReportError } from './report-error.js';
-import { searchCharts, type SearchChartName } from './search-charts.js';
+import { searchCharts, type SearchChartName } from './charts/search-charts.js';
 import { bestConfigurations, formatBudget, formatNumber, modelBasedPicks, runClock } from './search-data.js';
 import { formatDuration } from './time-unit.js';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkInteger } from '../core/option-checks.js';
 
 /** Options of {@link writeSearchReport}. */
 export interface SearchReportOptions extends RenderOptions {
@@ -58,14 +58,13 @@ export const SEARCH_REPORT_FILE = 'report.html';
  */
 export async function writeSearchReport(result: Result, outDir: string, options: SearchReportOptions = {}): Promise<SearchReportOutput> {
   const render = resolveRenderOptions(options);
-  const top = options.top ?? SEARCH_REPORT_DEFAULTS.top;
-  if (!Number.isInteger(top) || top < 0) throw new InvalidOptionError(`options.top must be an integer >= 0 (got ${top})`);
+  const top = checkInteger(options.top ?? SEARCH_REPORT_DEFAULTS.top, 'options.top', { min: 0 });
   const title = options.title ?? SEARCH_REPORT_DEFAULTS.title;
   const dir = path.resolve(outDir);
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new ReportError(`cannot create the report folder ${dir}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot create the report folder ${dir}: ${(error as Error).message}`, { cause: error });
   }
   const pictures: WrittenPicture[] = [];
   const skipped: { name: SearchChartName; reason: string }[] = [];
@@ -105,7 +104,7 @@ function writeFile(file: string, data: string | Uint8Array): void {
   try {
     fs.writeFileSync(file, data);
   } catch (error) {
-    throw new ReportError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

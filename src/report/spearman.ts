@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../core/errors.js';
+import { checkNumber } from '../core/option-checks.js';
 /**
  * Spearman's rank correlation with ties, as `scipy.stats.spearmanr`: the Pearson correlation of
  * the two samples' ranks, tied values sharing the average of the ranks they span.
@@ -6,11 +8,11 @@
 /**
  * Ranks 1…n of `values` (smallest first); tied values get the mean of the ranks they occupy,
  * e.g. `[10, 20, 20, 30]` → `[1, 2.5, 2.5, 4]`.
- * @throws RangeError when a value is NaN.
+ * @throws InvalidOptionError when a value is NaN.
  */
 export function averageRanks(values: readonly number[]): number[] {
   values.forEach((value, i) => {
-    if (Number.isNaN(value)) throw new RangeError(`values[${i}] is NaN`);
+    checkNumber(value, `values[${i}]`);
   });
   const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
   const ranks = new Array<number>(values.length);
@@ -50,7 +52,7 @@ export function pearson(x: readonly number[], y: readonly number[]): number {
 /**
  * Spearman's ρ of paired samples `x[i]`, `y[i]`: Pearson's r of their {@link averageRanks}.
  * NaN when fewer than two pairs or when either sample is constant (scipy returns nan too).
- * @throws RangeError when the lengths differ or a value is NaN.
+ * @throws InvalidOptionError when the lengths differ or a value is NaN.
  */
 export function spearman(x: readonly number[], y: readonly number[]): number {
   checkPaired(x, y);
@@ -58,5 +60,5 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
 }
 
 function checkPaired(x: readonly number[], y: readonly number[]): void {
-  if (x.length !== y.length) throw new RangeError(`x has ${x.length} values but y has ${y.length}; they must be paired`);
+  if (x.length !== y.length) throw new InvalidOptionError(`x has ${x.length} values but y has ${y.length}; they must be paired`);
 }

@@ -5,6 +5,7 @@
  */
 import type { Config } from 'vega-lite';
 import { scheme } from 'vega';
+import { CHART_PADDING, CONCAT_SPACING, FACET_SPACING } from './charts/chart-layout.js';
 import { REPORT_FONT_FAMILY } from './fonts.js';
 
 /** Okabe & Ito (2008), "Color Universal Design", without yellow (too faint on white) and black. */
@@ -30,7 +31,7 @@ export function sequentialColors(count: number): string[] {
 /** The vega-lite config every chart is compiled with (a chart's own `config` overrides it). */
 export const REPORT_THEME: Config = {
   background: '#ffffff',
-  padding: 16,
+  padding: CHART_PADDING,
   font: REPORT_FONT_FAMILY,
   title: {
     fontSize: 17,
@@ -80,6 +81,6 @@ export const REPORT_THEME: Config = {
   line: { strokeWidth: 2.2 },
   rect: { stroke: '#ffffff', strokeWidth: 1 },
   text: { font: REPORT_FONT_FAMILY, fontSize: 12 },
-  concat: { spacing: 36 },
-  facet: { spacing: 18 },
+  concat: { spacing: CONCAT_SPACING },
+  facet: { spacing: FACET_SPACING },
 };

@@ -1,6 +1,6 @@
 // inspectDataset: what a dataset on disk holds and every problem with it, without stopping at the first.
 import * as path from 'node:path';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkInteger } from '../core/option-checks.js';
 import type { DatasetProblem, DatasetWarning } from './dataset-error.js';
 import { scanDataset } from './dataset-files.js';
 import { forEachLimited, readPairPixels, readPairSize } from './dataset-read.js';
@@ -46,9 +46,7 @@ export interface DatasetInspection {
  * counts and class pixel counts, with EVERY problem found (loadDataset stops at the first).
  */
 export async function inspectDataset(root: string, options: { readonly patchSize: number }): Promise<DatasetInspection> {
-  const patchSize = options?.patchSize;
-  if (!Number.isInteger(patchSize) || patchSize < 1)
-    throw new InvalidOptionError(`options.patchSize must be an integer >= 1 (got ${String(patchSize)})`);
+  const patchSize = checkInteger(options?.patchSize, 'options.patchSize', { min: 1 });
   const layout = await scanDataset(root);
   const problems: DatasetProblem[] = [...layout.problems];
   const warnings: DatasetWarning[] = [...layout.warnings];

@@ -1,5 +1,5 @@
 // loadDataset: the aerial dataset on disk -> seeded train/validation PatchSets of bytes.
-import { InvalidOptionError } from '../core/errors.js';
+import { checkBoolean, checkFunction, checkInteger, checkNumber, checkObject, checkOneOf } from '../core/option-checks.js';
 import { DatasetError, problemError, type DatasetProblem, type DatasetWarning } from './dataset-error.js';
 import { scanDataset } from './dataset-files.js';
 import { forEachLimited, readPairPixels, readPairSize } from './dataset-read.js';
@@ -162,25 +162,20 @@ interface Settings {
 }
 
 function validateOptions(options: LoadDatasetOptions): Settings {
-  if (options === null || typeof options !== 'object')
-    throw new InvalidOptionError(`options must be an object with patchSize and seed (got ${String(options)})`);
-  const { patchSize, seed, maxPatches } = options;
-  const validationFraction = options.validationFraction ?? LOAD_DATASET_DEFAULTS.validationFraction;
-  const unknownColours = options.unknownColours ?? LOAD_DATASET_DEFAULTS.unknownColours;
-  const shared = options.shared ?? LOAD_DATASET_DEFAULTS.shared;
-  if (!Number.isInteger(patchSize) || patchSize < 1)
-    throw new InvalidOptionError(`options.patchSize must be an integer >= 1 (got ${String(patchSize)})`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed))
-    throw new InvalidOptionError(`options.seed must be a finite number (got ${String(seed)})`);
-  if (typeof validationFraction !== 'number' || !(validationFraction >= 0 && validationFraction < 1)) {
-    throw new InvalidOptionError(`options.validationFraction must be a number in [0, 1) (got ${String(validationFraction)})`);
-  }
-  if (unknownColours !== 'error' && unknownColours !== 'unlabeled')
-    throw new InvalidOptionError(`options.unknownColours must be 'error' or 'unlabeled' (got ${JSON.stringify(unknownColours)})`);
-  if (typeof shared !== 'boolean') throw new InvalidOptionError(`options.shared must be a boolean (got ${String(shared)})`);
-  if (maxPatches !== undefined && (!Number.isInteger(maxPatches) || maxPatches < 1))
-    throw new InvalidOptionError(`options.maxPatches must be an integer >= 1 (got ${String(maxPatches)})`);
-  if (options.onWarning !== undefined && typeof options.onWarning !== 'function')
-    throw new InvalidOptionError('options.onWarning must be a function');
+  checkObject(options, 'options', 'an object with patchSize and seed');
+  const patchSize = checkInteger(options.patchSize, 'options.patchSize', { min: 1 });
+  const seed = checkNumber(options.seed, 'options.seed', { finite: true });
+  const validationFraction = checkNumber(
+    options.validationFraction ?? LOAD_DATASET_DEFAULTS.validationFraction,
+    'options.validationFraction',
+    { min: 0, max: 1, maxExclusive: true },
+  );
+  const unknownColours = checkOneOf(options.unknownColours ?? LOAD_DATASET_DEFAULTS.unknownColours, 'options.unknownColours', [
+    'error',
+    'unlabeled',
+  ] as const);
+  const shared = checkBoolean(options.shared ?? LOAD_DATASET_DEFAULTS.shared, 'options.shared');
+  const maxPatches = options.maxPatches === undefined ? undefined : checkInteger(options.maxPatches, 'options.maxPatches', { min: 1 });
+  if (options.onWarning !== undefined) checkFunction(options.onWarning, 'options.onWarning');
   return { patchSize, seed, validationFraction, unknownColours, shared, maxPatches: maxPatches ?? Number.POSITIVE_INFINITY };
 }

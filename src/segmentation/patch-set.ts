@@ -1,4 +1,5 @@
 // PatchSets: allocation (plain or shared memory), and the hand-over of shared ones to worker threads.
+import { TrainingError } from './training-error.js';
 import type { PatchSet, SegmentationDataset } from './types.js';
 
 /** A PatchSet of `count` zero-filled patches, its arrays in SharedArrayBuffers when `shared`. */
@@ -105,13 +106,16 @@ export function datasetFromShared(
   record: Readonly<Record<string, SharedArrayBuffer>> | SharedArrayBuffer | undefined,
 ): SegmentationDataset {
   if (record === undefined || record instanceof SharedArrayBuffer)
-    throw new TypeError('expected the record of SharedArrayBuffers made by datasetToShared');
+    throw new TrainingError('ERR_TRAINING_SHARED_DATA', 'expected the record of SharedArrayBuffers made by datasetToShared');
   const split = (name: 'train' | 'validation'): PatchSet => {
     const images = record[`${name}.images`];
     const labels = record[`${name}.labels`];
     const meta = record[`${name}.meta`];
     if (images === undefined || labels === undefined || meta === undefined)
-      throw new TypeError(`shared data has no ${name}.images, ${name}.labels and ${name}.meta (was it made by datasetToShared?)`);
+      throw new TrainingError(
+        'ERR_TRAINING_SHARED_DATA',
+        `shared data has no ${name}.images, ${name}.labels and ${name}.meta (was it made by datasetToShared?)`,
+      );
     return patchSetFromShared({ images, labels, meta });
   };
   const train = split('train');

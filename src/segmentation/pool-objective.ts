@@ -5,6 +5,7 @@ import type { Configuration, ObjectiveResult } from '../core/types.js';
 import { threadSharedData, type ThreadTrialContext } from '../executors/thread-pool-shared.js';
 import { initBackend, segmentationJobFromShared, type SegmentationJobSettings } from './segmentation-job.js';
 import { trainObjective } from './trainer.js';
+import { TrainingError } from './training-error.js';
 import type { SegmentationDataset } from './types.js';
 
 let thread: Promise<{ dataset: SegmentationDataset; settings: SegmentationJobSettings; backend: Backend }> | undefined;
@@ -13,7 +14,10 @@ function threadContext() {
   thread ??= (async () => {
     const shared = threadSharedData();
     if (shared === undefined || shared instanceof SharedArrayBuffer)
-      throw new TypeError('the segmentation objective needs the shared data made by segmentationSharedData');
+      throw new TrainingError(
+        'ERR_TRAINING_SHARED_DATA',
+        'the segmentation objective needs the shared data made by segmentationSharedData',
+      );
     const { dataset, settings } = segmentationJobFromShared(shared);
     return { dataset, settings, backend: await initBackend(settings.backend) };
   })();

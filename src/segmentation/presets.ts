@@ -1,3 +1,4 @@
+import { invalidOption } from '../core/option-checks.js';
 import { ConfigurationSpace } from '../space/configuration-space.js';
 import { CategoricalHyperparameter, UniformFloatHyperparameter, UniformIntegerHyperparameter } from '../space/hyperparameters.js';
 
@@ -56,5 +57,5 @@ export function defaultPreset(budgets: { minBudget?: number; maxBudget?: number;
 export function presetByName(name: string, budgets?: { minBudget?: number; maxBudget?: number; nIterations?: number }): SegmentationPreset {
   if (name === 'study') return studyPreset();
   if (name === 'default') return defaultPreset(budgets);
-  throw new RangeError(`preset must be "study" or "default" (got ${JSON.stringify(name)})`);
+  throw invalidOption('preset', "'study' or 'default'", name);
 }

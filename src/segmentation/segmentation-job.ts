@@ -3,6 +3,7 @@ import type { Backend } from '../../backends/backend.js';
 import type { SegmentationDataset } from './types.js';
 import type { TrainerDefaults } from './trainer-settings.js';
 import { datasetFromShared, datasetToShared } from './patch-set.js';
+import { TrainingError } from './training-error.js';
 
 /** Everything a worker thread needs to train, besides the dataset itself. */
 export interface SegmentationJobSettings extends TrainerDefaults {
@@ -31,7 +32,8 @@ export function segmentationJobFromShared(shared: Readonly<Record<string, Shared
   settings: SegmentationJobSettings;
 } {
   const buffer = shared[SETTINGS_KEY];
-  if (!buffer) throw new TypeError('the thread was given no segmentation settings (use segmentationSharedData)');
+  if (!buffer)
+    throw new TrainingError('ERR_TRAINING_SHARED_DATA', 'the thread was given no segmentation settings (use segmentationSharedData)');
   // TextDecoder refuses views of shared memory: copy the bytes first.
   const settings = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer).slice())) as SegmentationJobSettings;
   return { dataset: datasetFromShared(shared), settings };

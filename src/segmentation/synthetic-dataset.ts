@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkBoolean, checkInteger, checkNumber, checkObject } from '../core/option-checks.js';
 import { Rng } from '../core/rng.js';
 import { DatasetError } from './dataset-error.js';
 import { classIdsToMask } from './mask-colours.js';
@@ -144,22 +144,16 @@ export async function generateSyntheticDataset(outDir: string, options: Syntheti
 }
 
 function validate(options: SyntheticDatasetOptions): Required<SyntheticDatasetOptions> {
-  if (options === null || typeof options !== 'object')
-    throw new InvalidOptionError(`options must be an object with a seed (got ${String(options)})`);
+  checkObject(options, 'options', 'an object with a seed');
   const settings = {
     ...SYNTHETIC_DATASET_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   } as Required<SyntheticDatasetOptions>;
-  const { seed, tiles, scale, imagesPerTile, quality, overwrite } = settings;
-  if (typeof seed !== 'number' || !Number.isFinite(seed))
-    throw new InvalidOptionError(`options.seed must be a finite number (got ${String(seed)})`);
-  if (!Number.isInteger(tiles) || tiles < 1) throw new InvalidOptionError(`options.tiles must be an integer >= 1 (got ${String(tiles)})`);
-  if (typeof scale !== 'number' || !(scale > 0 && scale <= 4))
-    throw new InvalidOptionError(`options.scale must be a number in (0, 4] (got ${String(scale)})`);
-  if (!Number.isInteger(imagesPerTile) || imagesPerTile < 1)
-    throw new InvalidOptionError(`options.imagesPerTile must be an integer >= 1 (got ${String(imagesPerTile)})`);
-  if (!Number.isInteger(quality) || quality < 1 || quality > 100)
-    throw new InvalidOptionError(`options.quality must be an integer in [1, 100] (got ${String(quality)})`);
-  if (typeof overwrite !== 'boolean') throw new InvalidOptionError(`options.overwrite must be a boolean (got ${String(overwrite)})`);
+  checkNumber(settings.seed, 'options.seed', { finite: true });
+  checkInteger(settings.tiles, 'options.tiles', { min: 1 });
+  checkNumber(settings.scale, 'options.scale', { min: 0, max: 4, minExclusive: true });
+  checkInteger(settings.imagesPerTile, 'options.imagesPerTile', { min: 1 });
+  checkInteger(settings.quality, 'options.quality', { min: 1, max: 100 });
+  checkBoolean(settings.overwrite, 'options.overwrite');
   return settings;
 }

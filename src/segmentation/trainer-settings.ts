@@ -1,5 +1,5 @@
 import type { Configuration } from '../core/types.js';
-import { InvalidOptionError } from '../core/errors.js';
+import { checkInteger, checkNumber } from '../core/option-checks.js';
 import type { LossKind } from './types.js';
 
 /** What one training run needs beyond the data: the tuned hyperparameters with their defaults filled in. */
@@ -32,20 +32,19 @@ export interface TrainerDefaults {
  * `dropout_scale`, `base_filters`; absent ones take the defaults.
  */
 export function trainerSettings(config: Configuration, defaults: TrainerDefaults = {}): TrainerSettings {
-  const read = (name: string, fallback: number, check: (value: number) => boolean, requirement: string): number => {
-    const value = config[name] ?? fallback;
-    if (typeof value !== 'number' || !check(value))
-      throw new InvalidOptionError(`config.${name} must be ${requirement} (got ${JSON.stringify(value)})`);
-    return value;
-  };
-  const positiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1;
-  const batchSize = read('batchsize', defaults.batchSize ?? 16, positiveInteger, 'an integer >= 1');
+  const value = (name: string, fallback: number): unknown => config[name] ?? fallback;
+  const positiveInteger = (name: string, fallback: number): number => checkInteger(value(name, fallback), `config.${name}`, { min: 1 });
+  const batchSize = positiveInteger('batchsize', defaults.batchSize ?? 16);
   return {
-    learningRate: read('learning_rate', defaults.learningRate ?? 1e-3, (value) => value > 0 && Number.isFinite(value), 'a number > 0'),
+    learningRate: checkNumber(value('learning_rate', defaults.learningRate ?? 1e-3), 'config.learning_rate', {
+      min: 0,
+      minExclusive: true,
+      finite: true,
+    }),
     batchSize,
-    validationBatchSize: read('valbatchsize', batchSize, positiveInteger, 'an integer >= 1'),
-    dropoutScale: read('dropout_scale', 1, (value) => value >= 0 && value <= 3, 'a number in [0, 3]'),
-    baseFilters: read('base_filters', defaults.baseFilters ?? 16, positiveInteger, 'an integer >= 1'),
+    validationBatchSize: positiveInteger('valbatchsize', batchSize),
+    dropoutScale: checkNumber(value('dropout_scale', 1), 'config.dropout_scale', { min: 0, max: 3 }),
+    baseFilters: positiveInteger('base_filters', defaults.baseFilters ?? 16),
     depth: defaults.depth ?? 5,
     loss: defaults.loss ?? 'dice-focal',
   };

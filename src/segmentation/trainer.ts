@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import type { Backend, BackendModel } from '../../backends/backend.js';
 import { AbortedError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
+import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import type { Configuration, ObjectiveResult, TrialContext } from '../core/types.js';
 import { labelBatch, scaleBatch } from './patch-batches.js';
 import { trainerSettings, type TrainerDefaults, type TrainerSettings } from './trainer-settings.js';
+import { TrainingError } from './training-error.js';
 import { NUM_CLASSES, type PatchSet, type SegmentationDataset, type UNetSpec } from './types.js';
 import { ValidationAccumulator, type ValidationMetrics } from './validation-metrics.js';
 
@@ -109,7 +111,10 @@ export async function trainObjective(
   const last = run.history.at(-1);
   if (!last) {
     // Nothing left to train: the checkpoint already had this many epochs.
-    throw new Error(`configuration already trained for ${run.continuedFrom} epochs; nothing to do at budget ${budget}`);
+    throw new TrainingError(
+      'ERR_TRAINING_NOTHING_TO_DO',
+      `configuration already trained for ${run.continuedFrom} epochs; nothing to do at budget ${budget}`,
+    );
   }
   return {
     loss: last.valLoss,
@@ -207,14 +212,23 @@ async function restoreLatestCheckpoint(model: BackendModel, dir: string, epochs:
     .filter((epoch) => Number.isInteger(epoch) && epoch < epochs)
     .sort((a, b) => b - a);
   if (available.length === 0) return 0;
-  await model.importState(new Uint8Array(fs.readFileSync(path.join(dir, `${CHECKPOINT_PREFIX}${available[0]}.bin`))));
+  const file = path.join(dir, `${CHECKPOINT_PREFIX}${available[0]}.bin`);
+  try {
+    await model.importState(new Uint8Array(fs.readFileSync(file)));
+  } catch (error) {
+    throw new TrainingError('ERR_TRAINING_CHECKPOINT', `${file}: cannot be read back: ${(error as Error).message}`, { cause: error });
+  }
   return available[0];
 }
 
 async function saveCheckpoint(model: BackendModel, dir: string, epochs: number): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${CHECKPOINT_PREFIX}${epochs}.bin`);
-  // Written aside and renamed, so a kill mid-write never leaves a truncated checkpoint behind.
-  fs.writeFileSync(`${file}.tmp`, await model.exportState());
-  fs.renameSync(`${file}.tmp`, file);
+  const state = await model.exportState();
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    // Atomic, so a kill mid-write never leaves a truncated checkpoint behind for the next budget to load.
+    writeFileAtomic(file, state);
+  } catch (error) {
+    throw new TrainingError('ERR_TRAINING_CHECKPOINT', `${file}: cannot be written: ${(error as Error).message}`, { cause: error });
+  }
 }

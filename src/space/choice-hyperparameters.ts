@@ -1,9 +1,9 @@
+import { describeValue } from '../core/option-checks.js';
 import type { Rng } from '../core/rng.js';
 import type { HyperparameterValue } from '../core/types.js';
 import {
   checkHyperparameterName,
   describeChoices,
-  describeValue,
   invalidHyperparameter,
   isPlainValue,
   notAnIndex,

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js';
+import { ConfigurationError } from './space-error.js';
 import type { Configuration, HyperparameterValue } from '../core/types.js';
 import type { CompiledCondition, Condition, HyperparameterLookup } from './conditions.js';
 import { valueReader, type CompiledForbidden, type Forbidden } from './forbidden.js';

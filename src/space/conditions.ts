@@ -1,6 +1,7 @@
 import { InvalidOptionError } from '../core/errors.js';
 import type { HyperparameterValue } from '../core/types.js';
-import { describeChoices, describeValue } from './hyperparameter-common.js';
+import { describeValue } from '../core/option-checks.js';
+import { describeChoices } from './hyperparameter-common.js';
 import type { Hyperparameter } from './hyperparameters.js';
 
 /** A hyperparameter given by object or by name. */

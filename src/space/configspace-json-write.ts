@@ -3,9 +3,9 @@ import type { HyperparameterValue } from '../core/types.js';
 import type { Condition } from './conditions.js';
 import type { ConfigurationSpace } from './configuration-space.js';
 import type { Forbidden } from './forbidden.js';
-import { describeValue } from './hyperparameter-common.js';
+import { describeValue } from '../core/option-checks.js';
 import type { Hyperparameter } from './hyperparameters.js';
-import { dumpsPython, PyFloat, type PyJson } from './python-json.js';
+import { PyFloat, toPythonJson, type PyJson } from '../storage/python-json.js';
 
 /** `'0.4'`: ConfigSpace 0.4.x (hpbandster's); `'1.x'`: ConfigSpace 1.x. */
 export type ConfigSpaceJsonSchema = '0.4' | '1.x';
@@ -48,7 +48,7 @@ export function writeConfigSpaceJson(space: ConfigurationSpace, options: WriteCo
   document.forbiddens = space.forbiddens.map(writer.forbidden);
   document.python_module_version = PYTHON_MODULE_VERSION[schema];
   document[schema === '0.4' ? 'json_format_version' : 'format_version'] = new PyFloat(FORMAT_VERSION[schema]);
-  return dumpsPython(document, 2);
+  return toPythonJson(document, { indent: 2 });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { BandsterError, SpaceFormatError } from '../core/errors.js';
+import { BandsterError } from '../core/errors.js';
+import { SpaceFormatError } from './space-error.js';
 import type { HyperparameterValue } from '../core/types.js';
 import {
   AndConjunction,
@@ -12,7 +13,8 @@ import {
 } from './conditions.js';
 import { ConfigurationSpace } from './configuration-space.js';
 import { ForbiddenAndConjunction, ForbiddenEqualsClause, ForbiddenInClause, type Forbidden } from './forbidden.js';
-import { describeValue, isPlainValue } from './hyperparameter-common.js';
+import { describeValue } from '../core/option-checks.js';
+import { isPlainValue } from './hyperparameter-common.js';
 import {
   CategoricalHyperparameter,
   Constant,

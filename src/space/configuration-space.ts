@@ -1,10 +1,11 @@
-import { ConfigurationError, InvalidOptionError } from '../core/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { ConfigurationError, SpaceError } from './space-error.js';
 import type { Rng } from '../core/rng.js';
 import type { Configuration, HyperparameterValue } from '../core/types.js';
 import { CompiledSpace, type VectorDimension } from './compiled-space.js';
 import { isCondition, type Condition } from './conditions.js';
 import { isForbiddenClause, type Forbidden } from './forbidden.js';
-import { describeValue } from './hyperparameter-common.js';
+import { checkInteger, describeValue } from '../core/option-checks.js';
 import { isHyperparameter, type Hyperparameter } from './hyperparameters.js';
 import { conditionLevelOrder, reaches } from './space-order.js';
 
@@ -166,14 +167,15 @@ export class ConfigurationSpace {
       const config = compiled.fromVector(vector);
       if (!compiled.isForbidden(config)) return config;
     }
-    throw new ConfigurationError(
+    throw new SpaceError(
+      'ERR_SPACE_EXHAUSTED',
       `sampling gave up after ${MAX_REJECTIONS} forbidden configurations in a row; the forbidden clauses ` +
         `(${compiled.forbiddenClauses.map(String).join('; ')}) exclude (nearly) the whole space`,
     );
   }
 
   sampleMany(rng: Rng, count: number): Configuration[] {
-    if (!Number.isInteger(count) || count < 0) throw new InvalidOptionError(`count must be an integer >= 0 (got ${describeValue(count)})`);
+    checkInteger(count, 'count', { min: 0 });
     const configs: Configuration[] = [];
     for (let i = 0; i < count; i++) configs.push(this.sample(rng));
     return configs;

@@ -1,7 +1,8 @@
 import { InvalidOptionError } from '../core/errors.js';
 import type { Configuration, HyperparameterValue } from '../core/types.js';
 import type { HyperparameterLookup, HyperparameterRef } from './conditions.js';
-import { describeChoices, describeValue } from './hyperparameter-common.js';
+import { describeValue } from '../core/option-checks.js';
+import { describeChoices } from './hyperparameter-common.js';
 
 /** A forbidden clause specialised to one space: true when the configuration is forbidden. */
 export type CompiledForbidden = (config: Configuration) => boolean;

@@ -1,39 +1,11 @@
-import { ConfigurationError, InvalidOptionError } from '../core/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { ConfigurationError } from './space-error.js';
 import type { HyperparameterValue } from '../core/types.js';
 import type { Rng } from '../core/rng.js';
+import { describeValue } from '../core/option-checks.js';
 
 /** The discriminant shared by every hyperparameter class. */
 export type HyperparameterKind = 'float' | 'int' | 'categorical' | 'ordinal' | 'constant';
-
-/** A value as it should appear inside an error message: strings quoted, everything else readable. */
-export function describeValue(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-    case 'boolean':
-      return String(value);
-    case 'undefined':
-      return 'undefined';
-    case 'bigint':
-      return `${value}n`;
-    case 'function':
-      return 'a function';
-    case 'symbol':
-      return value.toString();
-    default: {
-      if (value === null) return 'null';
-      let text: string | undefined;
-      try {
-        text = JSON.stringify(value);
-      } catch {
-        text = undefined;
-      }
-      if (text === undefined) return Array.isArray(value) ? 'an array' : 'an object';
-      return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-    }
-  }
-}
 
 /** The error a hyperparameter constructor throws: it always names the hyperparameter. */
 export function invalidHyperparameter(name: string, message: string): InvalidOptionError {

@@ -1,8 +1,8 @@
+import { describeValue } from '../core/option-checks.js';
 import type { Rng } from '../core/rng.js';
 import type { HyperparameterValue } from '../core/types.js';
 import {
   checkHyperparameterName,
-  describeValue,
   invalidHyperparameter,
   notEncodable,
   roundHalfEven,

@@ -11,8 +11,14 @@
  *
  * A JavaScript number does not say whether Python held an `int` or a `float`, so the caller
  * chooses: fields that hpbandster always writes as floats (budget, loss, timestamps) go through
- * {@link pythonFloat}; everything else (configurations, info dicts) keeps integer-valued numbers
- * as integers, as `json.dumps` would for a Python `int`.
+ * {@link pythonFloat}, and a value wrapped in {@link PyFloat} is written as a float wherever it
+ * sits (ConfigSpace's float bounds and defaults); every other number follows one rule — a safe
+ * integer is a Python `int`, anything else (fractions, non-finite values, integers beyond 2^53,
+ * which a JavaScript number cannot hold exactly) a Python `float` — as `json.dumps` would write it.
+ *
+ * This is the only Python-JSON writer: the run logs (one line per entry, `json.dumps(obj)`) and
+ * ConfigSpace documents (`json.dumps(obj, indent=2)`, see `space/configspace-json-write.ts`) both
+ * go through {@link toPythonJson}.
  *
  * Reading accepts standard JSON plus Python's three non-finite tokens outside strings.
  */
@@ -57,18 +63,36 @@ export function pythonFloat(value: number): string {
   return /[.e]/.test(fixed) ? fixed : `${fixed}.0`;
 }
 
+/** Marks a number that Python holds as a float, so that it is written as `0.0` rather than `0`. */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+/** A JSON value as Python holds it, with {@link PyFloat} marking floats (what ConfigSpace's writers build). */
+export type PyJson = null | boolean | number | string | PyFloat | readonly PyJson[] | { readonly [key: string]: PyJson };
+
+/** How {@link toPythonJson} lays the text out. */
+export interface PythonJsonOptions {
+  /**
+   * Spaces per nesting level, as `json.dumps(value, indent=n)`: one member per line, `","` between
+   * members (Python drops the space after the comma when indenting). Without it, everything is
+   * on one line with `", "` between members, as `json.dumps(value)`.
+   * @defaultValue undefined (one line)
+   */
+  readonly indent?: number;
+}
+
 /**
- * A number inside a configuration or info dict: integer-valued safe integers as Python `int`s,
- * everything else (fractions, non-finite values, integers beyond 2^53 which a JavaScript
- * number cannot hold exactly) as Python floats.
+ * A number that is not marked as a float: safe integers as Python `int`s, everything else
+ * (fractions, non-finite values, integers beyond 2^53) as Python floats.
  */
 function pythonNumber(value: number): string {
   return Number.isSafeInteger(value) ? String(value) : pythonFloat(value);
 }
 
 /**
- * Serialises `value` as `json.dumps(value)` would, given the Python value that the JavaScript
- * value stands for (see the module comment on ints and floats).
+ * Serialises `value` as `json.dumps(value)` (or `json.dumps(value, indent=n)`) would, given the
+ * Python value that the JavaScript value stands for (see the module comment on ints and floats).
  *
  * Like `JSON.stringify`, it calls `toJSON()` where present, drops object members whose value is
  * `undefined`, a function or a symbol, and writes those as `null` inside arrays; bigints are
@@ -76,13 +100,18 @@ function pythonNumber(value: number): string {
  *
  * @throws TypeError on a circular structure.
  */
-export function toPythonJson(value: unknown): string {
+export function toPythonJson(value: unknown, options: PythonJsonOptions = {}): string {
   const parts: string[] = [];
-  write(value, parts, new Set());
+  write(value, parts, new Set(), options.indent === undefined ? undefined : ' '.repeat(options.indent), '');
   return parts.join('');
 }
 
-function write(value: unknown, out: string[], ancestors: Set<object>): void {
+/** `step`: the indentation of one level (undefined for one line); `margin`: the current level's. */
+function write(value: unknown, out: string[], ancestors: Set<object>, step: string | undefined, margin: string): void {
+  if (value instanceof PyFloat) {
+    out.push(pythonFloat(value.value));
+    return;
+  }
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON: () => unknown }).toJSON();
   }
@@ -112,25 +141,29 @@ function write(value: unknown, out: string[], ancestors: Set<object>): void {
   const object = value as object;
   if (ancestors.has(object)) throw new TypeError('cannot serialise a circular structure');
   ancestors.add(object);
+  // json.dumps: ", " between members on one line; "," and a new line when indenting.
+  const inner = step === undefined ? '' : `${margin}${step}`;
+  const opening = step === undefined ? '' : `\n${inner}`;
+  const separator = step === undefined ? ', ' : `,\n${inner}`;
+  const closing = step === undefined ? '' : `\n${margin}`;
   if (Array.isArray(object) || (ArrayBuffer.isView(object) && !(object instanceof DataView))) {
-    const items = Array.from(object as ArrayLike<unknown>);
+    const items = object as ArrayLike<unknown>;
     out.push('[');
-    items.forEach((item, i) => {
-      if (i > 0) out.push(', ');
-      write(item, out, ancestors);
-    });
-    out.push(']');
+    for (let i = 0; i < items.length; i++) {
+      out.push(i === 0 ? opening : separator);
+      write(items[i], out, ancestors, step, inner);
+    }
+    out.push(items.length === 0 ? '' : closing, ']');
   } else {
     out.push('{');
     let first = true;
     for (const [key, member] of Object.entries(object)) {
       if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-      if (!first) out.push(', ');
+      out.push(first ? opening : separator, pythonString(key), ': ');
       first = false;
-      out.push(pythonString(key), ': ');
-      write(member, out, ancestors);
+      write(member, out, ancestors, step, inner);
     }
-    out.push('}');
+    out.push(first ? '' : closing, '}');
   }
   ancestors.delete(object);
 }

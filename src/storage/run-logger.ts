@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { InvalidOptionError, RunLogError } from '../core/errors.js';
-import type { ConfigId, ConfigInfo, Configuration, Run } from '../core/types.js';
+import { checkNonEmptyString, checkOneOf, invalidOption } from '../core/option-checks.js';
+import { CONFIG_ID_FORM, isConfigId, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
 import { pythonFloat, toPythonJson } from './python-json.js';
+import { attempt, RunLogError } from './run-log-error.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /** File names of an hpbandster run directory (`hpbandster.core.result.json_result_logger`). */
 export const CONFIGS_FILE = 'configs.json';
@@ -80,13 +82,8 @@ export class RunLogger {
    *   run (nothing is changed then), or when a file cannot be created or opened.
    */
   static open(dir: string, options: RunLoggerOptions = {}): RunLogger {
-    if (typeof dir !== 'string' || dir === '') {
-      throw new InvalidOptionError(`dir must be a non-empty string (got ${JSON.stringify(dir)})`);
-    }
-    const mode = options.mode ?? RUN_LOGGER_DEFAULTS.mode;
-    if (!MODES.includes(mode)) {
-      throw new InvalidOptionError(`options.mode must be 'new', 'overwrite' or 'append' (got ${JSON.stringify(mode)})`);
-    }
+    checkNonEmptyString(dir, 'dir');
+    const mode = checkOneOf(options.mode ?? RUN_LOGGER_DEFAULTS.mode, 'options.mode', MODES);
     const configsPath = path.join(dir, CONFIGS_FILE);
     const resultsPath = path.join(dir, RESULTS_FILE);
     attempt(dir, 'cannot create the run directory', () => fs.mkdirSync(dir, { recursive: true }));
@@ -96,6 +93,7 @@ export class RunLogger {
       for (const file of [configsPath, resultsPath]) {
         if (fileSize(file) > 0) {
           throw new RunLogError(
+            'ERR_RUN_LOG_EXISTS',
             file,
             undefined,
             "already holds a run; open it with mode 'append' to resume it or 'overwrite' to replace it",
@@ -120,29 +118,13 @@ export class RunLogger {
   }
 
   /**
-   * Writes the configuration space (ConfigSpace JSON text) to configspace.json atomically: a
-   * temporary file in the same directory, flushed, then renamed over the old one, so readers see
-   * either the old space or the new one, never half of one.
+   * Writes the configuration space (ConfigSpace JSON text) to configspace.json atomically (see
+   * {@link writeFileAtomic}), so readers see either the old space or the new one, never half of one.
    *
    * @throws RunLogError naming configspace.json when it cannot be written.
    */
   writeSpace(json: string): void {
-    const temporary = `${this.spacePath}.tmp-${process.pid}`;
-    attempt(this.spacePath, 'cannot write', () => {
-      try {
-        const fd = fs.openSync(temporary, 'w');
-        try {
-          fs.writeFileSync(fd, json);
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
-        fs.renameSync(temporary, this.spacePath);
-      } catch (error) {
-        fs.rmSync(temporary, { force: true });
-        throw error;
-      }
-    });
+    attempt(this.spacePath, 'cannot write', () => writeFileAtomic(this.spacePath, json));
   }
 
   /**
@@ -193,27 +175,12 @@ export class RunLogger {
   }
 }
 
-/** Runs `action`, turning a file-system error into a RunLogError naming `file`. */
-function attempt<T>(file: string, what: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    throw runLogError(file, what, error);
-  }
-}
-
-function runLogError(file: string, what: string, cause: unknown): RunLogError {
-  const error = new RunLogError(file, undefined, `${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
-  Object.defineProperty(error, 'cause', { value: cause, configurable: true, writable: true });
-  return error;
-}
-
 function fileSize(file: string): number {
   try {
     return fs.statSync(file).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw runLogError(file, 'cannot inspect', error);
+    throw new RunLogError('ERR_RUN_LOG_IO', file, undefined, `cannot inspect: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -244,7 +211,7 @@ function openLog(file: string, mode: RunLoggerMode): number {
 }
 
 function appendLine(file: string, fd: number | undefined, line: string): void {
-  if (fd === undefined) throw new RunLogError(file, undefined, 'the run logger is closed');
+  if (fd === undefined) throw new RunLogError('ERR_RUN_LOG_CLOSED', file, undefined, 'the run logger is closed');
   attempt(file, 'cannot append', () => writeFully(fd, Buffer.from(line, 'utf8')));
 }
 
@@ -259,18 +226,10 @@ function writeFully(fd: number, bytes: Buffer): void {
 }
 
 function serialise(file: string, build: () => string): string {
-  try {
-    return build();
-  } catch (error) {
-    throw runLogError(file, 'cannot serialise the line', error);
-  }
+  return attempt(file, 'cannot serialise the line', build, 'ERR_RUN_LOG_UNSERIALISABLE');
 }
 
 function formatConfigId(configId: ConfigId, name: string): string {
-  if (!Array.isArray(configId) || configId.length !== 3 || !configId.every((part) => Number.isSafeInteger(part) && part >= 0)) {
-    throw new InvalidOptionError(
-      `${name} must be [iteration, stage, index], three non-negative integers (got ${JSON.stringify(configId)})`,
-    );
-  }
+  if (!isConfigId(configId)) throw invalidOption(name, CONFIG_ID_FORM, configId);
   return `[${configId[0]}, ${configId[1]}, ${configId[2]}]`;
 }

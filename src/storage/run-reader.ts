@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { RunLogError } from '../core/errors.js';
-import { configIdKey } from '../core/types.js';
+import { RunLogError } from './run-log-error.js';
+import { CONFIG_ID_FORM, configIdKey, isConfigId } from '../core/types.js';
 import type { ConfigId, ConfigInfo, Configuration, HyperparameterValue, Run, RunTimestamps } from '../core/types.js';
 import { parsePythonJson, type PythonJsonSyntaxError } from './python-json.js';
 import { CONFIGS_FILE, RESULTS_FILE, SPACE_FILE } from './run-logger.js';
@@ -57,19 +57,20 @@ export function readRunDirectory(dir: string): LoggedRun {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(dir);
-  } catch {
-    throw new RunLogError(dir, undefined, 'no such run directory');
+  } catch (error) {
+    throw new RunLogError('ERR_RUN_LOG_NOT_FOUND', dir, undefined, 'no such run directory', { cause: error });
   }
-  if (!stat.isDirectory()) throw new RunLogError(dir, undefined, 'is not a directory');
+  if (!stat.isDirectory()) throw new RunLogError('ERR_RUN_LOG_NOT_FOUND', dir, undefined, 'is not a directory');
 
   const warnings: string[] = [];
   const configsPath = path.join(dir, CONFIGS_FILE);
   const configsText = readText(configsPath);
-  if (configsText === undefined) throw new RunLogError(configsPath, undefined, 'missing: not a run directory (no configs.json)');
+  if (configsText === undefined)
+    throw new RunLogError('ERR_RUN_LOG_NOT_FOUND', configsPath, undefined, 'missing: not a run directory (no configs.json)');
 
   const configs = new Map<string, LoggedConfig>();
   for (const { lineNumber, value } of parseLines(configsPath, configsText, warnings)) {
-    const entry = toLoggedConfig(value, (message) => new RunLogError(configsPath, lineNumber, message));
+    const entry = toLoggedConfig(value, (message) => new RunLogError('ERR_RUN_LOG_CORRUPT', configsPath, lineNumber, message));
     configs.set(configIdKey(entry.configId), entry);
   }
 
@@ -80,7 +81,7 @@ export function readRunDirectory(dir: string): LoggedRun {
     warnings.push(`${resultsPath}: missing; reading the run as having no finished runs`);
   } else {
     for (const { lineNumber, value } of parseLines(resultsPath, resultsText, warnings)) {
-      const fail = (message: string): RunLogError => new RunLogError(resultsPath, lineNumber, message);
+      const fail = (message: string): RunLogError => new RunLogError('ERR_RUN_LOG_CORRUPT', resultsPath, lineNumber, message);
       const run = toRun(value, fail);
       if (!configs.has(configIdKey(run.configId))) {
         throw fail(`result for configuration ${JSON.stringify(run.configId)}, which configs.json does not hold`);
@@ -96,7 +97,7 @@ export function readRunDirectory(dir: string): LoggedRun {
     try {
       spaceJson = parsePythonJson(spaceText);
     } catch (error) {
-      throw new RunLogError(spacePath, undefined, `not valid JSON: ${(error as Error).message}`);
+      throw new RunLogError('ERR_RUN_LOG_CORRUPT', spacePath, undefined, `not valid JSON: ${(error as Error).message}`, { cause: error });
     }
   }
   return { configs, runs, spaceJson, warnings };
@@ -108,7 +109,7 @@ function readText(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RunLogError(file, undefined, `cannot read: ${(error as Error).message}`);
+    throw new RunLogError('ERR_RUN_LOG_IO', file, undefined, `cannot read: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -142,7 +143,7 @@ function parseLines(file: string, text: string, warnings: string[]): Array<{ lin
           `${file}:${lineNumber}: ignoring a truncated line (the process was probably killed while writing it, then the run was resumed)`,
         );
       } else {
-        throw new RunLogError(file, lineNumber, `not valid JSON: ${syntax.message}`);
+        throw new RunLogError('ERR_RUN_LOG_CORRUPT', file, lineNumber, `not valid JSON: ${syntax.message}`);
       }
     }
   });
@@ -156,9 +157,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function toConfigId(value: unknown, fail: Fail): ConfigId {
-  if (!Array.isArray(value) || value.length !== 3 || !value.every((part) => Number.isSafeInteger(part) && part >= 0)) {
-    throw fail(`the config id must be [iteration, stage, index], three non-negative integers (got ${JSON.stringify(value)})`);
-  }
+  if (!isConfigId(value)) throw fail(`the config id must be ${CONFIG_ID_FORM} (got ${JSON.stringify(value)})`);
   return [value[0], value[1], value[2]];
 }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RunLogError } from '../core/errors.js';
+import { attempt } from './run-log-error.js';
+import { writeFileAtomic } from './write-file-atomic.js';
 
 /** What a run directory records about the search that wrote it, so `--resume` continues the same search. */
 export interface RunSettings {
@@ -22,17 +23,12 @@ export const RUN_SETTINGS_FILE = 'run.json';
 
 export function writeRunSettings(dir: string, settings: RunSettings): void {
   const file = path.join(dir, RUN_SETTINGS_FILE);
-  const temporary = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
-  fs.renameSync(temporary, file);
+  attempt(file, 'cannot write', () => writeFileAtomic(file, `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`));
 }
 
 export function readRunSettings(dir: string): RunSettings | undefined {
   const file = path.join(dir, RUN_SETTINGS_FILE);
   if (!fs.existsSync(file)) return undefined;
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as RunSettings;
-  } catch (error) {
-    throw new RunLogError(file, undefined, `cannot be read: ${(error as Error).message}`);
-  }
+  const text = attempt(file, 'cannot be read', () => fs.readFileSync(file, 'utf8'));
+  return attempt(file, 'cannot be read', () => JSON.parse(text) as RunSettings, 'ERR_RUN_LOG_CORRUPT');
 }

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidOptionError, RunLogError } from '../core/errors.js';
+import { InvalidOptionError } from '../core/errors.js';
+import { RunLogError } from './run-log-error.js';
 import { configIdKey, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
 import { writeConfigSpaceJson } from '../space/configspace-json.js';
@@ -166,6 +167,7 @@ function readExistingRun(dir: string, warn: (message: string) => void): { settin
   if (!settings) {
     if (fs.existsSync(path.join(dir, 'configs.json'))) {
       throw new RunLogError(
+        'ERR_RUN_LOG_NOT_RESUMABLE',
         path.join(dir, 'run.json'),
         undefined,
         'is missing: this run was not written by bandster and cannot be resumed (use warm start instead)',

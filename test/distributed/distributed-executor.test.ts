@@ -16,23 +16,33 @@ import { freshQueue, redisUnavailable, startRedisServer } from './redis-server.j
 
 const unavailable = redisUnavailable();
 
-test('DistributedExecutor validates its options before connecting', () => {
+test('DistributedExecutor validates its options before connecting', async () => {
   const redis = 'redis://127.0.0.1:1';
-  assert.throws(
-    () => new DistributedExecutor({ redis: 'http://x', runId: 'r' }),
-    /options\.redis must be a redis:\/\/ or rediss:\/\/ URL \(got "http:\/\/x"\)/,
-  );
-  assert.throws(
-    () => new DistributedExecutor({ redis: 'redis://:hunter2@h:1/', runId: 'r', queue: 'a:b' }),
-    /options\.queue must be 1 to 100 letters.*\(got "a:b"\)/,
-  );
-  assert.throws(
-    () => new DistributedExecutor({ redis, runId: 'no spaces' }),
-    /options\.runId must be 1 to 64 letters.*\(got "no spaces"\)/,
-  );
-  assert.throws(() => new DistributedExecutor({ redis, runId: 'r', capacity: 0 }), /options\.capacity must be an integer >= 1 \(got 0\)/);
-  assert.throws(() => new DistributedExecutor({ redis, runId: 'r', timeoutMs: -1 }), /options\.timeoutMs must be a number >= 0 \(got -1\)/);
+  assert.throws(() => new DistributedExecutor({ redis: 'http://x', runId: 'r' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.redis must be a redis:\/\/ or rediss:\/\/ URL \(got "http:\/\/x"\)/,
+  });
+  assert.throws(() => new DistributedExecutor({ redis: 'redis://:hunter2@h:1/', runId: 'r', queue: 'a:b' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.queue must be 1 to 100 letters.*\(got "a:b"\)/,
+  });
+  assert.throws(() => new DistributedExecutor({ redis, runId: 'no spaces' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.runId must be 1 to 64 letters.*\(got "no spaces"\)/,
+  });
+  assert.throws(() => new DistributedExecutor({ redis, runId: 'r', capacity: 0 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.capacity must be an integer >= 1 \(got 0\)/,
+  });
+  assert.throws(() => new DistributedExecutor({ redis, runId: 'r', timeoutMs: -1 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.timeoutMs must be a number in \[0, 2147483647\] \(0 = no timeout\) \(got -1\)/,
+  });
   assert.equal(new DistributedExecutor({ redis, runId: 'r' }).capacity, 64);
+  // Closed before it ever connected: connect() refuses at once, without trying Redis.
+  const closed = new DistributedExecutor({ redis, runId: 'r' });
+  await closed.close();
+  await assert.rejects(closed.connect(), { code: 'ERR_EXECUTOR_CLOSED' });
   assert.equal(evaluationJobId('run-1', [2, 1, 7], 9), 'run-1.2-1-7.b9');
 });
 
@@ -68,8 +78,10 @@ if (unavailable) {
 
   executorConformance('DistributedExecutor', async ({ capacity, timeoutMs }) => {
     const queue = freshQueue('conformance');
+    // The executor first: options it refuses must be refused before a worker starts.
+    const executor = new DistributedExecutor({ redis: redis.url, queue, runId: 'conformance', capacity, timeoutMs });
     const worker = await runWorker({ redis: redis.url, queue, objective: compute as unknown as Objective, concurrency: 4 });
-    return withWorkers(new DistributedExecutor({ redis: redis.url, queue, runId: 'conformance', capacity, timeoutMs }), [worker]);
+    return withWorkers(executor, [worker]);
   });
 
   /** An in-process objective that counts its calls per configuration. */
@@ -215,7 +227,7 @@ if (unavailable) {
       await wrong.close();
       await assert.rejects(
         runWorker({ redis: `redis://127.0.0.1:${secured.port}`, queue, objective: compute as unknown as Objective, connectTimeoutMs: 500 }),
-        /NOAUTH/,
+        { code: 'ERR_REDIS_CONNECTION', message: /NOAUTH/ },
       );
     });
   });

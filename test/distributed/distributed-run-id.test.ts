@@ -24,5 +24,8 @@ test('distributedRunId: a new id per new search, the recorded one on resume, a n
   assert.equal(distributedRunId(logDir, { resume: true }), replaced);
 
   fs.writeFileSync(path.join(logDir, DISTRIBUTED_RUN_FILE), '{"runId": "has space"}');
-  assert.throws(() => distributedRunId(logDir, { resume: true }), /distributed\.json: cannot be read: runId must be/);
+  assert.throws(() => distributedRunId(logDir, { resume: true }), {
+    code: 'ERR_RUN_LOG_CORRUPT',
+    message: /distributed\.json: .*runId must be/,
+  });
 });

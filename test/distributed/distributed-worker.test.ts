@@ -9,23 +9,26 @@ const unavailable = redisUnavailable();
 test('DistributedWorker validates its options before connecting', async () => {
   const redis = 'redis://127.0.0.1:1';
   const objective: Objective = () => 1;
-  assert.throws(
-    () => new DistributedWorker({ redis, objective: 3 as unknown as Objective }),
-    /options\.objective must be a function or a module path \(got number\)/,
-  );
-  assert.throws(
-    () => new DistributedWorker({ redis, objective, concurrency: 1.5 }),
-    /options\.concurrency must be an integer >= 1 \(got 1\.5\)/,
-  );
-  assert.throws(
-    () => new DistributedWorker({ redis, objective, lockDurationMs: 0 }),
-    /options\.lockDurationMs must be an integer >= 1 \(got 0\)/,
-  );
-  await assert.rejects(runWorker({ redis: 'localhost:6379', objective }), /options\.redis must be a redis:\/\/ or rediss:\/\/ URL/);
-  await assert.rejects(
-    runWorker({ redis, objective: '/no/such/objective.js' }),
-    /options\.objective \/no\/such\/objective\.js cannot be loaded/,
-  );
+  assert.throws(() => new DistributedWorker({ redis, objective: 3 as unknown as Objective }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.objective must be a function or a module path \(got 3\)/,
+  });
+  assert.throws(() => new DistributedWorker({ redis, objective, concurrency: 1.5 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.concurrency must be an integer >= 1 \(got 1\.5\)/,
+  });
+  assert.throws(() => new DistributedWorker({ redis, objective, lockDurationMs: 0 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.lockDurationMs must be an integer in \[1, 2147483647\] \(got 0\)/,
+  });
+  await assert.rejects(runWorker({ redis: 'localhost:6379', objective }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.redis must be a redis:\/\/ or rediss:\/\/ URL/,
+  });
+  await assert.rejects(runWorker({ redis, objective: '/no/such/objective.js' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.objective \/no\/such\/objective\.js cannot be loaded/,
+  });
 });
 
 test('close({ handBack: true }) puts a running job back in the queue, and another worker finishes it', async (t) => {
@@ -53,6 +56,7 @@ test('close({ handBack: true }) puts a running job back in the queue, and anothe
     };
   const leaving = await runWorker({ redis: redis.url, queue, objective: slow('leaving') });
   cleanups.push(() => leaving.close({ handBack: true }));
+  await assert.rejects(leaving.start(), { code: 'ERR_WORKER_STARTED' });
   const executor = new DistributedExecutor({ redis: redis.url, queue, runId: 'hand-back' });
   cleanups.push(() => executor.close());
   const stopped: boolean[] = [];

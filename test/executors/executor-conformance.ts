@@ -1,6 +1,7 @@
 // The conformance suite every Executor passes (in process, thread pool, distributed).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAX_TIMER_DELAY_MS } from '../../src/core/option-checks.js';
 import type { Executor, Job, JobOutcome } from '../../src/core/types.js';
 
 /** Builds an executor running `test/executors/fixtures/behaviour-objective.ts` with the given options. */
@@ -92,6 +93,28 @@ export function executorConformance(name: string, factory: ExecutorFactory): voi
         const concurrent = Math.max(...outcomes.map((outcome) => (outcome.status === 'ok' ? Number(outcome.info.maxRunning) : 0)));
         // Thread pools count per thread; an in-process executor sees all three at once.
         assert.ok(concurrent >= 1 && concurrent <= 3);
+      });
+    });
+
+    it('refuses the capacities and timeouts every executor refuses, before it starts anything', async () => {
+      // A timeout past 2^31 − 1 ms would become a 1 ms timer in Node: refused, like Infinity, NaN and negatives.
+      const refused = [
+        { capacity: 0, timeoutMs: 0 },
+        { capacity: 1.5, timeoutMs: 0 },
+        { capacity: 1, timeoutMs: -1 },
+        { capacity: 1, timeoutMs: Number.NaN },
+        { capacity: 1, timeoutMs: Number.POSITIVE_INFINITY },
+        { capacity: 1, timeoutMs: MAX_TIMER_DELAY_MS + 1 },
+      ];
+      for (const options of refused) {
+        await assert.rejects(async () => factory(options), { code: 'ERR_INVALID_OPTION' }, JSON.stringify(options));
+      }
+    });
+
+    it('takes the longest timeout Node can time, and a job under it is not cut short', async () => {
+      await withExecutor({ capacity: 1, timeoutMs: MAX_TIMER_DELAY_MS }, async (executor) => {
+        const outcome = await run(executor, { mode: 'sleep', ms: 20, value: 4 });
+        assert.equal(outcome.status === 'ok' && outcome.loss, 4);
       });
     });
 

@@ -11,13 +11,20 @@ executorConformance(
 );
 
 test('InlineExecutor validates its options', () => {
-  assert.throws(
-    () => new InlineExecutor(compute as unknown as Objective, { concurrency: 0 }),
-    /options\.concurrency must be an integer >= 1 \(got 0\)/,
-  );
-  assert.throws(
-    () => new InlineExecutor(compute as unknown as Objective, { timeoutMs: -5 }),
-    /options\.timeoutMs must be a number >= 0 \(got -5\)/,
-  );
-  assert.throws(() => new InlineExecutor('compute' as unknown as Objective), /objective must be a function \(got string\)/);
+  assert.throws(() => new InlineExecutor(compute as unknown as Objective, { concurrency: 0 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.concurrency must be an integer >= 1 \(got 0\)/,
+  });
+  assert.throws(() => new InlineExecutor(compute as unknown as Objective, { timeoutMs: -5 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.timeoutMs must be a number in \[0, 2147483647\] \(0 = no timeout\) \(got -5\)/,
+  });
+  assert.throws(() => new InlineExecutor('compute' as unknown as Objective), {
+    code: 'ERR_INVALID_OPTION',
+    message: /objective must be a function \(got "compute"\)/,
+  });
+  assert.throws(() => new InlineExecutor(compute as unknown as Objective, { workdir: '' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.workdir must be a non-empty string \(got ""\)/,
+  });
 });

@@ -48,27 +48,29 @@ const run = (
   signal = new AbortController().signal,
 ): Promise<JobOutcome> => executor.submit(job(config, extra), signal);
 
-test('ThreadPoolExecutor validates its options before starting anything', () => {
+test('ThreadPoolExecutor validates its options before starting anything', async () => {
   const make = (options: Partial<ThreadPoolExecutorOptions>) => () => new ThreadPoolExecutor({ objective: threadObjective, ...options });
-  assert.throws(make({ threads: 0 }), /options\.threads must be an integer >= 1 \(got 0\)/);
-  assert.throws(make({ threads: 1.5 }), /options\.threads must be an integer >= 1 \(got 1\.5\)/);
-  assert.throws(make({ timeoutMs: -1 }), /options\.timeoutMs must be a finite number >= 0 \(got -1\)/);
-  assert.throws(make({ abortGraceMs: Number.NaN }), /options\.abortGraceMs must be a finite number >= 0 \(got NaN\)/);
-  assert.throws(make({ memoryMb: 0 }), /options\.memoryMb must be an integer >= 1 \(got 0\)/);
-  assert.throws(
-    make({ sharedData: new ArrayBuffer(8) as unknown as SharedArrayBuffer }),
+  const refused = (options: Partial<ThreadPoolExecutorOptions>, message: RegExp) =>
+    assert.throws(make(options), { code: 'ERR_INVALID_OPTION', message });
+  refused({ threads: 0 }, /options\.threads must be an integer >= 1 \(got 0\)/);
+  refused({ threads: 1.5 }, /options\.threads must be an integer >= 1 \(got 1\.5\)/);
+  refused({ timeoutMs: -1 }, /options\.timeoutMs must be a number in \[0, 2147483647\] \(0 = no timeout\) \(got -1\)/);
+  refused({ abortGraceMs: Number.NaN }, /options\.abortGraceMs must be a number in \[0, 2147483647\] \(got NaN\)/);
+  refused({ memoryMb: 0 }, /options\.memoryMb must be an integer >= 1 \(got 0\)/);
+  refused(
+    { sharedData: new ArrayBuffer(8) as unknown as SharedArrayBuffer },
     /options\.sharedData must be a SharedArrayBuffer or a record of them \(got ArrayBuffer\)/,
   );
-  assert.throws(
-    make({ sharedData: { a: new SharedArrayBuffer(4), b: new Uint8Array(4) as unknown as SharedArrayBuffer } }),
+  refused(
+    { sharedData: { a: new SharedArrayBuffer(4), b: new Uint8Array(4) as unknown as SharedArrayBuffer } },
     /options\.sharedData\.b must be a SharedArrayBuffer \(got Uint8Array\)/,
   );
-  assert.throws(
-    () => new ThreadPoolExecutor({ objective: '' }),
-    /options\.objective must be the path or file URL of an ES module \(got ""\)/,
-  );
+  refused({ objective: '' }, /options\.objective must be the path or file URL of an ES module \(got ""\)/);
   const executor = new ThreadPoolExecutor({ objective: threadObjective });
   assert.equal(executor.capacity, os.availableParallelism(), 'threads defaults to the available parallelism');
+  // Closed before any thread started: start() refuses.
+  await executor.close();
+  await assert.rejects(executor.start(), { code: 'ERR_EXECUTOR_CLOSED' });
 });
 
 describe('ThreadPoolExecutor: faults only a thread can have', () => {
@@ -260,10 +262,11 @@ test('ThreadPoolExecutor: TypeScript and JavaScript objective modules, and a cle
   const noFunction = path.join(dir, 'no-function.ts');
   fs.writeFileSync(noFunction, 'export const compute: number = 1;\n');
   await withPool({ objective: noFunction }, async (executor) => {
-    await assert.rejects(
-      executor.start(),
-      /options\.objective .*no-function\.ts cannot be used: .*must export a function compute\(config, budget, ctx\) \(found exports: compute\)/,
-    );
+    await assert.rejects(executor.start(), {
+      code: 'ERR_OBJECTIVE_MODULE',
+      message:
+        /options\.objective .*no-function\.ts cannot be used: .*must export a function compute\(config, budget, ctx\) \(found exports: compute\)/,
+    });
     const error = errorOf(await run(executor, { x: 1 }));
     assert.equal(error.kind, 'threw');
     assert.match(error.message, /cannot load the objective module/);
@@ -271,10 +274,13 @@ test('ThreadPoolExecutor: TypeScript and JavaScript objective modules, and a cle
   const exits = path.join(dir, 'exits.mjs');
   fs.writeFileSync(exits, 'process.exit(5);\n');
   await withPool({ objective: exits, threads: 2 }, async (executor) => {
-    await assert.rejects(executor.start(), /exits\.mjs cannot be used: its thread stopped while importing it/);
+    await assert.rejects(executor.start(), {
+      code: 'ERR_OBJECTIVE_MODULE',
+      message: /exits\.mjs cannot be used: its thread stopped while importing it/,
+    });
   });
   await withPool({ objective: path.join(dir, 'missing.ts') }, async (executor) => {
-    await assert.rejects(executor.start(), /missing\.ts cannot be used: Cannot find module/);
+    await assert.rejects(executor.start(), { code: 'ERR_OBJECTIVE_MODULE', message: /missing\.ts cannot be used: Cannot find module/ });
   });
 });
 

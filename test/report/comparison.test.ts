@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { InvalidOptionError } from '../../src/core/errors.js';
 import { renderLossCurves, renderPrecisionRecall, selectTopHardPatches, writeComparisonReport } from '../../src/report/index.js';
 import { assertPicture } from './png-checks.js';
 import { patchItem, syntheticHistories, syntheticPatches, syntheticPrecisionRecall } from './synthetic.js';
@@ -33,19 +32,22 @@ test('renderLossCurves: both runs on one chart, IoU below; fixed width, not blan
     },
   ];
   await assertPicture(await renderLossCurves(diverged, { scale: 1 }), 900, 'diverged');
-  await assert.rejects(renderLossCurves([]), InvalidOptionError);
-  await assert.rejects(renderLossCurves([{ label: 'a', epochs: [] }]), /histories\[0\]\.epochs must be a non-empty array/);
-  await assert.rejects(renderLossCurves([histories[0], histories[0]]), /two runs labelled/);
+  await assert.rejects(renderLossCurves([]), { code: 'ERR_INVALID_OPTION' });
+  await assert.rejects(renderLossCurves([{ label: 'a', epochs: [] }]), {
+    code: 'ERR_INVALID_OPTION',
+    message: /histories\[0\]\.epochs must be a non-empty array/,
+  });
+  await assert.rejects(renderLossCurves([histories[0], histories[0]]), { code: 'ERR_INVALID_OPTION', message: /two runs labelled/ });
 });
 
 test('renderPrecisionRecall: averaged panel and one small chart per class; fixed width, not blank', async () => {
   const curves = syntheticPrecisionRecall();
   await assertPicture(await renderPrecisionRecall(curves), 1800, 'precision–recall');
   await assertPicture(await renderPrecisionRecall(curves.slice(0, 1), { width: 700, scale: 1 }), 700, 'one run');
-  await assert.rejects(
-    renderPrecisionRecall([{ ...curves[0], mean: { precision: [1, 0.5], recall: [0] } }]),
-    /curves\[0\]\.mean: precision has 2 values but recall has 1/,
-  );
+  await assert.rejects(renderPrecisionRecall([{ ...curves[0], mean: { precision: [1, 0.5], recall: [0] } }]), {
+    code: 'ERR_INVALID_OPTION',
+    message: /curves\[0\]\.mean: precision has 2 values but recall has 1/,
+  });
 });
 
 test('writeComparisonReport: the PNGs and comparison.html embedding them', async (t) => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InvalidOptionError } from '../../src/core/errors.js';
 import { renderHardImages, selectTopHardPatches, type HardImageItem } from '../../src/report/index.js';
 import { assertPicture } from './png-checks.js';
 import { patchItem, syntheticPatches } from './synthetic.js';
@@ -64,14 +63,20 @@ test('renderHardImages: a grid of ten patches, fixed width, not blank; bad input
   assert.ok(stats.height > 1500, `two rows of five patches, three tiles each (height ${stats.height})`);
   await assertPicture(await renderHardImages(items.slice(0, 3), { scale: 1, width: 600 }), 600, 'three patches');
 
-  await assert.rejects(renderHardImages([]), InvalidOptionError);
-  await assert.rejects(renderHardImages([...items, items[0]]), /at most 10 patches/);
-  await assert.rejects(
-    renderHardImages([{ ...items[0], truth: items[0].truth.subarray(1) }]),
-    /items\[0\]\.truth must be a Uint8Array of size×size = 1024/,
-  );
+  await assert.rejects(renderHardImages([]), { code: 'ERR_INVALID_OPTION' });
+  await assert.rejects(renderHardImages([...items, items[0]]), { code: 'ERR_INVALID_OPTION', message: /at most 10 patches/ });
+  await assert.rejects(renderHardImages([{ ...items[0], truth: items[0].truth.subarray(1) }]), {
+    code: 'ERR_INVALID_OPTION',
+    message: /items\[0\]\.truth must be a Uint8Array of size×size = 1024/,
+  });
   const badIds = Uint8Array.from(items[0].predicted);
   badIds[5] = 6;
-  await assert.rejects(renderHardImages([{ ...items[0], predicted: badIds }]), /items\[0\]\.predicted\[5\] is 6, not a class id/);
-  await assert.rejects(renderHardImages([{ ...items[0], accuracy: 1.5 }]), /accuracy must be a number in \[0, 1\]/);
+  await assert.rejects(renderHardImages([{ ...items[0], predicted: badIds }]), {
+    code: 'ERR_INVALID_OPTION',
+    message: /items\[0\]\.predicted\[5\] is 6, not a class id/,
+  });
+  await assert.rejects(renderHardImages([{ ...items[0], accuracy: 1.5 }]), {
+    code: 'ERR_INVALID_OPTION',
+    message: /accuracy must be a number in \[0, 1\]/,
+  });
 });

@@ -10,7 +10,7 @@ import { Result } from '../../src/core/result.js';
 import { Search } from '../../src/core/search.js';
 import type { Objective } from '../../src/core/types.js';
 import { InlineExecutor } from '../../src/executors/inline-executor.js';
-import { SEARCH_CHART_NAMES, bestConfigurations, searchCharts } from '../../src/report/index.js';
+import { SEARCH_CHART_NAMES, bestConfigurations, searchCharts, writeSearchReport } from '../../src/report/index.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { assertPicture } from './png-checks.js';
 
@@ -143,4 +143,18 @@ test('bandster report without --out writes ./report-<run name> and leaves the ru
   assert.equal(path.dirname(written.html), path.join(cwd, `report-${path.basename(HPBANDSTER_RUN)}`));
   assert.ok(fs.existsSync(written.html));
   assert.deepEqual(fs.readdirSync(HPBANDSTER_RUN).sort(), before, 'nothing added to the run directory');
+});
+
+test('writeSearchReport into a folder that cannot be made is a ReportError naming it, before any picture is drawn', async (t) => {
+  const blocker = path.join(tempDir(t), 'a-file');
+  fs.writeFileSync(blocker, '');
+  await assert.rejects(writeSearchReport(Result.fromDirectory(HPBANDSTER_RUN), path.join(blocker, 'report')), {
+    name: 'ReportError',
+    code: 'ERR_REPORT_WRITE',
+    message: /cannot create the report folder .*a-file/,
+  });
+  await assert.rejects(writeSearchReport(Result.fromDirectory(HPBANDSTER_RUN), path.join(blocker, 'report'), { top: -1 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.top must be an integer >= 0 \(got -1\)/,
+  });
 });

@@ -243,5 +243,8 @@ test('inspectDataset on a clean dataset: tiles, images, sizes, patches and pixel
   const fromLoader = new Array(6).fill(0);
   for (const set of [dataset.train, dataset.validation]) for (const id of set.labels) fromLoader[id]++;
   assert.deepEqual(fromLoader, inspection.patchPixelsPerClass);
-  await assert.rejects(inspectDataset(clean, { patchSize: -1 }), /options\.patchSize must be an integer >= 1 \(got -1\)/);
+  await assert.rejects(inspectDataset(clean, { patchSize: -1 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.patchSize must be an integer >= 1 \(got -1\)/,
+  });
 });

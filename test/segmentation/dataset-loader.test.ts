@@ -149,18 +149,24 @@ test('loadDataset: an image smaller than one patch yields no patches and a warni
 });
 
 test('loadDataset validates its options, rejecting with messages that name the option', async () => {
-  await assert.rejects(loadDataset(root, { patchSize: 0, seed: 1 }), /options\.patchSize must be an integer >= 1 \(got 0\)/);
-  await assert.rejects(loadDataset(root, { patchSize: 32, seed: Number.NaN }), /options\.seed must be a finite number/);
-  await assert.rejects(
-    loadDataset(root, { patchSize: 32, seed: 1, validationFraction: 1 }),
-    /options\.validationFraction must be a number in \[0, 1\) \(got 1\)/,
-  );
-  await assert.rejects(
-    loadDataset(root, { patchSize: 32, seed: 1, maxPatches: 0 }),
-    /options\.maxPatches must be an integer >= 1 \(got 0\)/,
-  );
-  await assert.rejects(
-    loadDataset(root, { patchSize: 32, seed: 1, unknownColours: 'building' as 'error' }),
-    /options\.unknownColours must be 'error' or 'unlabeled' \(got "building"\)/,
-  );
+  await assert.rejects(loadDataset(root, { patchSize: 0, seed: 1 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.patchSize must be an integer >= 1 \(got 0\)/,
+  });
+  await assert.rejects(loadDataset(root, { patchSize: 32, seed: Number.NaN }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.seed must be a finite number/,
+  });
+  await assert.rejects(loadDataset(root, { patchSize: 32, seed: 1, validationFraction: 1 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.validationFraction must be a number in \[0, 1\) \(got 1\)/,
+  });
+  await assert.rejects(loadDataset(root, { patchSize: 32, seed: 1, maxPatches: 0 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.maxPatches must be an integer >= 1 \(got 0\)/,
+  });
+  await assert.rejects(loadDataset(root, { patchSize: 32, seed: 1, unknownColours: 'building' as 'error' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.unknownColours must be 'error' or 'unlabeled' \(got "building"\)/,
+  });
 });

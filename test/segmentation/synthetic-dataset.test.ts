@@ -113,13 +113,16 @@ test('generateSyntheticDataset refuses a non-empty folder unless asked, and vali
   await generateSyntheticDataset(dir, { seed: 1, scale: 0.1, tiles: 1, imagesPerTile: 1, overwrite: true });
   assert.equal(fs.readFileSync(path.join(dir, 'keep.txt'), 'utf8'), 'mine');
   assert.ok(fs.existsSync(path.join(dir, 'Tile 1', 'masks', 'image_part_001.png')));
-  await assert.rejects(
-    generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, scale: 0 }),
-    /options\.scale must be a number in \(0, 4\] \(got 0\)/,
-  );
-  await assert.rejects(
-    generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, tiles: 1.5 }),
-    /options\.tiles must be an integer >= 1 \(got 1\.5\)/,
-  );
-  await assert.rejects(generateSyntheticDataset(path.join(dir, 'x'), { seed: Number.NaN }), /options\.seed must be a finite number/);
+  await assert.rejects(generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, scale: 0 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.scale must be a number in \(0, 4\] \(got 0\)/,
+  });
+  await assert.rejects(generateSyntheticDataset(path.join(dir, 'x'), { seed: 1, tiles: 1.5 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.tiles must be an integer >= 1 \(got 1\.5\)/,
+  });
+  await assert.rejects(generateSyntheticDataset(path.join(dir, 'x'), { seed: Number.NaN }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.seed must be a finite number/,
+  });
 });

@@ -47,7 +47,10 @@ test('settings come from either preset’s names with the study’s defaults', (
     depth: 5,
     loss: 'dice-focal',
   });
-  assert.throws(() => trainerSettings({ batchsize: 0 }), /config\.batchsize must be an integer >= 1 \(got 0\)/);
+  assert.throws(() => trainerSettings({ batchsize: 0 }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /config\.batchsize must be an integer >= 1 \(got 0\)/,
+  });
 });
 
 test('training on a fixed tiny set lowers the training loss and reports every epoch', async () => {
@@ -97,8 +100,20 @@ test('checkpoint reuse: a promoted configuration continues from its own weights'
   );
 });
 
+test('a checkpoint that cannot be read back is a TrainingError naming the file', async () => {
+  const workdir = path.join(dir, 'work', '0_0_2');
+  fs.mkdirSync(workdir, { recursive: true });
+  const file = path.join(workdir, 'checkpoint-epoch-1.bin');
+  fs.writeFileSync(file, 'not a checkpoint');
+  await assert.rejects(trainObjective(tiny, 2, context(workdir), { ...options(), reuseCheckpoints: true }), (error: unknown) => {
+    assert.equal((error as { code?: unknown }).code, 'ERR_TRAINING_CHECKPOINT');
+    assert.ok((error as Error).message.startsWith(file), (error as Error).message);
+    return true;
+  });
+});
+
 test('an aborted signal stops training', async () => {
   const controller = new AbortController();
   controller.abort();
-  await assert.rejects(trainObjective(tiny, 2, { ...context(), signal: controller.signal }, options()), /aborted/);
+  await assert.rejects(trainObjective(tiny, 2, { ...context(), signal: controller.signal }, options()), { code: 'ERR_ABORTED' });
 });

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidOptionError } from '../../src/core/errors.js';
 import {
   AndConjunction,
   CategoricalHyperparameter,
@@ -85,8 +84,7 @@ describe('conditions', () => {
   });
 
   it('validates conditions when they are added', () => {
-    const invalid = (build: () => unknown, pattern: RegExp) =>
-      assert.throws(build, (error: unknown) => error instanceof InvalidOptionError && pattern.test(error.message));
+    const invalid = (build: () => unknown, pattern: RegExp) => assert.throws(build, { code: 'ERR_INVALID_OPTION', message: pattern });
     invalid(() => baseSpace().addCondition(new EqualsCondition('x', 'nope', 'a')), /unknown parent hyperparameter "nope"/);
     invalid(() => baseSpace().addCondition(new EqualsCondition('nope', 'kind', 'a')), /unknown child hyperparameter "nope"/);
     invalid(() => baseSpace().addCondition(new EqualsCondition('x', 'kind', 'z')), /value "z" is illegal for hyperparameter "kind"/);
@@ -152,9 +150,18 @@ describe('forbidden clauses', () => {
   });
 
   it('are validated when added', () => {
-    assert.throws(() => baseSpace().addForbidden(new ForbiddenEqualsClause('nope', 1)), /unknown hyperparameter "nope"/);
-    assert.throws(() => baseSpace().addForbidden(new ForbiddenEqualsClause('depth', 11)), /value 11 is illegal for hyperparameter "depth"/);
-    assert.throws(() => baseSpace().addForbidden(new ForbiddenInClause('kind', [])), /non-empty array/);
+    assert.throws(() => baseSpace().addForbidden(new ForbiddenEqualsClause('nope', 1)), {
+      code: 'ERR_INVALID_OPTION',
+      message: /unknown hyperparameter "nope"/,
+    });
+    assert.throws(() => baseSpace().addForbidden(new ForbiddenEqualsClause('depth', 11)), {
+      code: 'ERR_INVALID_OPTION',
+      message: /value 11 is illegal for hyperparameter "depth"/,
+    });
+    assert.throws(() => baseSpace().addForbidden(new ForbiddenInClause('kind', [])), {
+      code: 'ERR_INVALID_OPTION',
+      message: /non-empty array/,
+    });
   });
 
   it('work on hyperparameters named like Object.prototype members', () => {
@@ -165,8 +172,14 @@ describe('forbidden clauses', () => {
     assert.equal(t.isForbidden({ switch: 'off' }), false);
     assert.deepEqual(Array.from(t.toVector({ switch: 'off' })), [1, NaN]);
     assert.deepEqual(t.validate({ switch: 'off' }), { switch: 'off' });
-    assert.throws(() => t.validate({ switch: 'on', constructor: 1 }), /forbidden by clause constructor in \{1\}/);
-    assert.throws(() => t.validate({ switch: 'on' }), /"constructor" is active .* but missing/);
+    assert.throws(() => t.validate({ switch: 'on', constructor: 1 }), {
+      code: 'ERR_INVALID_CONFIGURATION',
+      message: /forbidden by clause constructor in \{1\}/,
+    });
+    assert.throws(() => t.validate({ switch: 'on' }), {
+      code: 'ERR_INVALID_CONFIGURATION',
+      message: /"constructor" is active .* but missing/,
+    });
     assert.deepEqual(t.names, ['switch', 'constructor']);
   });
 });

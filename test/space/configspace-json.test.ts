@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpaceFormatError } from '../../src/core/errors.js';
+import { SpaceFormatError } from '../../src/space/space-error.js';
 import {
   AndConjunction,
   CategoricalHyperparameter,
@@ -28,6 +28,7 @@ function brokenAt(document: unknown, path: string, pattern: RegExp): void {
     () => readConfigSpaceJson(document as object),
     (error: unknown) => {
       assert.ok(error instanceof SpaceFormatError, String(error));
+      assert.equal(error.code, 'ERR_SPACE_FORMAT');
       assert.equal(error.path, path);
       assert.match(error.message, pattern);
       return true;
@@ -212,7 +213,10 @@ describe('ConfigSpace JSON', () => {
         return true;
       },
     );
-    assert.throws(() => readConfigSpaceJson('{"hyperparameters": ['), /invalid JSON at line 1, column 22 \(offset 21\)/);
+    assert.throws(() => readConfigSpaceJson('{"hyperparameters": ['), {
+      code: 'ERR_SPACE_FORMAT',
+      message: /invalid JSON at line 1, column 22 \(offset 21\)/,
+    });
   });
 
   it('formats floats like Python repr', () => {

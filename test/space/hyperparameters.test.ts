@@ -13,6 +13,7 @@ import {
 function invalid(build: () => unknown, message: string): void {
   assert.throws(build, (error: unknown) => {
     assert.ok(error instanceof InvalidOptionError, String(error));
+    assert.equal(error.code, 'ERR_INVALID_OPTION');
     assert.equal(error.message, message);
     return true;
   });
@@ -114,7 +115,7 @@ describe('hyperparameters', () => {
     const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
     invalid(() => space.add(new UniformFloatHyperparameter('x', 0, 2)), 'hyperparameter "x" is already in the space');
     invalid(() => new ConfigurationSpace().add(new Constant('k', 1), new Constant('k', 2)), 'hyperparameter "k" is already in the space');
-    assert.throws(() => space.get('y'), /unknown hyperparameter "y"/);
+    assert.throws(() => space.get('y'), { code: 'ERR_INVALID_OPTION', message: /unknown hyperparameter "y"/ });
     assert.equal(space.get('x').kind, 'float');
   });
 });

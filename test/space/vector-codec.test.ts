@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigurationError } from '../../src/core/errors.js';
+import { ConfigurationError } from '../../src/space/space-error.js';
 import {
   CategoricalHyperparameter,
   ConfigurationSpace,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 
-import { parsePythonJson, pythonFloat, PythonJsonSyntaxError, pythonString, toPythonJson } from '../../src/storage/python-json.js';
+import { PyFloat, parsePythonJson, pythonFloat, PythonJsonSyntaxError, pythonString, toPythonJson } from '../../src/storage/python-json.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 
 const FIXTURE = HPBANDSTER_RUN;
@@ -65,6 +65,29 @@ test('toPythonJson uses Python separators, ensure_ascii escapes and non-finite t
   const circular: Record<string, unknown> = {};
   circular.self = circular;
   assert.throws(() => toPythonJson(circular), TypeError);
+});
+
+test('toPythonJson with an indent writes json.dumps(value, indent=n), with PyFloat marking floats and the same integer rule', () => {
+  // json.dumps({"a": [1, 2.0, 1e-05], "b": {}, "c": [], "d": {"e": None, "f": 2**53 * 1.0}}, indent=2)
+  const expected = [
+    '{',
+    '  "a": [',
+    '    1,',
+    '    2.0,',
+    '    1e-05',
+    '  ],',
+    '  "b": {},',
+    '  "c": [],',
+    '  "d": {',
+    '    "e": null,',
+    '    "f": 9007199254740992.0',
+    '  }',
+    '}',
+  ].join('\n');
+  const value = { a: [1, new PyFloat(2), 1e-5], b: {}, c: [], d: { e: null, f: 2 ** 53, skipped: undefined } };
+  assert.equal(toPythonJson(value, { indent: 2 }), expected);
+  // The same value on one line: one writer, one rule for integers.
+  assert.equal(toPythonJson(value), '{"a": [1, 2.0, 1e-05], "b": {}, "c": [], "d": {"e": null, "f": 9007199254740992.0}}');
 });
 
 test('parsePythonJson reads Python tokens outside strings only', () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { InvalidOptionError, RunLogError } from '../../src/core/errors.js';
+import { RunLogError } from '../../src/storage/run-log-error.js';
 import type { ConfigId, ConfigInfo, Configuration, Run } from '../../src/core/types.js';
 import { RunLogger } from '../../src/storage/run-logger.js';
 import { readRunDirectory } from '../../src/storage/run-reader.js';
@@ -116,7 +116,7 @@ test("mode 'new' refuses a directory holding a run and leaves its files untouche
   assert.throws(
     () => RunLogger.open(dir, { mode: 'new' }),
     (error: unknown) =>
-      error instanceof RunLogError && error.file === path.join(dir, 'configs.json') && /already holds a run/.test(error.message),
+      error instanceof RunLogError && error.code === 'ERR_RUN_LOG_EXISTS' && error.file === path.join(dir, 'configs.json'),
   );
   const after = ['configs.json', 'results.json', 'configspace.json'].map((name) => fs.readFileSync(path.join(dir, name)));
   assert.deepEqual(after, before);
@@ -126,7 +126,7 @@ test("mode 'new' refuses a directory holding a run and leaves its files untouche
   fs.writeFileSync(path.join(other, 'results.json'), '[[0, 0, 0], 1.0, {}, null, null]\n');
   assert.throws(
     () => RunLogger.open(other, { mode: 'new' }),
-    (error: unknown) => error instanceof RunLogError && error.file.endsWith('results.json'),
+    (error: unknown) => error instanceof RunLogError && error.code === 'ERR_RUN_LOG_EXISTS' && error.file.endsWith('results.json'),
   );
   assert.equal(fs.existsSync(path.join(other, 'configs.json')), false);
 
@@ -288,25 +288,25 @@ test('kill -9 while logging in a tight loop loses at most the line being written
 
 test('invalid options and a closed logger are reported', (t) => {
   const dir = tempDir(t);
-  assert.throws(
-    () => RunLogger.open(dir, { mode: 'replace' as 'new' }),
-    (error: unknown) => error instanceof InvalidOptionError && /options\.mode/.test(error.message),
-  );
+  assert.throws(() => RunLogger.open(dir, { mode: 'replace' as 'new' }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /options\.mode must be 'new', 'overwrite' or 'append' \(got "replace"\)/,
+  });
   const logger = RunLogger.open(dir, { mode: 'new' });
-  assert.throws(() => logger.logConfig([0, -1, 0], {}, { model_based_pick: false }), InvalidOptionError);
-  assert.throws(() => logger.logResult(run([0, 0.5, 0] as unknown as ConfigId, 1, 1)), InvalidOptionError);
+  assert.throws(() => logger.logConfig([0, -1, 0], {}, { model_based_pick: false }), { code: 'ERR_INVALID_OPTION', message: /configId/ });
+  assert.throws(() => logger.logResult(run([0, 0.5, 0] as unknown as ConfigId, 1, 1)), {
+    code: 'ERR_INVALID_OPTION',
+    message: /run\.configId/,
+  });
   const circular: Record<string, unknown> = {};
   circular.self = circular;
   assert.throws(
     () => logger.logResult(run([0, 0, 0], 1, 1, { info: circular })),
-    (error: unknown) => error instanceof RunLogError && error.file.endsWith('results.json'),
+    (error: unknown) => error instanceof RunLogError && error.code === 'ERR_RUN_LOG_UNSERIALISABLE' && error.file.endsWith('results.json'),
   );
   logger.close();
   logger.close(); // idempotent
-  assert.throws(
-    () => logger.logConfig([0, 0, 0], {}, { model_based_pick: false }),
-    (error: unknown) => error instanceof RunLogError && /closed/.test(error.message),
-  );
+  assert.throws(() => logger.logConfig([0, 0, 0], {}, { model_based_pick: false }), { code: 'ERR_RUN_LOG_CLOSED' });
   assert.equal(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'), '', 'nothing half-written');
 });
 
@@ -318,7 +318,11 @@ test('a write error (disk full) is a RunLogError naming the file', { skip: !fs.e
   logger.logConfig([0, 0, 0], { x: 1 }, { model_based_pick: false });
   assert.throws(
     () => logger.logResult(run([0, 0, 0], 1, 1)),
-    (error: unknown) => error instanceof RunLogError && error.file === path.join(dir, 'results.json') && /ENOSPC/.test(error.message),
+    (error: unknown) =>
+      error instanceof RunLogError &&
+      error.code === 'ERR_RUN_LOG_IO' &&
+      error.file === path.join(dir, 'results.json') &&
+      (error.cause as NodeJS.ErrnoException).code === 'ENOSPC',
   );
 });
 
@@ -327,6 +331,6 @@ test('a file that cannot be opened is a RunLogError naming it', (t) => {
   fs.mkdirSync(path.join(dir, 'configs.json'));
   assert.throws(
     () => RunLogger.open(dir, { mode: 'append' }),
-    (error: unknown) => error instanceof RunLogError && error.file === path.join(dir, 'configs.json'),
+    (error: unknown) => error instanceof RunLogError && error.code === 'ERR_RUN_LOG_IO' && error.file === path.join(dir, 'configs.json'),
   );
 });

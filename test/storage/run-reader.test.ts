@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 
-import { RunLogError } from '../../src/core/errors.js';
+import { RunLogError, type RunLogErrorCode } from '../../src/storage/run-log-error.js';
 import { readRunDirectory } from '../../src/storage/run-reader.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 
@@ -28,10 +28,11 @@ function editLines(file: string, edit: (lines: string[]) => string[]): void {
   fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8').split('\n')).join('\n'));
 }
 
-function assertRunLogError(action: () => unknown, file: string, line: number | undefined, pattern: RegExp): void {
+/** `action` throws a RunLogError of `code` naming `file` (and `line`); the message says what, matching `pattern`. */
+function assertRunLogError(action: () => unknown, code: RunLogErrorCode, file: string, line: number | undefined, pattern: RegExp): void {
   assert.throws(action, (error: unknown) => {
     assert.ok(error instanceof RunLogError, `expected a RunLogError, got ${String(error)}`);
-    assert.equal(error.code, 'ERR_RUN_LOG');
+    assert.equal(error.code, code);
     assert.equal(path.basename(error.file), file);
     assert.equal(error.line, line);
     if (line !== undefined) assert.ok(error.message.includes(`${file}:${line}:`), error.message);
@@ -121,19 +122,19 @@ test('a corrupt line in the middle is an error naming file and line', (t) => {
     lines[40] = lines[40].replace('"loss": ', '"loss": x');
     return lines;
   });
-  assertRunLogError(() => readRunDirectory(dir), 'results.json', 41, /not valid JSON/);
+  assertRunLogError(() => readRunDirectory(dir), 'ERR_RUN_LOG_CORRUPT', 'results.json', 41, /not valid JSON/);
 
   // Two lines glued together (what the logger's repair newline prevents) are corruption too.
   const glued = fixtureCopy(t);
   editLines(path.join(glued, 'results.json'), (lines) => [...lines.slice(0, 9), lines[9].slice(0, 50) + lines[10], ...lines.slice(11)]);
-  assertRunLogError(() => readRunDirectory(glued), 'results.json', 10, /not valid JSON/);
+  assertRunLogError(() => readRunDirectory(glued), 'ERR_RUN_LOG_CORRUPT', 'results.json', 10, /not valid JSON/);
 
   const configs = fixtureCopy(t);
   editLines(path.join(configs, 'configs.json'), (lines) => {
     lines[4] = `${lines[4]} trailing`;
     return lines;
   });
-  assertRunLogError(() => readRunDirectory(configs), 'configs.json', 5, /not valid JSON/);
+  assertRunLogError(() => readRunDirectory(configs), 'ERR_RUN_LOG_CORRUPT', 'configs.json', 5, /not valid JSON/);
 });
 
 test('a truncated line followed by more lines (a resumed crash) is skipped with a warning', (t) => {
@@ -171,7 +172,7 @@ test('lines of the wrong shape are errors naming the line, even the last one', (
         lines[lineIndex] = edited;
         return lines;
       });
-      assertRunLogError(() => readRunDirectory(dir), 'results.json', lineIndex + 1, pattern);
+      assertRunLogError(() => readRunDirectory(dir), 'ERR_RUN_LOG_CORRUPT', 'results.json', lineIndex + 1, pattern);
     }
   }
   const dir = fixtureCopy(t);
@@ -179,7 +180,13 @@ test('lines of the wrong shape are errors naming the line, even the last one', (
     lines[2] = lines[2].replace('"cat_0": 0', '"cat_0": [0]');
     return lines;
   });
-  assertRunLogError(() => readRunDirectory(dir), 'configs.json', 3, /hyperparameter "cat_0" must be a number, string or boolean/);
+  assertRunLogError(
+    () => readRunDirectory(dir),
+    'ERR_RUN_LOG_CORRUPT',
+    'configs.json',
+    3,
+    /hyperparameter "cat_0" must be a number, string or boolean/,
+  );
 });
 
 test('a result whose configuration was never logged is an error naming the line', (t) => {
@@ -188,13 +195,13 @@ test('a result whose configuration was never logged is an error naming the line'
     lines[5] = lines[5].replace(/^\[\[\d+, \d+, \d+\]/, '[[99, 0, 0]');
     return lines;
   });
-  assertRunLogError(() => readRunDirectory(dir), 'results.json', 6, /\[99,0,0\].*configs\.json does not hold/);
+  assertRunLogError(() => readRunDirectory(dir), 'ERR_RUN_LOG_CORRUPT', 'results.json', 6, /\[99,0,0\].*configs\.json does not hold/);
 });
 
 test('a missing directory or configs.json is an error saying so; a missing results.json a warning', (t) => {
   const dir = tempDir(t);
-  assertRunLogError(() => readRunDirectory(path.join(dir, 'nope')), 'nope', undefined, /no such run directory/);
-  assertRunLogError(() => readRunDirectory(dir), 'configs.json', undefined, /missing.*no configs\.json/);
+  assertRunLogError(() => readRunDirectory(path.join(dir, 'nope')), 'ERR_RUN_LOG_NOT_FOUND', 'nope', undefined, /no such run directory/);
+  assertRunLogError(() => readRunDirectory(dir), 'ERR_RUN_LOG_NOT_FOUND', 'configs.json', undefined, /missing.*no configs\.json/);
   fs.writeFileSync(path.join(dir, 'configs.json'), '[[0, 0, 0], {"x": 1}, {"model_based_pick": false}]\n');
   const run = readRunDirectory(dir);
   assert.equal(run.configs.size, 1);
@@ -202,7 +209,7 @@ test('a missing directory or configs.json is an error saying so; a missing resul
   assert.equal(run.spaceJson, undefined);
   assert.match(run.warnings[0], /results\.json: missing/);
   fs.writeFileSync(path.join(dir, 'configspace.json'), '{"hyperparameters": [');
-  assertRunLogError(() => readRunDirectory(dir), 'configspace.json', undefined, /not valid JSON/);
+  assertRunLogError(() => readRunDirectory(dir), 'ERR_RUN_LOG_CORRUPT', 'configspace.json', undefined, /not valid JSON/);
 });
 
 test('Python tokens, old hpbandster config lines, blank lines and CRLF are read', (t) => {

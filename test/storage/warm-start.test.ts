@@ -66,7 +66,30 @@ test('warm start from a space that does not fit is refused, naming the configura
     logDir: path.join(tempDir(t), 'x'),
     warmStartFrom: hpbandsterRun,
   });
-  await assert.rejects(search.run(), /warm-start run .*counting_ones_4_4: configuration 0-0-0 does not fit/);
+  await assert.rejects(search.run(), {
+    code: 'ERR_INVALID_OPTION',
+    message: /warm-start run .*counting_ones_4_4: configuration 0-0-0 does not fit/,
+  });
+});
+
+test('resuming a run hpbandster wrote is refused (it has no run.json): warm-start from it instead', async (t) => {
+  const logDir = path.join(tempDir(t), 'copy');
+  fs.cpSync(hpbandsterRun, logDir, { recursive: true });
+  const before = fs.readFileSync(path.join(logDir, 'results.json'), 'utf8');
+  const space = readConfigSpaceJson(fs.readFileSync(path.join(hpbandsterRun, 'configspace.json'), 'utf8'));
+  const benchmark = countingOnes({ categorical: 4, continuous: 4 });
+  const search = new Search({
+    space,
+    objective: benchmark.objective,
+    minBudget: 9,
+    maxBudget: 243,
+    eta: 3,
+    nIterations: 1,
+    logDir,
+    resume: true,
+  });
+  await assert.rejects(search.run(), { code: 'ERR_RUN_LOG_NOT_RESUMABLE', file: path.join(logDir, 'run.json') });
+  assert.equal(fs.readFileSync(path.join(logDir, 'results.json'), 'utf8'), before, 'the run is left as it was');
 });
 
 test('warm start from two of our own runs keeps their ids apart', async (t) => {

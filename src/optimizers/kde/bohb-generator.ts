@@ -1,3 +1,4 @@
+import { checkInteger, checkNumber } from '../../core/option-checks.js';
 import { InvalidOptionError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import type { Observation } from '../../core/types.js';
@@ -68,12 +69,12 @@ export class BohbGenerator implements ConfigGenerator {
     validateBohbModelOptions(options);
     this.randomFraction = checkRange('randomFraction', options.randomFraction ?? BOHB_MODEL_DEFAULTS.randomFraction, 0, 1);
     this.topNPercent = checkRange('topNPercent', options.topNPercent ?? BOHB_MODEL_DEFAULTS.topNPercent, 1, 99);
-    this.numSamples = checkInteger('numSamples', options.numSamples ?? BOHB_MODEL_DEFAULTS.numSamples, 1);
+    this.numSamples = checkAtLeast('numSamples', options.numSamples ?? BOHB_MODEL_DEFAULTS.numSamples, 1);
     this.bandwidthFactor = checkRange('bandwidthFactor', options.bandwidthFactor ?? BOHB_MODEL_DEFAULTS.bandwidthFactor, 0, Infinity);
     this.minBandwidth = checkRange('minBandwidth', options.minBandwidth ?? BOHB_MODEL_DEFAULTS.minBandwidth, 0, 1);
     // hpbandster raises a smaller min_points_in_model to d+1 (with a warning): a KDE on
     // fewer points than dimensions has a singular bandwidth estimate.
-    this.minPointsInModel = Math.max(checkInteger('minPointsInModel', options.minPointsInModel ?? d + 1, 1), d + 1);
+    this.minPointsInModel = Math.max(checkAtLeast('minPointsInModel', options.minPointsInModel ?? d + 1, 1), d + 1);
     this.kinds = space.vectorKinds();
   }
 
@@ -226,24 +227,16 @@ export function validateBohbModelOptions(options: BohbModelOptions, field = 'opt
   if (options === null || typeof options !== 'object') throw new InvalidOptionError(`${field} must be an object (got ${String(options)})`);
   if (options.randomFraction !== undefined) checkRange(`${field}.randomFraction`, options.randomFraction, 0, 1);
   if (options.topNPercent !== undefined) checkRange(`${field}.topNPercent`, options.topNPercent, 1, 99);
-  if (options.numSamples !== undefined) checkInteger(`${field}.numSamples`, options.numSamples, 1);
+  if (options.numSamples !== undefined) checkAtLeast(`${field}.numSamples`, options.numSamples, 1);
   if (options.bandwidthFactor !== undefined) checkRange(`${field}.bandwidthFactor`, options.bandwidthFactor, 0, Infinity);
   if (options.minBandwidth !== undefined) checkRange(`${field}.minBandwidth`, options.minBandwidth, 0, 1);
-  if (options.minPointsInModel !== undefined) checkInteger(`${field}.minPointsInModel`, options.minPointsInModel, 1);
+  if (options.minPointsInModel !== undefined) checkAtLeast(`${field}.minPointsInModel`, options.minPointsInModel, 1);
 }
 
 function checkRange(name: string, value: number, lower: number, upper: number): number {
-  if (typeof value !== 'number' || !(value >= lower && value <= upper)) {
-    throw new InvalidOptionError(
-      `${name.includes('.') ? name : `options.${name}`} must be a number in [${lower}, ${upper}] (got ${String(value)})`,
-    );
-  }
-  return value;
+  return checkNumber(value, name.includes('.') ? name : `options.${name}`, { min: lower, max: upper });
 }
 
-function checkInteger(name: string, value: number, lower: number): number {
-  if (!Number.isInteger(value) || value < lower) {
-    throw new InvalidOptionError(`${name.includes('.') ? name : `options.${name}`} must be an integer >= ${lower} (got ${String(value)})`);
-  }
-  return value;
+function checkAtLeast(name: string, value: number, lower: number): number {
+  return checkInteger(value, name.includes('.') ? name : `options.${name}`, { min: lower });
 }
