@@ -160,6 +160,16 @@ export class BohbGenerator implements ConfigGenerator {
     return this.currentModel()?.budget;
   }
 
+  /** True while proposals come from an early model (`highDimensional`), before any budget meets hpbandster's rule. */
+  isEarlyModel(): boolean {
+    return this.currentModel()?.model.early ?? false;
+  }
+
+  /** Jobs announced as running and not yet observed (`parallelAware`). */
+  get runningJobs(): number {
+    return this.running.size;
+  }
+
   propose(_budget: number): Proposal {
     const current = this.currentModel();
     // As in hpbandster, the random-fraction draw only happens once a model exists.
@@ -345,9 +355,10 @@ export class BohbGenerator implements ConfigGenerator {
       }
     }
     const point = this.rng.int(good.nPoints);
-    const correlated = good.correlation ? new Set(good.continuousDimensions) : undefined;
+    // With a correlated kernel the continuous dimensions are drawn together below.
+    const skip = good.correlation ? good.isContinuous : undefined;
     for (let k = 0; k < good.dimension; k++) {
-      if (correlated?.has(k)) continue;
+      if (skip?.[k]) continue;
       const j = dims ? dims[k] : k;
       const center = good.value(point, k);
       const bandwidth = Math.max(good.bandwidths[k], this.minBandwidth);

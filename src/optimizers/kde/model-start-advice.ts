@@ -30,8 +30,8 @@ export function resultsPerBudget(plan: BracketPlan, nIterations: number): Map<nu
 /**
  * The recommendation BOHB's factory prints (as a search 'warning') when hpbandster's d+1 rule will
  * keep the model off for the whole search (no budget ever gets enough results, so every
- * configuration is sampled at random) or for more than half of it. Undefined when the model starts
- * in the first half, or when the `highDimensional` option is already on. (Warm-start results,
+ * configuration is sampled at random) or for more than three quarters of it. Undefined when the
+ * model starts earlier, or when the `highDimensional` option is already on. (Warm-start results,
  * which the plan does not know, may start it earlier.)
  */
 export function modelStartAdvice(
@@ -50,7 +50,7 @@ export function modelStartAdvice(
     bracket.budgets.forEach((budget, k) => counts.set(budget, (counts.get(budget) ?? 0) + bracket.nConfigs[k]));
     if (Math.max(...counts.values()) >= needed) startsAt = i;
   }
-  if (startsAt !== undefined && startsAt < nIterations / 2) return undefined;
+  if (startsAt !== undefined && startsAt < (3 * nIterations) / 4) return undefined;
   const most = Math.max(0, ...resultsPerBudget(plan, nIterations).values());
   const when =
     startsAt === undefined

@@ -71,6 +71,11 @@ export class ProductKde {
    */
   readonly correlation: CorrelatedBandwidth | null;
   private readonly rawQuery: Float64Array;
+  /** Per dimension, 1/(2h²) and log(h√(2π)) of the axis-aligned kernel (for {@link pointKernel}). */
+  private readonly axisWeights: Float64Array;
+  private readonly axisLogNormalisers: Float64Array;
+  /** 1 for the continuous dimensions. */
+  readonly isContinuous: Uint8Array;
 
   constructor(
     data: Float64Array,
@@ -84,6 +89,9 @@ export class ProductKde {
     this.dimension = d;
     this.data = data;
     this.bandwidths = normalReferenceBandwidths(data, nPoints, kinds, minBandwidth);
+    this.axisWeights = this.bandwidths.map((h) => 1 / (2 * h * h));
+    this.axisLogNormalisers = this.bandwidths.map((h) => Math.log(h * Math.sqrt(2 * Math.PI)));
+    this.isContinuous = Uint8Array.from(kinds, (kind) => (kind.kind === 'continuous' ? 1 : 0));
 
     const continuous: number[] = [];
     for (let j = 0; j < d; j++) if (kinds[j].kind === 'continuous') continuous.push(j);
@@ -225,15 +233,15 @@ export class ProductKde {
    * fitted density without refitting it (the constant liar).
    */
   pointKernel(x: ArrayLike<number>, point: ArrayLike<number>): number {
+    const { axisWeights, axisLogNormalisers } = this;
     let logKernel = 0;
     for (let j = 0; j < this.dimension; j++) {
       const kind = this.kinds[j];
       const value = point[j];
       if (kind.kind === 'continuous') {
         if (Number.isNaN(value)) continue;
-        const h = this.bandwidths[j];
         const delta = x[j] - value;
-        logKernel -= (delta * delta) / (2 * h * h) + Math.log(h * Math.sqrt(2 * Math.PI));
+        logKernel -= delta * delta * axisWeights[j] + axisLogNormalisers[j];
       } else if (kind.levels > 1) {
         logKernel += Number.isNaN(value)
           ? -Math.log(kind.levels)
