@@ -61,7 +61,7 @@ export function comparisonChartSpec(comparisons: readonly BenchmarkComparison[])
           mark: { type: 'area', opacity: 0.15 },
           encoding: {
             x: { field: 'units', type: 'quantitative', title: 'budget (max-budget units)' },
-            y: { field: 'q1', type: 'quantitative', scale: { type: 'log' }, title: 'regret' },
+            y: { field: 'q1', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'regret' },
             y2: { field: 'q3' },
             color,
           },
@@ -70,7 +70,7 @@ export function comparisonChartSpec(comparisons: readonly BenchmarkComparison[])
           mark: { type: 'line', strokeWidth: 1.8 },
           encoding: {
             x: { field: 'units', type: 'quantitative' },
-            y: { field: 'median', type: 'quantitative', scale: { type: 'log' } },
+            y: { field: 'median', type: 'quantitative', scale: { type: 'log', nice: false } },
             color,
           },
         },

@@ -380,7 +380,9 @@ function resolveOptimizer(options: SearchOptions): Optimizer {
     }
   }
   if (options.model !== undefined) {
-    throw new InvalidOptionError('options.model applies to the named optimizer "bohb" only; give model options to your own generator');
+    throw new InvalidOptionError(
+      'options.model applies to the named optimizers ("bohb", "dehb") only; give model options to your own generator',
+    );
   }
   return optimizer;
 }
