@@ -36,7 +36,9 @@ export interface BohbModelOptions {
    * Beyond hpbandster: parallel-aware proposals. Jobs that are running (the search announces
    * them) count as bad observations — a constant liar with the worst loss, as Optuna's TPE does —
    * so that workers proposing at the same time do not pick near-duplicates of each other's
-   * configurations. @defaultValue false
+   * configurations. Measured on counting ones with 8 workers it costs budget instead of saving it
+   * (the liar repels proposals from the good region the running jobs sit in; see `bandster bench
+   * optimizers`). @defaultValue false
    */
   readonly parallelAware?: boolean;
   /**
