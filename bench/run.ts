@@ -13,7 +13,7 @@ const modules: Record<string, string> = {
 
 if (!only || only === 'optimizers') {
   process.stdout.write('== optimizers ==');
-  await runOptimizerBenchmarks({ quick, write: (text) => process.stdout.write(text) });
+  await runOptimizerBenchmarks({ quick, outDir: 'runs/bench-optimizers', write: (text) => process.stdout.write(text) });
 }
 for (const [name, path] of Object.entries(modules)) {
   if (only && only !== name) continue;

@@ -87,9 +87,22 @@ export { ExecutorError } from './executors/executor-error.js';
 export type { ExecutorErrorCode } from './executors/executor-error.js';
 
 // Optimizers: a config generator plus a bracket plan.
-export { OPTIMIZER_NAMES, bohb, hyperband, optimizerByName, randomSearch, successiveHalving } from './optimizers/optimizer.js';
-export type { GeneratorContext, GeneratorFactory, NamedOptimizerOptions, Optimizer, OptimizerName } from './optimizers/optimizer.js';
-export type { ConfigGenerator, Proposal } from './optimizers/config-generator.js';
+export { OPTIMIZER_NAMES, bohb, dehb, hyperband, optimizerByName, randomSearch, successiveHalving } from './optimizers/optimizer.js';
+export type {
+  GeneratorContext,
+  GeneratorFactory,
+  ModelOptions,
+  NamedOptimizerOptions,
+  Optimizer,
+  OptimizerName,
+} from './optimizers/optimizer.js';
+export type { ConfigGenerator, PendingJob, Placement, Proposal } from './optimizers/config-generator.js';
+export { DehbGenerator } from './optimizers/dehb/dehb-generator.js';
+export { DEHB_DEFAULTS } from './optimizers/dehb/dehb-options.js';
+export type { DehbModelOptions } from './optimizers/dehb/dehb-options.js';
+export { dehbPlan } from './optimizers/dehb/dehb-plan.js';
+export { promoteTopK } from './optimizers/promotion.js';
+export type { FinishedRung, PromotionRule } from './optimizers/promotion.js';
 export { BohbGenerator, BOHB_MODEL_DEFAULTS } from './optimizers/kde/bohb-generator.js';
 export type { BohbModelOptions } from './optimizers/kde/bohb-generator.js';
 export { RandomGenerator } from './optimizers/random-generator.js';

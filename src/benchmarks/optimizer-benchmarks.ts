@@ -1,7 +1,9 @@
 import { Rng } from '../core/rng.js';
 import { Search } from '../core/search.js';
 import type { Result } from '../core/result.js';
-import { BohbGenerator } from '../optimizers/kde/bohb-generator.js';
+import { DehbGenerator } from '../optimizers/dehb/dehb-generator.js';
+import { dehbPlan } from '../optimizers/dehb/dehb-plan.js';
+import { BohbGenerator, type BohbModelOptions } from '../optimizers/kde/bohb-generator.js';
 import type { OptimizerName } from '../optimizers/optimizer.js';
 import { countingOnes, countingOnesRegret } from './counting-ones.js';
 
@@ -23,15 +25,19 @@ export interface ProposeTiming {
   readonly sampleMs: number;
 }
 
-/** propose() after the model is fitted: d hyperparameters (half binary categoricals, half floats), n results on one budget. */
-export function timePropose(dimension: number, nResults: number, repeats = 41): ProposeTiming {
+/**
+ * propose() after the model is fitted: d hyperparameters (half binary categoricals, half floats), n
+ * results on one budget; with `model` options, and `running` jobs announced (parallelAware).
+ */
+export function timePropose(dimension: number, nResults: number, repeats = 41, model: BohbModelOptions = {}, running = 0): ProposeTiming {
   const benchmark = countingOnes({ categorical: dimension / 2, continuous: dimension / 2 });
   const rng = new Rng(dimension * 100_000 + nResults);
-  const generator = new BohbGenerator(benchmark.space, rng, { randomFraction: 0 });
+  const generator = new BohbGenerator(benchmark.space, rng, { ...model, randomFraction: 0 });
   for (let i = 0; i < nResults; i++) {
     const config = benchmark.space.sample(rng);
     generator.observe({ configId: [0, 0, i], config, budget: 1, loss: benchmark.trueLoss(config) + rng.normal(), status: 'ok', info: {} });
   }
+  for (let i = 0; i < running; i++) generator.pending({ configId: [1, 0, i], config: benchmark.space.sample(rng), budget: 1 });
   const fitStart = performance.now();
   generator.propose(1);
   const fitMs = performance.now() - fitStart;
@@ -46,6 +52,38 @@ export function timePropose(dimension: number, nResults: number, repeats = 41): 
     sampleMs.push(performance.now() - sampleStart);
   }
   return { dimension, nResults, medianMs: median(proposeMs), fitMs: Math.max(0, fitMs - median(proposeMs)), sampleMs: median(sampleMs) };
+}
+
+/**
+ * DEHB's propose() with its subpopulations full (budgets 9…729, η = 3, d hyperparameters half
+ * binary categoricals, half floats): a second-round slot on the second rung, bred from the
+ * first rung's subpopulation.
+ */
+export function timeDehbPropose(dimension: number, repeats = 201): ProposeTiming {
+  const benchmark = countingOnes({ categorical: dimension / 2, continuous: dimension / 2 });
+  const rng = new Rng(dimension);
+  const plan = dehbPlan({ minBudget: 9, maxBudget: 729, eta: 3 });
+  const generator = new DehbGenerator(benchmark.space, rng, plan);
+  let observed = 0;
+  for (const budget of plan.ladder.budgets) {
+    for (let i = 0; i < generator.subpopulation(budget)!.size; i++) {
+      const config = benchmark.space.sample(rng);
+      generator.observe({ configId: [0, 0, observed++], config, budget, loss: benchmark.trueLoss(config), status: 'ok', info: {} });
+    }
+  }
+  const iteration = plan.ladder.maxSHIter; // the first bracket of the second round
+  const bracket = plan.bracket(iteration);
+  const proposeMs: number[] = [];
+  const sampleMs: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const start = performance.now();
+    generator.propose(bracket.budgets[1], { iteration, stage: 1, slot: r % bracket.nConfigs[1], bracket });
+    proposeMs.push(performance.now() - start);
+    const sampleStart = performance.now();
+    benchmark.space.sample(rng);
+    sampleMs.push(performance.now() - sampleStart);
+  }
+  return { dimension, nResults: observed, medianMs: median(proposeMs), fitMs: 0, sampleMs: median(sampleMs) };
 }
 
 export interface ThroughputFigure {

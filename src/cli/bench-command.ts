@@ -5,10 +5,11 @@ export function benchCommand(): Command {
   const bench = new Command('bench').description('benchmarks');
   bench
     .command('optimizers')
-    .description('propose() latency, orchestration throughput and counting-ones sample efficiency')
+    .description('propose() latency, throughput, and sample efficiency of every optimizer on five benchmarks (table, JSON, PNG)')
     .option('--quick', 'fewer repeats and seeds (a smoke run)', false)
+    .option('--out <dir>', 'where optimizer-comparison.json and .png are written', 'runs/bench-optimizers')
     .action(async (opts) => {
-      await runOptimizerBenchmarks({ quick: opts.quick, write: (text) => process.stdout.write(text) });
+      await runOptimizerBenchmarks({ quick: opts.quick, outDir: opts.out, write: (text) => process.stdout.write(text) });
     });
   return bench;
 }

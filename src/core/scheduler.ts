@@ -1,16 +1,18 @@
 import type { BracketPlan } from '../optimizers/bracket-plan.js';
-import type { Proposal } from '../optimizers/config-generator.js';
+import type { PendingJob, Placement, Proposal } from '../optimizers/config-generator.js';
 import type { ConfigId, ConfigInfo, Configuration, Run } from './types.js';
 
-/** A job a scheduler wants run: a configuration on a budget. */
-export interface ScheduledJob {
-  readonly configId: ConfigId;
-  readonly config: Configuration;
-  readonly budget: number;
-}
+/**
+ * A job a scheduler wants run: a configuration on a budget, and where it sits in the bracket plan
+ * when the scheduler runs the plan's brackets.
+ */
+export type ScheduledJob = PendingJob;
 
-/** Supplies the configuration for a new slot (a fresh proposal, or one restored from a log). */
-export type ConfigSource = (configId: ConfigId, budget: number) => Proposal;
+/**
+ * Supplies the configuration for a new slot (a fresh proposal, or one restored from a log);
+ * `placement` is passed on to the generator's `propose`.
+ */
+export type ConfigSource = (configId: ConfigId, budget: number, placement?: Placement) => Proposal;
 
 /** A configuration of the search being resumed, with its finished evaluations. */
 export interface RestoredConfig {

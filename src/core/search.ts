@@ -20,14 +20,14 @@ import {
 } from './types.js';
 import { createExecutor, isExecutor, validateExecutorSpec, type ExecutorSpec } from '../executors/create-executor.js';
 import { plannedEvaluations } from '../optimizers/bracket-plan.js';
-import type { ConfigGenerator, Proposal } from '../optimizers/config-generator.js';
-import type { BohbModelOptions } from '../optimizers/kde/bohb-generator.js';
+import type { ConfigGenerator, Placement, Proposal } from '../optimizers/config-generator.js';
 import {
   generatorOf,
   isOptimizerName,
   OPTIMIZER_NAMES,
   optimizerByName,
   validateOptimizer,
+  type ModelOptions,
   type Optimizer,
   type OptimizerName,
 } from '../optimizers/optimizer.js';
@@ -69,8 +69,8 @@ export interface SearchOptions {
   readonly asynchronous?: boolean;
   /** Seed of every random choice; a random one is drawn and recorded in the log when absent. */
   readonly seed?: number;
-  /** BOHB's model options (hpbandster's defaults otherwise); with the name 'bohb' only. */
-  readonly model?: BohbModelOptions;
+  /** The named optimizer's model options: BOHB's (hpbandster's defaults otherwise) or DEHB's. */
+  readonly model?: ModelOptions;
   /** Directory for hpbandster-format logs (configs.json, results.json, configspace.json, run.json). */
   readonly logDir?: string;
   /** Continue the search logged in `logDir`: finished evaluations are kept, unfinished ones re-run. @defaultValue false */
@@ -153,7 +153,12 @@ export class Search extends TypedEmitter<SearchEvents> {
       },
       (message) => this.emit('warning', { message }),
     );
-    const generator = generatorOf(optimizer, { space: options.space, rng: new Rng(prepared.settings.seed) });
+    const generator = generatorOf(optimizer, {
+      space: options.space,
+      rng: new Rng(prepared.settings.seed),
+      nIterations: options.nIterations,
+      warn: (message) => this.emit('warning', { message }),
+    });
     const given = options.executor;
     const ownsExecutor = given === undefined || !isExecutor(given);
     const executor =
@@ -209,7 +214,7 @@ class SearchRun {
       plan: optimizer.plan,
       nIterations,
       iterationOffset: log.settings.iterationOffset,
-      source: (configId, budget) => this.configFor(configId, budget),
+      source: (configId, budget, placement) => this.configFor(configId, budget, placement),
       onIterationFinished: (iteration) => this.emit('iteration:finished', { iteration }),
     };
     this.scheduler = asynchronous ? new AsynchronousSuccessiveHalving(context) : new SynchronousBracketsScheduler(context);
@@ -228,6 +233,7 @@ class SearchRun {
         while (this.inFlight.size < capacity && !this.controller.signal.aborted) {
           const job = this.scheduler.nextJob();
           if (!job) break;
+          this.generator.pending?.(job);
           const restored = this.log.restoredResult(job.configId, job.budget);
           if (restored) {
             this.finish(job, restored, true);
@@ -244,9 +250,9 @@ class SearchRun {
     return new Result({ configs: this.configs, runs: this.runs });
   }
 
-  private configFor(configId: ConfigId, budget: number): Proposal {
+  private configFor(configId: ConfigId, budget: number, placement: Placement | undefined): Proposal {
     const restored = this.log.restoredConfig(configId);
-    const proposal = restored ?? this.generator.propose(budget);
+    const proposal = restored ?? this.generator.propose(budget, placement);
     this.configs.set(configIdKey(configId), { configId, config: proposal.config, info: proposal.info });
     if (!restored) this.log.logConfig(configId, proposal.config, proposal.info);
     this.emit('config:new', { configId, config: proposal.config, info: proposal.info, restored: restored !== undefined });
@@ -373,7 +379,9 @@ function resolveOptimizer(options: SearchOptions): Optimizer {
     }
   }
   if (options.model !== undefined) {
-    throw new InvalidOptionError('options.model applies to the named optimizer "bohb" only; give model options to your own generator');
+    throw new InvalidOptionError(
+      'options.model applies to the named optimizers ("bohb", "dehb") only; give model options to your own generator',
+    );
   }
   return optimizer;
 }

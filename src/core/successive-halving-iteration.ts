@@ -1,4 +1,6 @@
 import type { Bracket } from '../optimizers/budgets.js';
+import type { Placement } from '../optimizers/config-generator.js';
+import { promoteTopK, type PromotionRule } from '../optimizers/promotion.js';
 import type { ConfigSource, ScheduledJob } from './scheduler.js';
 import { configIdKey as key, type ConfigId, type ConfigInfo, type Configuration } from './types.js';
 
@@ -9,9 +11,19 @@ interface IterationDatum {
   readonly config: Configuration;
   readonly info: ConfigInfo;
   budget: number;
+  /** Where the configuration runs now (its slot changes when it is promoted). */
+  placement: Placement;
   status: DatumStatus;
   /** Loss at each budget evaluated; null for a failed evaluation. */
   readonly losses: Map<number, number | null>;
+}
+
+/** Options of a {@link SuccessiveHalvingIteration} beyond its id, bracket and source. */
+export interface IterationOptions {
+  /** The plan's iteration (0-based for this search), given to generators in each job's placement. @defaultValue index */
+  readonly planIteration?: number;
+  /** Who moves on when a rung is finished. @defaultValue promoteTopK (successive halving) */
+  readonly promotions?: PromotionRule;
 }
 
 /**
@@ -23,6 +35,9 @@ interface IterationDatum {
  * (hpbandster ranks failures as +∞ and promotes them when a rung has too few successes);
  * a slot left empty is filled with a new configuration sampled at the higher budget, with
  * the id `[iteration, stage, k]` hpbandster gives such configurations.
+ *
+ * The promotion rule is the plan's: DEHB's plan promotes nobody after its first round, so every
+ * slot of a higher rung is a new configuration (a mutant the generator breeds from the lower rung).
  */
 export class SuccessiveHalvingIteration {
   private stage = 0;
@@ -32,13 +47,18 @@ export class SuccessiveHalvingIteration {
   /** Queued data in hand-out order, so that a hand-out costs O(1) however large the rung. */
   private readonly queue: IterationDatum[] = [];
   private finished = false;
+  private readonly planIteration: number;
+  private readonly promotions: PromotionRule;
 
   constructor(
     readonly index: number,
     private readonly bracket: Bracket,
     private readonly source: ConfigSource,
+    options: IterationOptions = {},
   ) {
     this.createdPerStage = bracket.nConfigs.map(() => 0);
+    this.planIteration = options.planIteration ?? index;
+    this.promotions = options.promotions ?? promoteTopK;
   }
 
   get isFinished(): boolean {
@@ -56,7 +76,7 @@ export class SuccessiveHalvingIteration {
       if (datum) {
         datum.status = 'running';
         this.running++;
-        return { configId: datum.configId, config: datum.config, budget: datum.budget };
+        return { configId: datum.configId, config: datum.config, budget: datum.budget, placement: datum.placement };
       }
       if (this.createdPerStage[this.stage] < this.bracket.nConfigs[this.stage]) {
         this.addConfiguration();
@@ -94,8 +114,17 @@ export class SuccessiveHalvingIteration {
   private addConfiguration(): void {
     const budget = this.bracket.budgets[this.stage];
     const configId: ConfigId = [this.index, this.stage, this.createdPerStage[this.stage]];
-    const proposal = this.source(configId, budget);
-    const datum: IterationDatum = { configId, config: proposal.config, info: proposal.info, budget, status: 'queued', losses: new Map() };
+    const placement = this.placementOf(this.createdPerStage[this.stage]);
+    const proposal = this.source(configId, budget, placement);
+    const datum: IterationDatum = {
+      configId,
+      config: proposal.config,
+      info: proposal.info,
+      budget,
+      placement,
+      status: 'queued',
+      losses: new Map(),
+    };
     this.data.set(key(configId), datum);
     this.queue.push(datum);
     this.createdPerStage[this.stage]++;
@@ -110,20 +139,38 @@ export class SuccessiveHalvingIteration {
       this.finished = true;
       return;
     }
-    const ranked = inReview
-      .map((datum, order) => ({ datum, order, loss: datum.losses.get(previousBudget) ?? null }))
-      .filter((entry): entry is { datum: IterationDatum; order: number; loss: number } => entry.loss !== null)
-      .sort((a, b) => a.loss - b.loss || a.order - b.order);
-    const promoted = new Set(ranked.slice(0, this.bracket.nConfigs[this.stage]).map((entry) => entry.datum));
+    const chosen = this.promotions({
+      iteration: this.planIteration,
+      stage: this.stage - 1,
+      bracket: this.bracket,
+      results: inReview.map((datum) => ({ configId: datum.configId, loss: datum.losses.get(previousBudget) ?? null })),
+    });
+    const byKey = new Map(inReview.map((datum) => [key(datum.configId), datum]));
+    const promoted: IterationDatum[] = [];
+    for (const configId of chosen) {
+      const datum = byKey.get(key(configId));
+      if (!datum || promoted.includes(datum) || promoted.length >= this.bracket.nConfigs[this.stage]) {
+        throw new Error(
+          `iteration ${this.index}: the promotion rule chose ${key(configId)}, which is not a distinct configuration of the finished rung or exceeds its ${this.bracket.nConfigs[this.stage]} slots`,
+        );
+      }
+      promoted.push(datum);
+    }
+    // Promoted configurations run in the order they were created (hpbandster's), whatever their rank.
     for (const datum of inReview) {
-      if (promoted.has(datum)) {
+      if (promoted.includes(datum)) {
         datum.status = 'queued';
         datum.budget = this.bracket.budgets[this.stage];
+        datum.placement = this.placementOf(this.createdPerStage[this.stage]);
         this.createdPerStage[this.stage]++;
         this.queue.push(datum);
       } else {
         datum.status = 'terminated';
       }
     }
+  }
+
+  private placementOf(slot: number): Placement {
+    return { iteration: this.planIteration, stage: this.stage, slot, bracket: this.bracket };
   }
 }

@@ -32,8 +32,13 @@ export class SynchronousBracketsScheduler implements Scheduler {
       }
       if (sawFinished) this.retireFinished();
       if (this.iterations.length >= this.context.nIterations) return null;
-      const index = this.context.iterationOffset + this.iterations.length;
-      const iteration = new SuccessiveHalvingIteration(index, this.context.plan.bracket(this.iterations.length), this.context.source);
+      const planIteration = this.iterations.length;
+      const iteration = new SuccessiveHalvingIteration(
+        this.context.iterationOffset + planIteration,
+        this.context.plan.bracket(planIteration),
+        this.context.source,
+        { planIteration, promotions: this.context.plan.promotions },
+      );
       this.iterations.push(iteration);
       this.active.push(iteration);
     }

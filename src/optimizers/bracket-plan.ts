@@ -1,4 +1,5 @@
 import { budgetLadder, bracketWithS, hyperbandBracket, randomSearchBracket, type Bracket, type BudgetLadder } from './budgets.js';
+import type { PromotionRule } from './promotion.js';
 
 /** Which budgets and how many configurations each successive-halving iteration uses. */
 export interface BracketPlan {
@@ -7,6 +8,12 @@ export interface BracketPlan {
   readonly ladder: BudgetLadder;
   /** The rungs of iteration `iteration` (0-based). */
   bracket(iteration: number): Bracket;
+  /**
+   * Who runs at the next rung of a synchronous bracket once a rung is finished; slots it leaves
+   * empty get new configurations from the generator. Absent: successive halving's top-k
+   * ({@link promoteTopK}). Asynchronous successive halving promotes by its own rule and ignores it.
+   */
+  readonly promotions?: PromotionRule;
 }
 
 export interface BudgetOptions {

@@ -3,7 +3,11 @@ import type { Rng } from '../core/rng.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
 import { hyperbandPlan, randomSearchPlan, successiveHalvingPlan, type BracketPlan, type BudgetOptions } from './bracket-plan.js';
 import type { ConfigGenerator } from './config-generator.js';
+import { DehbGenerator } from './dehb/dehb-generator.js';
+import { validateDehbOptions, type DehbModelOptions } from './dehb/dehb-options.js';
+import { dehbPlan } from './dehb/dehb-plan.js';
 import { BohbGenerator, validateBohbModelOptions, type BohbModelOptions } from './kde/bohb-generator.js';
+import { modelStartAdvice } from './kde/model-start-advice.js';
 import { RandomGenerator } from './random-generator.js';
 
 /** What a generator factory is given: the search's space and its seeded random generator. */
@@ -11,6 +15,10 @@ export interface GeneratorContext {
   readonly space: ConfigurationSpace;
   /** Seeded from the search's seed (the one recorded in run.json), so a resumed search proposes the same. */
   readonly rng: Rng;
+  /** The search's successive-halving iterations (absent outside a search). */
+  readonly nIterations?: number;
+  /** Tells the user something about the run before it starts (the search's 'warning' event). */
+  readonly warn?: (message: string) => void;
 }
 
 /** Builds a generator once the search knows its seed. */
@@ -32,16 +40,44 @@ export interface Optimizer {
   readonly plan: BracketPlan;
 }
 
-/** What the named shortcuts need: the budget ladder and, for BOHB, its model options. */
+/** A named optimizer's model options: BOHB's or DEHB's. */
+export type ModelOptions = BohbModelOptions | DehbModelOptions;
+
+/** What the named shortcuts need: the budget ladder and, for BOHB and DEHB, their model options. */
 export interface NamedOptimizerOptions extends BudgetOptions {
-  /** BOHB's model options (hpbandster's defaults otherwise); ignored by the other optimizers. */
-  readonly model?: BohbModelOptions;
+  /** BOHB's model options (hpbandster's defaults otherwise) or DEHB's; ignored by the other optimizers. */
+  readonly model?: ModelOptions;
 }
 
-/** BOHB: BOHB's KDE generator inside Hyperband's brackets. */
+/**
+ * BOHB: BOHB's KDE generator inside Hyperband's brackets. When hpbandster's rule (a model needs
+ * d+1 good and d+1 bad points on one budget) will keep the model off for the whole search, the
+ * factory says so through the search's 'warning' event, with what to use instead.
+ */
 export function bohb(options: NamedOptimizerOptions): Optimizer {
-  const model = options.model ?? {};
-  return { name: 'bohb', plan: hyperbandPlan(options), generator: ({ space, rng }) => new BohbGenerator(space, rng, model) };
+  const model = (options.model ?? {}) as BohbModelOptions;
+  const plan = hyperbandPlan(options);
+  return {
+    name: 'bohb',
+    plan,
+    generator: ({ space, rng, nIterations, warn }) => {
+      const advice = nIterations === undefined ? undefined : modelStartAdvice(space, plan, nIterations, model);
+      if (advice) warn?.(advice);
+      return new BohbGenerator(space, rng, model);
+    },
+  };
+}
+
+/**
+ * DEHB (Awad, Mallik & Hutter 2021): differential evolution inside Hyperband's brackets; from the
+ * second Hyperband round on, the configurations of higher rungs are mutants bred from the best of
+ * the lower budget's subpopulation instead of promotions. No model warm-up: it evolves from the
+ * first evaluated bracket on, whatever the dimension.
+ */
+export function dehb(options: NamedOptimizerOptions): Optimizer {
+  const model = validateDehbOptions((options.model ?? {}) as DehbModelOptions, 'options.model');
+  const plan = dehbPlan(options);
+  return { name: 'dehb', plan, generator: ({ space, rng }) => new DehbGenerator(space, rng, plan, model) };
 }
 
 /** Hyperband: random configurations inside Hyperband's brackets. */
@@ -66,6 +102,7 @@ function randomGenerator({ space, rng }: GeneratorContext): ConfigGenerator {
 /** The shortcuts: each name builds its optimizer from the search's budget options. */
 const NAMED_OPTIMIZERS = {
   bohb,
+  dehb,
   hyperband,
   'successive-halving': successiveHalving,
   'random-search': randomSearch,
@@ -90,7 +127,8 @@ export function optimizerByName(name: OptimizerName, options: NamedOptimizerOpti
       `options.optimizer must be one of ${OPTIMIZER_NAMES.join(', ')} or an Optimizer (got ${JSON.stringify(name)})`,
     );
   }
-  if (options.model !== undefined) validateBohbModelOptions(options.model, 'options.model');
+  // DEHB checks its own options; the others keep BOHB's check (they ignore the model).
+  if (options.model !== undefined && name !== 'dehb') validateBohbModelOptions(options.model as BohbModelOptions, 'options.model');
   return NAMED_OPTIMIZERS[name](options);
 }
 
@@ -120,6 +158,9 @@ export function validateOptimizer(optimizer: Optimizer, field = 'options.optimiz
   const plan = optimizer.plan as Partial<BracketPlan> | undefined;
   if (!plan || typeof plan.bracket !== 'function' || !plan.ladder || !Array.isArray(plan.ladder.budgets)) {
     throw new InvalidOptionError(`${field}.plan must be a BracketPlan (ladder and bracket(iteration))`);
+  }
+  if (plan.promotions !== undefined && typeof plan.promotions !== 'function') {
+    throw new InvalidOptionError(`${field}.plan.promotions must be a function (finished rung → promoted config ids) or absent`);
   }
 }
 

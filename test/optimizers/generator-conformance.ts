@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
 import { Search } from '../../src/core/search.js';
+import { InlineExecutor } from '../../src/executors/inline-executor.js';
 import type { Configuration, Observation } from '../../src/core/types.js';
 import { hyperbandPlan } from '../../src/optimizers/bracket-plan.js';
 import type { ConfigGenerator } from '../../src/optimizers/config-generator.js';
@@ -118,5 +119,28 @@ export function generatorConformance(name: string, factory: GeneratorFactory, op
     assert.equal(settings.optimizer, search.optimizerName);
     assert.equal(settings.maxBudget, 9);
     assert.equal(fs.readFileSync(path.join(logDir, 'results.json'), 'utf8').trim().split('\n').length, result.nRuns);
+  });
+
+  test(`${name}: runs under ASHA with 4 jobs at once (running jobs announced, no placements)`, async () => {
+    const space = conditionalSpace();
+    const plan = hyperbandPlan({ minBudget: 1, maxBudget: 9, eta: 3 });
+    const objective = async (config: Configuration, budget: number) => {
+      // Later configurations finish first now and then, so results arrive out of order.
+      await new Promise((resolve) => setImmediate(resolve));
+      return lossOf(space, config, budget);
+    };
+    const result = await new Search({
+      space,
+      executor: new InlineExecutor(objective, { concurrency: 4 }),
+      optimizer: { name: 'conformance-async', generator: factory, plan },
+      nIterations: 4,
+      asynchronous: true,
+      seed: 2,
+    }).run();
+    let newConfigs = 0;
+    for (let i = 0; i < 4; i++) newConfigs += plan.bracket(i).nConfigs[0];
+    assert.equal(result.idToConfig().size, newConfigs, 'as many new configurations as four synchronous iterations');
+    assert.ok(result.nRuns > newConfigs, `some were promoted (${result.nRuns} runs)`);
+    for (const entry of result.idToConfig().values()) assert.doesNotThrow(() => space.validate(entry.config));
   });
 }

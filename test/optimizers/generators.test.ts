@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
 import { Search } from '../../src/core/search.js';
 import { hyperbandPlan } from '../../src/optimizers/bracket-plan.js';
+import { DehbGenerator } from '../../src/optimizers/dehb/dehb-generator.js';
+import { dehbPlan } from '../../src/optimizers/dehb/dehb-plan.js';
 import { BohbGenerator } from '../../src/optimizers/kde/bohb-generator.js';
 import { RandomGenerator } from '../../src/optimizers/random-generator.js';
 import { GridGenerator } from './fixtures/grid-generator.js';
@@ -11,6 +13,16 @@ import { generatorConformance } from './generator-conformance.js';
 generatorConformance('random search', ({ space, rng }) => new RandomGenerator(space, rng));
 generatorConformance('BOHB', ({ space, rng }) => new BohbGenerator(space, rng), { modelBased: true });
 generatorConformance('BOHB (no random fraction)', ({ space, rng }) => new BohbGenerator(space, rng, { randomFraction: 0 }), {
+  modelBased: true,
+});
+generatorConformance('BOHB multivariate', ({ space, rng }) => new BohbGenerator(space, rng, { multivariate: true }), { modelBased: true });
+generatorConformance('BOHB parallel-aware', ({ space, rng }) => new BohbGenerator(space, rng, { parallelAware: true }), {
+  modelBased: true,
+});
+generatorConformance('BOHB high-dimensional', ({ space, rng }) => new BohbGenerator(space, rng, { highDimensional: true }), {
+  modelBased: true,
+});
+generatorConformance('DEHB', ({ space, rng }) => new DehbGenerator(space, rng, dehbPlan({ minBudget: 1, maxBudget: 9, eta: 3 })), {
   modelBased: true,
 });
 generatorConformance('a grid written outside the package', ({ space }) => new GridGenerator(space));

@@ -1,12 +1,12 @@
 import { checkInteger, checkNumber } from '../../core/option-checks.js';
 import { InvalidOptionError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
-import type { Observation } from '../../core/types.js';
+import { configIdKey, type Observation } from '../../core/types.js';
 import type { ConfigurationSpace, VectorDimension } from '../../space/configuration-space.js';
-import type { ConfigGenerator, Proposal } from '../config-generator.js';
+import type { ConfigGenerator, PendingJob, Proposal } from '../config-generator.js';
 import { imputeInactive } from './impute.js';
 import { ProductKde } from './product-kde.js';
-import { truncatedNormalUnit as importedTruncatedNormalUnit } from './truncated-normal.js';
+import { truncatedNormal, truncatedNormalUnit as importedTruncatedNormalUnit } from './truncated-normal.js';
 
 // A module-local reference: tsx/esbuild compile calls to imported functions into getter calls
 // on a namespace object, which the per-dimension loop of a proposal would pay every time.
@@ -26,6 +26,35 @@ export interface BohbModelOptions {
   readonly minBandwidth?: number;
   /** Observations needed on a budget before a model is built; raised to d+1 if smaller. @defaultValue d + 1 */
   readonly minPointsInModel?: number;
+  /**
+   * Beyond hpbandster: Gaussian kernels with a full bandwidth matrix over the continuous
+   * hyperparameters (the product kernel's marginal widths, rotated along each set's correlations,
+   * see correlated-bandwidth.ts), so that l(x) and g(x) follow interactions between
+   * hyperparameters; candidates are drawn from the same correlated kernels. @defaultValue false
+   */
+  readonly multivariate?: boolean;
+  /**
+   * Beyond hpbandster: parallel-aware proposals. Jobs that are running (the search announces
+   * them) count as bad observations — a constant liar with the worst loss, as Optuna's TPE does —
+   * so that workers proposing at the same time do not pick near-duplicates of each other's
+   * configurations. Measured on counting ones with 8 workers it costs budget instead of saving it
+   * (the liar repels proposals from the good region the running jobs sit in; see `bandster bench
+   * optimizers`). @defaultValue false
+   */
+  readonly parallelAware?: boolean;
+  /**
+   * Beyond hpbandster: lets the model start early in high dimensions. hpbandster builds a budget's
+   * model only once both the good and the bad set have more than d points, which for a hundred
+   * hyperparameters means hundreds of results on one budget. With this option, until a budget
+   * meets that rule it gets an early model after `earlyModelPoints` results: top n% good (at least
+   * 2), the rest bad (at least 2), bandwidths clipped below at 1/min(100, n + 1) as Optuna's TPE
+   * clips them (so that a model of a few points does not collapse onto them), over the
+   * hyperparameters active in some good configuration only (the others are drawn from the prior).
+   * Early models serve only while no budget has hpbandster's model. @defaultValue false
+   */
+  readonly highDimensional?: boolean;
+  /** With `highDimensional`: results a budget needs before its early model. @defaultValue min(d + 1, 10) */
+  readonly earlyModelPoints?: number;
 }
 
 export const BOHB_MODEL_DEFAULTS = Object.freeze({
@@ -34,13 +63,33 @@ export const BOHB_MODEL_DEFAULTS = Object.freeze({
   numSamples: 64,
   bandwidthFactor: 3,
   minBandwidth: 1e-3,
+  multivariate: false,
+  parallelAware: false,
+  highDimensional: false,
 });
+
+/** With `highDimensional`: the default number of results a budget needs before it gets a model. */
+export const HIGH_DIMENSIONAL_MIN_POINTS = 10;
+/** With `highDimensional`: the fewest points of either set. */
+const HIGH_DIMENSIONAL_MIN_SET = 2;
+
+interface BudgetModel {
+  readonly good: ProductKde;
+  readonly bad: ProductKde;
+  /**
+   * The space dimensions the densities cover, in order (`highDimensional`); null when they cover
+   * every dimension, as in hpbandster.
+   */
+  readonly dims: Int32Array | null;
+  /** An early model (`highDimensional`), built before the budget met hpbandster's rule. */
+  readonly early: boolean;
+}
 
 interface BudgetData {
   vectors: number[][];
   losses: number[];
   /** The model fitted on the data as it was at `fittedCount` observations. */
-  model: { good: ProductKde; bad: ProductKde } | null;
+  model: BudgetModel | null;
   fittedCount: number;
 }
 
@@ -58,7 +107,13 @@ export class BohbGenerator implements ConfigGenerator {
   private readonly bandwidthFactor: number;
   private readonly minBandwidth: number;
   private readonly minPointsInModel: number;
+  private readonly earlyModelPoints: number;
+  private readonly multivariate: boolean;
+  private readonly parallelAware: boolean;
+  private readonly highDimensional: boolean;
   private readonly byBudget = new Map<number, BudgetData>();
+  /** Running jobs' vectors by `configId@budget` (`parallelAware`). */
+  private readonly running = new Map<string, Float64Array>();
 
   constructor(
     private readonly space: ConfigurationSpace,
@@ -72,13 +127,26 @@ export class BohbGenerator implements ConfigGenerator {
     this.numSamples = checkAtLeast('numSamples', options.numSamples ?? BOHB_MODEL_DEFAULTS.numSamples, 1);
     this.bandwidthFactor = checkRange('bandwidthFactor', options.bandwidthFactor ?? BOHB_MODEL_DEFAULTS.bandwidthFactor, 0, Infinity);
     this.minBandwidth = checkRange('minBandwidth', options.minBandwidth ?? BOHB_MODEL_DEFAULTS.minBandwidth, 0, 1);
+    this.multivariate = options.multivariate ?? BOHB_MODEL_DEFAULTS.multivariate;
+    this.parallelAware = options.parallelAware ?? BOHB_MODEL_DEFAULTS.parallelAware;
+    this.highDimensional = options.highDimensional ?? BOHB_MODEL_DEFAULTS.highDimensional;
     // hpbandster raises a smaller min_points_in_model to d+1 (with a warning): a KDE on
     // fewer points than dimensions has a singular bandwidth estimate.
     this.minPointsInModel = Math.max(checkAtLeast('minPointsInModel', options.minPointsInModel ?? d + 1, 1), d + 1);
+    this.earlyModelPoints = Math.max(
+      checkAtLeast('earlyModelPoints', options.earlyModelPoints ?? Math.min(d + 1, HIGH_DIMENSIONAL_MIN_POINTS), 1),
+      2 * HIGH_DIMENSIONAL_MIN_SET,
+    );
     this.kinds = space.vectorKinds();
   }
 
+  /** A job started (`parallelAware`: it counts as a bad observation until its result arrives). */
+  pending(job: PendingJob): void {
+    if (this.parallelAware) this.running.set(`${configIdKey(job.configId)}@${job.budget}`, this.space.toVector(job.config));
+  }
+
   observe(observation: Observation): void {
+    if (this.parallelAware) this.running.delete(`${configIdKey(observation.configId)}@${observation.budget}`);
     // hpbandster: crashed runs and non-finite losses (−∞ included) count as +∞, i.e. bad.
     const loss = observation.status === 'ok' && Number.isFinite(observation.loss) ? observation.loss : Infinity;
     let data = this.byBudget.get(observation.budget);
@@ -95,11 +163,21 @@ export class BohbGenerator implements ConfigGenerator {
     return this.currentModel()?.budget;
   }
 
+  /** True while proposals come from an early model (`highDimensional`), before any budget meets hpbandster's rule. */
+  isEarlyModel(): boolean {
+    return this.currentModel()?.model.early ?? false;
+  }
+
+  /** Jobs announced as running and not yet observed (`parallelAware`). */
+  get runningJobs(): number {
+    return this.running.size;
+  }
+
   propose(_budget: number): Proposal {
     const current = this.currentModel();
     // As in hpbandster, the random-fraction draw only happens once a model exists.
     if (!current || this.rng.random() < this.randomFraction) return this.randomProposal();
-    const config = this.modelBasedConfig(current.model.good, current.model.bad);
+    const config = this.modelBasedConfig(current.model);
     return config ? { config, info: { model_based_pick: true } } : this.randomProposal();
   }
 
@@ -108,33 +186,83 @@ export class BohbGenerator implements ConfigGenerator {
   }
 
   /** The model of the largest budget with enough observations (fitted lazily, refitted when data grew). */
-  private currentModel(): { budget: number; model: { good: ProductKde; bad: ProductKde } } | undefined {
+  private currentModel(): { budget: number; model: BudgetModel } | undefined {
     const budgets = [...this.byBudget.keys()].sort((a, b) => b - a);
+    let early: { budget: number; model: BudgetModel } | undefined;
     for (const budget of budgets) {
       const data = this.byBudget.get(budget)!;
       if (data.fittedCount !== data.losses.length) {
         data.model = this.fit(data) ?? data.model;
         data.fittedCount = data.losses.length;
       }
-      if (data.model) return { budget, model: data.model };
+      // An early model (`highDimensional`) serves only while no budget has hpbandster's model.
+      if (data.model?.early) early ??= { budget, model: data.model };
+      else if (data.model) return { budget, model: data.model };
     }
-    return undefined;
+    return early;
   }
 
-  private fit(data: BudgetData): { good: ProductKde; bad: ProductKde } | null {
+  private fit(data: BudgetData): BudgetModel | null {
     const n = data.losses.length;
     const d = this.kinds.length;
-    if (n < this.minPointsInModel) return null;
+    if (n < this.minPointsInModel) return this.highDimensional && n >= this.earlyModelPoints ? this.fitEarly(data) : null;
     const nGood = Math.max(this.minPointsInModel, Math.floor((this.topNPercent * n) / 100));
     const nBad = Math.max(this.minPointsInModel, Math.floor(((100 - this.topNPercent) * n) / 100));
     const order = data.losses.map((_, i) => i).sort((a, b) => data.losses[a] - data.losses[b] || a - b);
     const goodRows = order.slice(0, nGood);
     const badRows = order.slice(nGood, nGood + nBad);
     // statsmodels needs more points than dimensions for a bandwidth per dimension.
-    if (goodRows.length <= d || badRows.length <= d) return null;
+    if (goodRows.length <= d || badRows.length <= d) return this.highDimensional ? this.fitEarly(data) : null;
+    const kdeOptions = { correlated: this.multivariate };
     return {
-      good: new ProductKde(this.matrix(data, goodRows), goodRows.length, this.kinds, this.minBandwidth),
-      bad: new ProductKde(this.matrix(data, badRows), badRows.length, this.kinds, this.minBandwidth),
+      good: new ProductKde(this.matrix(data, goodRows), goodRows.length, this.kinds, this.minBandwidth, kdeOptions),
+      bad: new ProductKde(this.matrix(data, badRows), badRows.length, this.kinds, this.minBandwidth, kdeOptions),
+      dims: null,
+      early: false,
+    };
+  }
+
+  /**
+   * The `highDimensional` early model: top-n% good (at least 2), the rest bad (at least 2), over
+   * the dimensions active in some good configuration only; a dimension no good configuration uses
+   * tells the model nothing about where good configurations are.
+   */
+  private fitEarly(data: BudgetData): BudgetModel | null {
+    const n = data.losses.length;
+    const nGood = Math.max(HIGH_DIMENSIONAL_MIN_SET, Math.floor((this.topNPercent * n) / 100));
+    if (n - nGood < HIGH_DIMENSIONAL_MIN_SET) return null;
+    const order = data.losses.map((_, i) => i).sort((a, b) => data.losses[a] - data.losses[b] || a - b);
+    const goodRows = order.slice(0, nGood);
+    const badRows = order.slice(nGood);
+    const active: number[] = [];
+    for (let j = 0; j < this.kinds.length; j++) {
+      if (goodRows.some((row) => !Number.isNaN(data.vectors[row][j]))) active.push(j);
+    }
+    if (active.length === 0) return null;
+    const dims = active.length === this.kinds.length ? null : Int32Array.from(active);
+    const kinds = dims ? active.map((j) => this.kinds[j]) : this.kinds;
+    const project = (matrix: Float64Array, rows: number): Float64Array => {
+      if (!dims) return matrix;
+      const d = this.kinds.length;
+      const projected = new Float64Array(rows * dims.length);
+      for (let i = 0; i < rows; i++) for (let k = 0; k < dims.length; k++) projected[i * dims.length + k] = matrix[i * d + dims[k]];
+      return projected;
+    };
+    const kdeOptions = { correlated: this.multivariate };
+    // Optuna's TPE clips bandwidths below at range / min(100, n + 1) (its "magic clip"): a model
+    // built on a handful of points would otherwise collapse onto them and stop exploring.
+    const floor = (n: number): number => Math.max(this.minBandwidth, 1 / Math.min(100, n + 1));
+    return {
+      good: new ProductKde(
+        project(this.matrix(data, goodRows), goodRows.length),
+        goodRows.length,
+        kinds,
+        floor(goodRows.length),
+        kdeOptions,
+      ),
+      bad: new ProductKde(project(this.matrix(data, badRows), badRows.length), badRows.length, kinds, floor(badRows.length), kdeOptions),
+      dims,
+      early: true,
     };
   }
 
@@ -152,15 +280,22 @@ export class BohbGenerator implements ConfigGenerator {
    * decreasing l(x) and g is abandoned as soon as it proves the candidate cannot win, which
    * changes nothing in the outcome but skips most of the bad density's terms.
    */
-  private modelBasedConfig(good: ProductKde, bad: ProductKde) {
+  private modelBasedConfig(model: BudgetModel) {
+    const { good, bad, dims } = model;
     const d = this.kinds.length;
+    const general = dims !== null || good.correlation !== null;
     const candidates: Float64Array[] = [];
+    /** What the densities see of each candidate: the candidate itself, or its modelled dimensions. */
+    const modelled: Float64Array[] = [];
     const goodDensity: number[] = [];
     for (let s = 0; s < this.numSamples; s++) {
-      const candidate = this.perturbGoodPoint(good);
+      const candidate = general ? this.sampleGoodKernel(model) : this.perturbGoodPoint(good);
+      const seen = dims ? Float64Array.from(dims, (j) => candidate[j]) : candidate;
       candidates.push(candidate);
-      goodDensity.push(Math.max(good.density(candidate), 1e-32));
+      modelled.push(seen);
+      goodDensity.push(Math.max(good.density(seen), 1e-32));
     }
+    const liars = this.parallelAware && this.running.size > 0 ? this.liarPoints(dims) : undefined;
     const order = candidates.map((_, i) => i).sort((a, b) => goodDensity[b] - goodDensity[a] || a - b);
     const hasForbiddens = this.space.forbiddens.length > 0;
     const scored: { index: number; ratio: number }[] = [];
@@ -168,7 +303,7 @@ export class BohbGenerator implements ConfigGenerator {
     for (const index of order) {
       // Only the winner matters unless forbidden configurations force a fallback to the next.
       const bound = hasForbiddens ? Infinity : goodDensity[index] / bestRatio;
-      const badDensity = bad.density(candidates[index], bound);
+      const badDensity = liars ? this.badDensityWithLiars(bad, liars, modelled[index], bound) : bad.density(modelled[index], bound);
       if (badDensity === Infinity) continue;
       const ratio = goodDensity[index] / Math.max(badDensity, 1e-32);
       scored.push({ index, ratio });
@@ -182,6 +317,81 @@ export class BohbGenerator implements ConfigGenerator {
       if (!hasForbiddens || !this.space.isForbidden(config)) return config;
     }
     return undefined;
+  }
+
+  /** The running jobs' vectors, restricted to the modelled dimensions. */
+  private liarPoints(dims: Int32Array | null): Float64Array[] {
+    return [...this.running.values()].map((vector) => (dims ? Float64Array.from(dims, (j) => vector[j]) : vector));
+  }
+
+  /**
+   * g(x) with the running jobs added to the bad set as a constant liar:
+   * (n_bad·g(x) + Σ_running k(x, p)) / (n_bad + n_running), each running job's kernel with the bad
+   * density's marginal bandwidths. The early-exit bound is passed on, rescaled.
+   */
+  private badDensityWithLiars(bad: ProductKde, liars: readonly Float64Array[], x: Float64Array, bound: number): number {
+    let liarSum = 0;
+    for (const point of liars) liarSum += bad.pointKernel(x, point);
+    const total = bad.nPoints + liars.length;
+    const rest = bound === Infinity ? Infinity : (bound * total - liarSum) / bad.nPoints;
+    if (rest <= 0) return Infinity;
+    const density = bad.density(x, rest);
+    return density === Infinity ? Infinity : (bad.nPoints * density + liarSum) / total;
+  }
+
+  /**
+   * A candidate from the good density (`multivariate` or `highDimensional`): a random good point
+   * perturbed by its kernel widened by `bandwidthFactor`. Continuous dimensions of a correlated
+   * kernel are drawn one after the other from their conditional truncated normals (the GHK
+   * simulator), so the candidate follows the kernel's correlations and stays in [0, 1]; discrete
+   * dimensions as hpbandster; dimensions the model does not cover from the prior.
+   */
+  private sampleGoodKernel(model: BudgetModel): Float64Array {
+    const { good, dims } = model;
+    const d = this.kinds.length;
+    const candidate = new Float64Array(d);
+    if (dims) {
+      // Uncovered dimensions first: their draws do not depend on the point.
+      for (let j = 0; j < d; j++) {
+        const kind = this.kinds[j];
+        candidate[j] = kind.kind === 'continuous' ? this.rng.random() : this.rng.int(kind.levels);
+      }
+    }
+    const point = this.rng.int(good.nPoints);
+    // With a correlated kernel the continuous dimensions are drawn together below.
+    const skip = good.correlation ? good.isContinuous : undefined;
+    for (let k = 0; k < good.dimension; k++) {
+      if (skip?.[k]) continue;
+      const j = dims ? dims[k] : k;
+      const center = good.value(point, k);
+      const bandwidth = Math.max(good.bandwidths[k], this.minBandwidth);
+      const kind = this.kinds[j];
+      if (kind.kind === 'continuous') {
+        candidate[j] = truncatedNormalUnit(this.rng, center, this.bandwidthFactor * bandwidth);
+      } else if (this.rng.random() < 1 - bandwidth) {
+        candidate[j] = Math.round(center);
+      } else if (kind.kind === 'categorical') {
+        candidate[j] = this.rng.int(kind.levels);
+      } else {
+        candidate[j] = sampleWangRyzinLevel(this.rng, Math.round(center), kind.levels, bandwidth);
+      }
+    }
+    if (good.correlation) {
+      const continuous = good.continuousDimensions;
+      const dc = continuous.length;
+      const { cholesky } = good.correlation;
+      const z = new Float64Array(dc);
+      const factor = this.bandwidthFactor;
+      for (let a = 0; a < dc; a++) {
+        let mean = good.value(point, continuous[a]);
+        for (let b = 0; b < a; b++) mean += factor * cholesky[a * dc + b] * z[b];
+        const sd = factor * cholesky[a * dc + a];
+        const value = truncatedNormal(this.rng, mean, sd, 0, 1);
+        z[a] = (value - mean) / sd;
+        candidate[dims ? dims[continuous[a]] : continuous[a]] = value;
+      }
+    }
+    return candidate;
   }
 
   private perturbGoodPoint(good: ProductKde): Float64Array {
@@ -231,6 +441,12 @@ export function validateBohbModelOptions(options: BohbModelOptions, field = 'opt
   if (options.bandwidthFactor !== undefined) checkRange(`${field}.bandwidthFactor`, options.bandwidthFactor, 0, Infinity);
   if (options.minBandwidth !== undefined) checkRange(`${field}.minBandwidth`, options.minBandwidth, 0, 1);
   if (options.minPointsInModel !== undefined) checkAtLeast(`${field}.minPointsInModel`, options.minPointsInModel, 1);
+  if (options.earlyModelPoints !== undefined) checkAtLeast(`${field}.earlyModelPoints`, options.earlyModelPoints, 1);
+  for (const flag of ['multivariate', 'parallelAware', 'highDimensional'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      throw new InvalidOptionError(`${field}.${flag} must be true or false (got ${JSON.stringify(options[flag])})`);
+    }
+  }
 }
 
 function checkRange(name: string, value: number, lower: number, upper: number): number {

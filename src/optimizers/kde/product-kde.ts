@@ -1,5 +1,6 @@
 import type { VectorDimension } from '../../space/configuration-space.js';
 import { normalReferenceBandwidths } from './bandwidth.js';
+import { correlatedBandwidth, forwardSubstitute, type CorrelatedBandwidth } from './correlated-bandwidth.js';
 import { EXP_INVERSE_STEP, EXP_MIN_EXPONENT, EXP_STEP, EXP_TABLE } from './fast-exp.js';
 
 /** Points evaluated per pass; the early exit is tested between blocks. */
@@ -7,6 +8,15 @@ const BLOCK_SIZE = 128;
 
 /** Discrete dimensions evaluated together through one lookup table of at most this many codes. */
 const MAX_CODES_PER_GROUP = 256;
+
+/** Options of a {@link ProductKde} beyond hpbandster's. */
+export interface KdeOptions {
+  /**
+   * Gaussian kernels with a full bandwidth matrix over the continuous dimensions (see
+   * correlated-bandwidth.ts) instead of axis-aligned ones. @defaultValue false
+   */
+  readonly correlated?: boolean;
+}
 
 interface DiscreteGroup {
   readonly dims: readonly number[];
@@ -55,18 +65,33 @@ export class ProductKde {
   private readonly discreteLogs: { equal: number; unequal: number; perStep: number }[];
   /** log of the constant factor Π_cont 1/(h√(2π)) · 1/n. */
   private readonly logNormaliser: number;
+  /**
+   * With the `correlated` option: the Cholesky factor L of the continuous bandwidth matrix; the
+   * continuous columns then hold L⁻¹·x (whitened), so each term is exp(−½‖L⁻¹(x − X_i)‖²).
+   */
+  readonly correlation: CorrelatedBandwidth | null;
+  private readonly rawQuery: Float64Array;
+  /** Per dimension, 1/(2h²) and log(h√(2π)) of the axis-aligned kernel (for {@link pointKernel}). */
+  private readonly axisWeights: Float64Array;
+  private readonly axisLogNormalisers: Float64Array;
+  /** 1 for the continuous dimensions. */
+  readonly isContinuous: Uint8Array;
 
   constructor(
     data: Float64Array,
     nPoints: number,
     private readonly kinds: readonly VectorDimension[],
     minBandwidth: number,
+    options: KdeOptions = {},
   ) {
     const d = kinds.length;
     this.nPoints = nPoints;
     this.dimension = d;
     this.data = data;
     this.bandwidths = normalReferenceBandwidths(data, nPoints, kinds, minBandwidth);
+    this.axisWeights = this.bandwidths.map((h) => 1 / (2 * h * h));
+    this.axisLogNormalisers = this.bandwidths.map((h) => Math.log(h * Math.sqrt(2 * Math.PI)));
+    this.isContinuous = Uint8Array.from(kinds, (kind) => (kind.kind === 'continuous' ? 1 : 0));
 
     const continuous: number[] = [];
     for (let j = 0; j < d; j++) if (kinds[j].kind === 'continuous') continuous.push(j);
@@ -74,13 +99,28 @@ export class ProductKde {
     const dc = continuous.length;
     this.continuousColumns = continuous.map(() => new Float64Array(nPoints));
     this.continuousWeights = new Float64Array(dc);
+    this.rawQuery = new Float64Array(dc);
     let logNormaliser = -Math.log(nPoints);
-    continuous.forEach((j, c) => {
-      const h = this.bandwidths[j];
-      this.continuousWeights[c] = 1 / (2 * h * h);
-      logNormaliser -= Math.log(h * Math.sqrt(2 * Math.PI));
-      for (let i = 0; i < nPoints; i++) this.continuousColumns[c][i] = data[i * d + j];
-    });
+    this.correlation = options.correlated && dc >= 2 ? correlatedBandwidth(data, nPoints, d, continuous, this.bandwidths) : null;
+    if (this.correlation) {
+      const { cholesky, logDetCholesky } = this.correlation;
+      const row = new Float64Array(dc);
+      const whitened = new Float64Array(dc);
+      for (let i = 0; i < nPoints; i++) {
+        for (let c = 0; c < dc; c++) row[c] = data[i * d + continuous[c]];
+        forwardSubstitute(cholesky, dc, row, whitened);
+        for (let c = 0; c < dc; c++) this.continuousColumns[c][i] = whitened[c];
+      }
+      this.continuousWeights.fill(0.5);
+      logNormaliser -= dc * Math.log(Math.sqrt(2 * Math.PI)) + logDetCholesky;
+    } else {
+      continuous.forEach((j, c) => {
+        const h = this.bandwidths[j];
+        this.continuousWeights[c] = 1 / (2 * h * h);
+        logNormaliser -= Math.log(h * Math.sqrt(2 * Math.PI));
+        for (let i = 0; i < nPoints; i++) this.continuousColumns[c][i] = data[i * d + j];
+      });
+    }
     this.logNormaliser = logNormaliser;
 
     this.groups = groupDiscreteDims(kinds);
@@ -127,7 +167,12 @@ export class ProductKde {
     this.fillGroupTables(x);
     const { continuousColumns, continuousWeights, codeColumns, groupTable, nPoints, query, exponents } = this;
     const dc = continuousWeights.length;
-    for (let c = 0; c < dc; c++) query[c] = x[this.continuousDims[c]];
+    if (this.correlation) {
+      for (let c = 0; c < dc; c++) this.rawQuery[c] = x[this.continuousDims[c]];
+      forwardSubstitute(this.correlation.cholesky, dc, this.rawQuery, query);
+    } else {
+      for (let c = 0; c < dc; c++) query[c] = x[this.continuousDims[c]];
+    }
     // Imported bindings can compile to property loads on a module namespace (tsx/esbuild do so);
     // copied into locals, the hot loop below reads registers.
     const table = EXP_TABLE;
@@ -174,6 +219,36 @@ export class ProductKde {
       if (sum > sumLimit) return Infinity;
     }
     return sum * normaliser;
+  }
+
+  /** The continuous dimensions, in the order of {@link correlation}'s factor. */
+  get continuousDimensions(): Int32Array {
+    return this.continuousDims;
+  }
+
+  /**
+   * The kernel of one extra point `point` (not among the data) at `x`, with the axis-aligned
+   * bandwidths: a dimension where `point` is NaN (an inactive hyperparameter) contributes the
+   * uniform factor (1 on a continuous [0, 1], 1/L for L levels). Used to add a few points to a
+   * fitted density without refitting it (the constant liar).
+   */
+  pointKernel(x: ArrayLike<number>, point: ArrayLike<number>): number {
+    const { axisWeights, axisLogNormalisers } = this;
+    let logKernel = 0;
+    for (let j = 0; j < this.dimension; j++) {
+      const kind = this.kinds[j];
+      const value = point[j];
+      if (kind.kind === 'continuous') {
+        if (Number.isNaN(value)) continue;
+        const delta = x[j] - value;
+        logKernel -= delta * delta * axisWeights[j] + axisLogNormalisers[j];
+      } else if (kind.levels > 1) {
+        logKernel += Number.isNaN(value)
+          ? -Math.log(kind.levels)
+          : this.logFactor(j, clampLevel(value, kind.levels), clampLevel(x[j], kind.levels));
+      }
+    }
+    return Math.exp(logKernel);
   }
 
   /** For each discrete group, the summed log kernel factor of every code against `x`. */
