@@ -22,7 +22,10 @@ test('DistributedWorker validates its options before connecting', async () => {
     /options\.lockDurationMs must be an integer >= 1 \(got 0\)/,
   );
   await assert.rejects(runWorker({ redis: 'localhost:6379', objective }), /options\.redis must be a redis:\/\/ or rediss:\/\/ URL/);
-  await assert.rejects(runWorker({ redis, objective: '/no/such/objective.js' }), /options\.objective \/no\/such\/objective\.js cannot be loaded/);
+  await assert.rejects(
+    runWorker({ redis, objective: '/no/such/objective.js' }),
+    /options\.objective \/no\/such\/objective\.js cannot be loaded/,
+  );
 });
 
 test('close({ handBack: true }) puts a running job back in the queue, and another worker finishes it', async (t) => {
