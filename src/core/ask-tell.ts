@@ -108,6 +108,7 @@ export class AskTell {
       const onAbort = (): void => {
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) this.waiters.splice(index, 1);
+        this.holdProcess();
         reject(abortError(signal!));
       };
       const waiter: Waiter = {
@@ -123,6 +124,7 @@ export class AskTell {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
+      this.holdProcess();
     });
   }
 
@@ -205,13 +207,24 @@ export class AskTell {
   private pump(): void {
     while (this.waiters.length > 0) {
       const job = this.take(this.waiters[0].leaseMs);
-      if (job === undefined) return;
+      if (job === undefined) break;
       if (job === null) {
         for (const waiter of this.waiters.splice(0)) waiter.resolve(null);
-        return;
+        break;
       }
       this.waiters.shift()!.resolve(job);
     }
+    this.holdProcess();
+  }
+
+  /**
+   * A lease alone must not keep the process alive, but an ask waiting for one to expire must:
+   * the timer is referenced exactly while someone waits.
+   */
+  private holdProcess(): void {
+    if (!this.timer) return;
+    if (this.waiters.length > 0) this.timer.ref();
+    else this.timer.unref();
   }
 
   /** One timer, for the earliest lease; it moves the expired leases to the re-issue queue. */
@@ -220,8 +233,7 @@ export class AskTell {
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(() => this.expire(), Math.max(0, at - Date.now()));
-    // A lease must not keep the process alive on its own.
-    this.timer.unref();
+    this.holdProcess();
   }
 
   private expire(): void {
