@@ -18,6 +18,8 @@ const program = new Command('bandster')
   .addCommand((await import('./dataset-command.js')).datasetCommand())
   .addCommand((await import('./tune-command.js')).tuneCommand())
   .addCommand((await import('./compare-command.js')).compareCommand())
+  .addCommand((await import('./serve-command.js')).serveCommand())
+  .addCommand((await import('./dashboard-command.js')).dashboardCommand())
   .exitOverride();
 
 /** Exit status of a run stopped by an error the user can fix (a bad flag, file or option). */

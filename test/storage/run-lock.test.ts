@@ -93,7 +93,7 @@ test('another process holding the lock keeps it; once it is killed with SIGKILL,
   await new Promise<void>((resolve) => child.stdout!.on('data', (data: Buffer) => data.toString().includes('locked') && resolve()));
   assert.throws(
     () => RunLock.acquire(dir),
-    (error: RunLockError) => locked(error) && error.owner?.pid === child.pid && error.owner.purpose === 'child',
+    (error: RunLockError) => locked(error) && error.owner?.pid === child.pid && error.owner?.purpose === 'child',
   );
   child.kill('SIGKILL');
   await exited;
