@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { replacesIncumbent, Result } from '../core/result.js';
 import { configIdKey, type Run } from '../core/types.js';
 import { CONFIGS_FILE, RESULTS_FILE } from '../storage/run-logger.js';
-import { readRunDirectory } from '../storage/run-reader.js';
+import { type LoggedRun, readRunDirectory } from '../storage/run-reader.js';
 import {
   bestOf,
   configsOf,
@@ -39,6 +39,8 @@ const SETTLE_MS = 50;
 export class RunFollower implements DashboardSource {
   readonly title: string;
   private result: Result;
+  /** The runs in log order (the result orders them by finishing time): new lines are the ones past these. */
+  private loggedRuns: readonly Run[];
   private readonly listeners = new Set<(event: DashboardEvent) => void>();
   private watcher: fs.FSWatcher | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -51,8 +53,10 @@ export class RunFollower implements DashboardSource {
     pollMs: number,
   ) {
     this.title = path.basename(path.resolve(dir));
-    this.result = this.read();
-    for (const run of this.result.allRuns()) this.advanceIncumbent(run);
+    const logged = this.read();
+    this.result = new Result(logged);
+    this.loggedRuns = logged.runs;
+    for (const run of this.loggedRuns) this.advanceIncumbent(run);
     try {
       this.watcher = fs.watch(dir, () => this.changed());
       this.watcher.on('error', () => this.watcher?.close());
@@ -99,17 +103,19 @@ export class RunFollower implements DashboardSource {
     const signature = this.fileSignature();
     if (signature === this.signature) return;
     const before = this.result;
-    let after: Result;
+    let logged: LoggedRun;
     try {
-      after = this.read();
+      logged = this.read();
     } catch (error) {
       this.broadcast({ type: 'warning', data: { message: (error as Error).message } });
       return;
     }
     this.signature = signature;
+    const after = new Result(logged);
     this.result = after;
-    const oldRuns = before.allRuns();
-    const newRuns = after.allRuns();
+    const oldRuns = this.loggedRuns;
+    const newRuns = logged.runs;
+    this.loggedRuns = newRuns;
     if (newRuns.length < oldRuns.length) {
       this.incumbent = undefined;
       for (const run of newRuns) this.advanceIncumbent(run);
@@ -147,11 +153,11 @@ export class RunFollower implements DashboardSource {
     }, SETTLE_MS);
   }
 
-  private read(): Result {
+  private read(): LoggedRun {
     this.signature = this.fileSignature();
-    if (!fs.existsSync(path.join(this.dir, CONFIGS_FILE))) return new Result({ configs: new Map(), runs: [] });
+    if (!fs.existsSync(path.join(this.dir, CONFIGS_FILE))) return { configs: new Map(), runs: [], spaceJson: undefined, warnings: [] };
     // The reader skips a last line cut mid-write with a warning: the next read has it whole.
-    return new Result(readRunDirectory(this.dir));
+    return readRunDirectory(this.dir);
   }
 
   /** Sizes and modification times of the two logs: unchanged files need no re-read. */

@@ -29,12 +29,11 @@
       .join(', ');
 
   // --- charts -------------------------------------------------------------------------------
-  const axisTime = { field: 'time', type: 'temporal', title: 'finished' };
+  const axisTime = { field: 'time', type: 'temporal', title: 'finished', axis: { format: '%H:%M:%S', labelOverlap: true } };
   const specs = {
     trajectory: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { name: 'points' },
-      width: 'container',
       height: 220,
       layer: [
         { mark: { type: 'line', interpolate: 'step-after', color: '#0969da' } },
@@ -53,7 +52,6 @@
     losses: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { name: 'points' },
-      width: 'container',
       height: 220,
       mark: { type: 'point', filled: true, opacity: 0.7 },
       encoding: {
@@ -71,7 +69,9 @@
   const views = {};
 
   async function chart(name, element) {
-    const compiled = vegaLite.compile(specs[name]).spec;
+    // A fixed width inside the box; 'pad' autosizing adds the axes and the legend around it.
+    const width = Math.max(200, element.clientWidth - (name === 'losses' ? 130 : 70));
+    const compiled = vegaLite.compile({ ...specs[name], width }).spec;
     const view = new vega.View(vega.parse(compiled), { renderer: 'svg', container: element, hover: true, logLevel: vega.Warn });
     await view.runAsync();
     views[name] = view;
@@ -93,7 +93,10 @@
     const lossPoints = state.runs
       .filter((run) => run.loss !== null)
       .map((run) => ({ time: run.timestamps.finished * 1000, loss: run.loss, budget: run.budget, config: idKey(run.configId) }));
-    await Promise.all([views.trajectory.data('points', trajectoryPoints).runAsync(), views.losses.data('points', lossPoints).runAsync()]);
+    await Promise.all([
+      views.trajectory.data('points', trajectoryPoints).resize().runAsync(),
+      views.losses.data('points', lossPoints).resize().runAsync(),
+    ]);
   }
 
   // --- tables -------------------------------------------------------------------------------
