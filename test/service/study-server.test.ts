@@ -6,7 +6,7 @@ import { Result } from '../../src/core/result.js';
 import { checkListenAddress } from '../../src/service/access.js';
 import type { ServiceError } from '../../src/service/service-error.js';
 import { fixtureText } from '../helpers/fixtures.js';
-import { call, lossOf, SMALL_STUDY, startServer } from './service-helpers.js';
+import { call, lossOf, type Parsed, SMALL_STUDY, startServer } from './service-helpers.js';
 
 test('a study created over HTTP runs to the end with ask/tell; its folder is a normal log that summary and hpbandster read', async (t) => {
   const { url, data } = await startServer(t);
@@ -109,7 +109,7 @@ test('bad requests get a 400 naming the field; unknown studies 404; existing nam
     ['POST', '/api/studies/s/tell', { configId: [0, 0, 0], budget: 1 }, 400, 'body.loss'],
     ['POST', '/api/studies/s/tell', { configId: [0, 0, 0], budget: 1, loss: 1, error: 'x' }, 400, 'body.loss'],
     ['POST', '/api/studies/s/tell', { configId: [0, 0, 0], budget: 1, loss: 'low' }, 400, 'body.loss'],
-    ['POST', '/api/studies/s/tell', { configId: [0, 0, 0], budget: 1e400, loss: 1 }, 400, undefined],
+    ['POST', '/api/studies/s/tell', '{"configId": [0, 0, 0], "budget": 1e400, "loss": 1}', 400, undefined],
     ['POST', '/api/studies/s/tell', { configId: [0, 0, 99], budget: 1, loss: 1 }, 404, undefined],
     ['POST', '/api/studies/s/tell', '{"configId": [0, 0, 0], "budget": 1, "loss": 1', 400, undefined],
     [
@@ -176,7 +176,7 @@ test('the event stream sends a snapshot, then each new result', async (t) => {
   assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
   const reader = response.body!.getReader();
   let buffer = '';
-  const nextEvent = async (): Promise<{ event: string; data: any }> => {
+  const nextEvent = async (): Promise<{ event: string; data: Parsed }> => {
     for (;;) {
       const end = buffer.indexOf('\n\n');
       if (end >= 0) {
