@@ -61,7 +61,7 @@ export function registerStudyRoutes(app: FastifyInstance, studies: StudyRegistry
       const onClose = (): void => gone.abort();
       reply.raw.once('close', onClose);
       try {
-        return await study.ask(body.waitMs ?? DEFAULT_ASK_WAIT_MS, body.leaseMs, gone.signal);
+        return await study.ask(body.waitMs ?? DEFAULT_ASK_WAIT_MS, body.leaseMs, gone);
       } finally {
         reply.raw.off('close', onClose);
       }

@@ -120,19 +120,25 @@ export class Study implements DashboardSource {
     }
   }
 
-  /** The next job; waits up to `waitMs` for one when the scheduler waits for results. */
-  async ask(waitMs: number, leaseMs: number | undefined, stop: AbortSignal): Promise<AskAnswer> {
-    const noWait = new AbortController();
-    const signal = AbortSignal.any(waitMs > 0 ? [stop, AbortSignal.timeout(waitMs)] : [stop, noWait.signal]);
+  /**
+   * The next job; waits up to `waitMs` for one when the scheduler waits for results. `stop`
+   * ends the wait early (the client hung up); this method aborts it itself when the time is up.
+   */
+  async ask(waitMs: number, leaseMs: number | undefined, stop: AbortController): Promise<AskAnswer> {
+    // One controller per request and a plain timer: the common case (a job is ready) allocates
+    // no timeout signal and no AbortSignal.any, which cost more than the ask itself.
+    const asking = this.search.ask({ signal: stop.signal, leaseMs });
+    // Search.ask takes a ready job synchronously; aborting afterwards only ends a wait.
+    const timer = waitMs > 0 ? setTimeout(() => stop.abort(), waitMs) : undefined;
+    if (waitMs === 0) stop.abort();
     try {
-      const asking = this.search.ask({ signal, leaseMs });
-      // Search.ask takes a ready job synchronously; aborting right after only ends a wait.
-      noWait.abort();
       const job = await asking;
       return job === null ? { status: 'finished' } : { status: 'job', job };
     } catch (error) {
       if (error instanceof AbortedError) return { status: 'wait' };
       throw error;
+    } finally {
+      if (timer) clearTimeout(timer);
     }
   }
 
