@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { Command } from 'commander';
 import { addFlags } from './flags.js';
 import { LISTEN_FLAGS, readListenFlags, serveUntilStopped } from './serve-command.js';
@@ -12,6 +13,7 @@ export function dashboardCommand(): Command {
     const { checkListenAddress } = await import('../service/access.js');
     const listen = readListenFlags(values);
     checkListenAddress(listen.host, listen.token);
+    if (!fs.existsSync(dir)) process.stderr.write(`warning: ${dir} does not exist yet: the page fills in once a search writes there\n`);
     const server = await createDashboardServer({ dir, token: listen.token, bodyLimit: listen.bodyLimit });
     const url = await server.listen(listen.host, listen.port);
     process.stdout.write(`bandster dashboard: listening on ${url}\n  page: ${url}${server.pagePath}\n`);

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RunLogError } from '../core/errors.js';
 import { replacesIncumbent, Result } from '../core/result.js';
 import { configIdKey, type Run } from '../core/types.js';
 import { CONFIGS_FILE, RESULTS_FILE } from '../storage/run-logger.js';
@@ -68,14 +69,12 @@ export class RunFollower implements DashboardSource {
   }
 
   /**
-   * Starts following `dir`; it must exist (configs.json may come later).
-   * @throws RunLogError when the directory does not exist or its log cannot be read.
+   * Starts following `dir`. It may not exist yet (a search about to start): it is then polled
+   * until its log appears.
+   * @throws RunLogError when `dir` is a file, or its log cannot be read.
    */
   static open(dir: string, options: RunFollowerOptions = {}): RunFollower {
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      // Reuse the reader's error: it names the directory.
-      readRunDirectory(dir);
-    }
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new RunLogError(dir, undefined, 'is not a directory');
     return new RunFollower(dir, options.pollMs ?? RUN_FOLLOWER_DEFAULTS.pollMs);
   }
 
