@@ -152,7 +152,7 @@ export async function run(options: { quick?: boolean; write?: (text: string) => 
     const httpP99: number[] = [];
     const localP99: number[] = [];
     const echoP99: number[] = [];
-    const bohbStudy = { preset: 'counting-ones', optimizer: 'bohb', nIterations: 40 };
+    const bohbStudy = { preset: 'counting-ones', optimizer: 'bohb', nIterations: 80 };
     for (let repeat = 0; repeat < REPEATS; repeat++) {
       const server = await createStudyServer({ data: path.join(temp, `bohb-${repeat}`) });
       const base = await server.listen('127.0.0.1', 0);
@@ -166,6 +166,7 @@ export async function run(options: { quick?: boolean; write?: (text: string) => 
         const start = performance.now();
         const { body } = await api.post('/api/studies/bohb/ask', { waitMs: 1000 });
         if (i >= 1000) latencies.push(performance.now() - start);
+        if (body.status !== 'job') throw new Error(`ask ${i} answered ${JSON.stringify(body)}`);
         await api.post('/api/studies/bohb/tell', { configId: body.job.configId, budget: body.job.budget, loss: evaluate(body.job) });
       }
       latencies.sort((a, b) => a - b);
@@ -180,7 +181,7 @@ export async function run(options: { quick?: boolean; write?: (text: string) => 
         optimizer: 'bohb',
         minBudget: benchmark.minBudget,
         maxBudget: benchmark.maxBudget,
-        nIterations: 40,
+        nIterations: 80,
         seed: repeat,
         logDir: path.join(temp, `bohb-local-${repeat}`),
       });

@@ -98,6 +98,8 @@ test('bad requests get a 400 naming the field; unknown studies 404; existing nam
     ['POST', '/api/studies', { name: 's2', preset: 'nope', nIterations: 1 }, 400, 'body.preset'],
     ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, minBudget: 10 }, 400, undefined],
     ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, eta: 1 }, 400, 'body.eta'],
+    ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, eta: 1.0000001, minBudget: 1e-9, maxBudget: 1e12 }, 400, 'body.eta'],
+    ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, minBudget: 1e-300, maxBudget: 1e12 }, 400, 'body.eta'],
     ['POST', '/api/studies', { name: 's', ...SMALL_STUDY }, 409, 'body.name'],
     ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, warmStartFrom: ['missing'] }, 404, 'body.warmStartFrom[0]'],
     ['GET', '/api/studies/missing', undefined, 404, 'params.name'],
