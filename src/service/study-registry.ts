@@ -37,10 +37,10 @@ export class StudyRegistry {
 
   /** @throws ServiceError `ERR_BAD_REQUEST` for a name outside the alphabet, `ERR_UNKNOWN_STUDY` for no such study. */
   get(name: string): Study {
-    studyDirectory(this.dataDir, name, 'params.name');
     const study = this.studies.get(name);
-    if (!study) throw new ServiceError('ERR_UNKNOWN_STUDY', `no study ${JSON.stringify(name)}`, 'params.name');
-    return study;
+    if (study) return study;
+    studyDirectory(this.dataDir, name, 'params.name');
+    throw new ServiceError('ERR_UNKNOWN_STUDY', `no study ${JSON.stringify(name)}`, 'params.name');
   }
 
   /** The study called `name`, if it is served. */
