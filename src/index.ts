@@ -12,7 +12,13 @@
  * const search = new Search({ space, objective: (config, budget) => train(config, budget), minBudget: 1, maxBudget: 27, nIterations: 8, seed: 1, logDir: 'runs/lr' });
  * const result = await search.run();
  * console.log(result.incumbent());
+ *
+ * // Or drive it from your own loop (ask/tell); `job.config.lr` is typed `number`.
+ * const tuner = new Search({ space, minBudget: 1, maxBudget: 27, nIterations: 8, logDir: 'runs/ask-tell' });
+ * for (let job = await tuner.ask(); job !== null; job = await tuner.ask()) tuner.tell(job, train(job.config, job.budget));
  * ```
+ *
+ * The HTTP service and its dashboard are in `bandster/service`.
  */
 
 // Configuration spaces and ConfigSpace JSON.
@@ -46,13 +52,18 @@ export type {
   HyperparameterKind,
   NumericHyperparameterOptions,
   OrdinalHyperparameterOptions,
+  ValueOf,
   VectorDimension,
+  WithCondition,
+  WithHyperparameters,
   WriteConfigSpaceJsonOptions,
 } from './space/index.js';
 
 // Searching.
 export { Search, SEARCH_DEFAULTS } from './core/search.js';
-export type { RunOptions, SearchOptions } from './core/search.js';
+export type { AskedJob, AskOptions, JobRef, OutstandingJob, RunOptions, SearchOptions, TellResult } from './core/search.js';
+export { AskTellError } from './core/ask-tell-error.js';
+export type { AskTellErrorCode } from './core/ask-tell-error.js';
 export { AsynchronousSuccessiveHalving } from './core/asynchronous-successive-halving.js';
 export { SynchronousBracketsScheduler } from './core/synchronous-brackets-scheduler.js';
 export type { ConfigSource, RestoredConfig, ScheduledJob, Scheduler, SchedulerContext } from './core/scheduler.js';
@@ -125,6 +136,8 @@ export type { ThreadPoolSharedData, ThreadTrialContext } from './executors/threa
 // Logs in hpbandster's format.
 export { RunLogger } from './storage/run-logger.js';
 export { readRunDirectory } from './storage/run-reader.js';
+export { RUN_LOCK_FILE, RunLock, RunLockError } from './storage/run-lock.js';
+export type { RunLockErrorCode, RunLockOptions, RunLockOwner } from './storage/run-lock.js';
 export type { LoggedConfig, LoggedRun } from './storage/run-reader.js';
 
 // Benchmark problems.

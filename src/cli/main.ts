@@ -43,6 +43,16 @@ const COMMANDS: readonly { readonly name: string; readonly summary: string; read
     load: async () => (await import('./worker-command.js')).workerCommand(),
   },
   { name: 'demo', summary: 'the quick demo: BOHB on counting ones', load: async () => (await import('./demo-command.js')).demoCommand() },
+  {
+    name: 'serve',
+    summary: 'an HTTP ask/tell service for many studies, with a live dashboard',
+    load: async () => (await import('./serve-command.js')).serveCommand(),
+  },
+  {
+    name: 'dashboard',
+    summary: 'a live dashboard of a run directory being written',
+    load: async () => (await import('./dashboard-command.js')).dashboardCommand(),
+  },
   { name: 'bench', summary: 'benchmarks', load: async () => (await import('./bench-command.js')).benchCommand() },
 ];
 

@@ -1,49 +1,42 @@
 import * as path from 'node:path';
-import { linkAbort } from './abort-fan-out.js';
+import { AskTell, type AskedJob, type AskOptions, type JobRef, type OutstandingJob, type TellResult } from './ask-tell.js';
+import { AskTellError } from './ask-tell-error.js';
 import { InvalidOptionError } from './errors.js';
-import { replacesIncumbent, Result } from './result.js';
+import { runWithExecutor } from './executor-loop.js';
+import { Result } from './result.js';
 import { Rng } from './rng.js';
-import { AsynchronousSuccessiveHalving } from './asynchronous-successive-halving.js';
-import type { ScheduledJob, Scheduler, SchedulerContext } from './scheduler.js';
-import { SynchronousBracketsScheduler } from './synchronous-brackets-scheduler.js';
-import { TypedEmitter } from './typed-emitter.js';
 import type { SearchEvents } from './search-events.js';
-import {
-  configIdKey,
-  type ConfigId,
-  type ConfigInfo,
-  type Configuration,
-  type Executor,
-  type JobOutcome,
-  type Objective,
-  type Run,
-} from './types.js';
+import { type Emit, SearchRun } from './search-run.js';
+import { TypedEmitter } from './typed-emitter.js';
+import type { Configuration, Executor, Objective, Run } from './types.js';
 import { createExecutor, isExecutor, validateExecutorSpec, type ExecutorSpec } from '../executors/create-executor.js';
 import { plannedEvaluations } from '../optimizers/bracket-plan.js';
-import type { ConfigGenerator, Placement, Proposal } from '../optimizers/config-generator.js';
+import type { ConfigGenerator } from '../optimizers/config-generator.js';
 import {
   generatorOf,
   isOptimizerName,
   OPTIMIZER_NAMES,
   optimizerByName,
   validateOptimizer,
-  type ModelOptions,
   type Optimizer,
+  type ModelOptions,
   type OptimizerName,
 } from '../optimizers/optimizer.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
-import { prepareSearchLog, type SearchLog } from '../storage/search-log.js';
+import { prepareSearchLog, type PreparedSearchLog } from '../storage/search-log.js';
+
+export type { AskedJob, AskOptions, JobRef, OutstandingJob, TellResult } from './ask-tell.js';
 
 /** Options of a {@link Search}; validated in the constructor, before anything is allocated or written. */
-export interface SearchOptions {
-  /** The configuration space to search. */
-  readonly space: ConfigurationSpace;
-  /** The function to minimise; run in process. Give this or `executor`. */
-  readonly objective?: Objective;
+export interface SearchOptions<C extends Configuration = Configuration> {
+  /** The configuration space to search; a space built in TypeScript types the configurations. */
+  readonly space: ConfigurationSpace<C>;
+  /** The function to minimise, for {@link Search.run}; run in process. Give this, `executor`, or neither to drive the search with ask/tell. */
+  readonly objective?: Objective<C>;
   /**
    * Runs the jobs (in process, thread pool, distributed): an {@link Executor} the caller owns, or
    * an {@link ExecutorSpec} from which the search builds one for its run and closes it after.
-   * Give this or `objective`.
+   * Give this or `objective` for {@link Search.run}.
    */
   readonly executor?: Executor | ExecutorSpec;
   /**
@@ -79,6 +72,12 @@ export interface SearchOptions {
   readonly overwrite?: boolean;
   /** Earlier runs (ours or hpbandster's) whose evaluations feed the model and are copied into the new log. */
   readonly warmStartFrom?: string | readonly string[];
+  /**
+   * Ask/tell: milliseconds a caller has to tell the result of a job it asked for; after that the
+   * job is handed out again (see {@link Search.ask}). One ask can set its own.
+   * @defaultValue 3600000 (one hour)
+   */
+  readonly leaseTimeoutMs?: number;
 }
 
 export const SEARCH_DEFAULTS = Object.freeze({
@@ -87,6 +86,7 @@ export const SEARCH_DEFAULTS = Object.freeze({
   asynchronous: false,
   resume: false,
   overwrite: false,
+  leaseTimeoutMs: 3_600_000,
 });
 
 /** Options of one {@link Search.run} call. */
@@ -97,16 +97,22 @@ export interface RunOptions {
 
 /**
  * A hyperparameter search: hpbandster's Master without its transport. An {@link Optimizer}
- * (generator + bracket plan) proposes, a {@link Scheduler} turns the plan into jobs, an
- * {@link Executor} runs them; each finished job is logged first, then fed to the model, then may
- * promote configurations.
+ * (generator + bracket plan) proposes, a {@link Scheduler} turns the plan into jobs, and either
+ * an {@link Executor} runs them ({@link run}) or the caller does ({@link ask} / {@link tell});
+ * each finished job is logged first, then fed to the model, then may promote configurations.
+ *
+ * `C` is the type of the configurations: the one a space built in TypeScript carries
+ * (`{ lr: number; optimizer: 'adam' | 'sgd' }`), or the plain {@link Configuration} record of a
+ * space read from JSON.
  */
-export class Search extends TypedEmitter<SearchEvents> {
-  private readonly options: SearchOptions;
+export class Search<C extends Configuration = Configuration> extends TypedEmitter<SearchEvents> {
+  private readonly options: SearchOptions<C>;
   private readonly optimizer: Optimizer;
-  private started = false;
+  private mode: 'idle' | 'run' | 'ask-tell' = 'idle';
+  private core: SearchRun | undefined;
+  private askTell: AskTell | undefined;
 
-  constructor(options: SearchOptions) {
+  constructor(options: SearchOptions<C>) {
     super();
     validateSearchOptions(options);
     this.options = options;
@@ -129,15 +135,127 @@ export class Search extends TypedEmitter<SearchEvents> {
 
   /** Runs the search to the end (or until aborted) and resolves to its {@link Result}. */
   async run(runOptions: RunOptions = {}): Promise<Result> {
-    if (this.started) throw new InvalidOptionError('a Search runs once; create a new Search to run again');
-    this.started = true;
-    const { options, optimizer } = this;
-    const ladder = optimizer.plan.ladder;
+    if (this.mode === 'ask-tell') throw new AskTellError('ERR_SEARCH_MODE', 'this search is driven by ask/tell; it cannot also run()');
+    if (this.mode === 'run') throw new InvalidOptionError('a Search runs once; create a new Search to run again');
+    if (this.options.objective === undefined && this.options.executor === undefined) {
+      throw new InvalidOptionError('run() needs options.objective or options.executor (without them, drive the search with ask/tell)');
+    }
+    this.mode = 'run';
+    const { options } = this;
     // Read what the search continues or learns from, and build the generator from the settled
     // seed, before the log writes anything: a bad option leaves the directory untouched.
-    const prepared = prepareSearchLog(
+    const prepared = this.prepare();
+    const given = options.executor;
+    const ownsExecutor = given === undefined || !isExecutor(given);
+    const executor =
+      given === undefined
+        ? await createExecutor({
+            kind: 'inline',
+            objective: options.objective as Objective,
+            workdir: options.logDir ? path.join(options.logDir, 'work') : undefined,
+          })
+        : isExecutor(given)
+          ? given
+          : await createExecutor(given);
+    let core: SearchRun;
+    try {
+      core = this.openCore(prepared);
+    } catch (error) {
+      if (ownsExecutor) await executor.close();
+      throw error;
+    }
+    try {
+      core.restore();
+      return await runWithExecutor(core, executor, this.emitEvent, runOptions.signal);
+    } finally {
+      core.close();
+      if (ownsExecutor) await executor.close();
+    }
+  }
+
+  /**
+   * Opens the search for ask/tell: reads what it resumes or warm-starts from, writes the log's
+   * first files, and records every result a resumed log holds. {@link ask} does this on its first
+   * call; call it to see a resumed search's {@link result} before asking.
+   */
+  async open(): Promise<void> {
+    this.openAskTell();
+  }
+
+  /**
+   * The next job to evaluate: `{ configId, config, budget }`, then {@link tell} its result. When
+   * the scheduler waits for results (a synchronous rung barrier), the promise waits until a tell
+   * or an expired lease makes a job available (`options.signal` stops the wait: it rejects with
+   * code `ERR_ABORTED`). Resolves to **null once the search is finished**: every job handed out
+   * and told. A job not told within its lease (`options.leaseMs`, the search's `leaseTimeoutMs`)
+   * is handed out again, announced once by a `warning` event.
+   *
+   * Same log, resume and warm start as {@link run}; a search is driven either by `run()` or by
+   * ask/tell, not both.
+   */
+  async ask(options: AskOptions = {}): Promise<AskedJob<C> | null> {
+    return (await this.openAskTell().ask(options)) as AskedJob<C> | null;
+  }
+
+  /**
+   * Records the result of a job {@link ask} handed out, with an objective's rules: a finite
+   * number or `{ loss, info? }` succeeds; a non-finite loss, a malformed value, an Error or
+   * `{ error: 'message' }` is a recorded failure. Logged before it returns (a crash after a
+   * tell returned loses nothing), then fed to the model.
+   *
+   * @throws AskTellError `ERR_UNKNOWN_JOB` for a job this search did not hand out,
+   *   `ERR_JOB_ALREADY_TOLD` for a second tell of one job (the first counts; a job handed out
+   *   again after its lease expired may be told by either holder).
+   */
+  tell(job: JobRef, result: TellResult): Run {
+    if (!this.askTell) {
+      throw this.mode === 'run'
+        ? new AskTellError('ERR_SEARCH_MODE', 'this search is driven by run(); it cannot be told results')
+        : new AskTellError('ERR_UNKNOWN_JOB', 'nothing was asked from this search yet');
+    }
+    return this.askTell.tell(job, result);
+  }
+
+  /** Jobs asked and not yet told (empty unless driven by ask/tell). */
+  outstanding(): OutstandingJob[] {
+    return this.askTell?.outstanding() ?? [];
+  }
+
+  /** True once an ask/tell search has handed out and been told every job. */
+  get isFinished(): boolean {
+    return this.askTell?.isFinished ?? false;
+  }
+
+  /** Everything recorded so far (during `run()` too); empty before the search starts. */
+  result(): Result {
+    return this.core?.result() ?? new Result({ configs: new Map(), runs: [] });
+  }
+
+  /**
+   * Ends an ask/tell search early: waiting asks reject with `ERR_SEARCH_CLOSED`, the log is
+   * closed (jobs not told are handed out again when the search is resumed). Does nothing to a
+   * search driven by `run()` (abort its signal instead).
+   */
+  close(): void {
+    this.askTell?.close();
+  }
+
+  private openAskTell(): AskTell {
+    if (this.askTell) return this.askTell;
+    if (this.mode === 'run') throw new AskTellError('ERR_SEARCH_MODE', 'this search is driven by run(); it cannot also be asked');
+    this.mode = 'ask-tell';
+    const core = this.openCore(this.prepare());
+    core.restore();
+    this.askTell = new AskTell(core, this.emitEvent, this.options.leaseTimeoutMs ?? SEARCH_DEFAULTS.leaseTimeoutMs);
+    return this.askTell;
+  }
+
+  private prepare(): { log: PreparedSearchLog; generator: ConfigGenerator } {
+    const { options, optimizer } = this;
+    const ladder = optimizer.plan.ladder;
+    const log = prepareSearchLog(
       {
-        space: options.space,
+        space: options.space as ConfigurationSpace,
         optimizer: optimizer.name,
         minBudget: ladder.minBudget,
         maxBudget: ladder.maxBudget,
@@ -154,208 +272,31 @@ export class Search extends TypedEmitter<SearchEvents> {
       (message) => this.emit('warning', { message }),
     );
     const generator = generatorOf(optimizer, {
-      space: options.space,
-      rng: new Rng(prepared.settings.seed),
+      space: options.space as ConfigurationSpace,
+      rng: new Rng(log.settings.seed),
       nIterations: options.nIterations,
       warn: (message) => this.emit('warning', { message }),
     });
-    const given = options.executor;
-    const ownsExecutor = given === undefined || !isExecutor(given);
-    const executor =
-      given === undefined
-        ? await createExecutor({
-            kind: 'inline',
-            objective: options.objective!,
-            workdir: options.logDir ? path.join(options.logDir, 'work') : undefined,
-          })
-        : isExecutor(given)
-          ? given
-          : await createExecutor(given);
-    let log: SearchLog;
-    try {
-      log = prepared.open();
-    } catch (error) {
-      if (ownsExecutor) await executor.close();
-      throw error;
-    }
-    try {
-      const emit: Emit = (event, payload) => this.emit(event, payload);
-      return await new SearchRun(optimizer, generator, options.asynchronous ?? false, options.nIterations, executor, log, emit).execute(
-        runOptions.signal,
-      );
-    } finally {
-      log.close();
-      if (ownsExecutor) await executor.close();
-    }
-  }
-}
-
-type Emit = <K extends keyof SearchEvents & string>(event: K, payload: SearchEvents[K]) => void;
-
-/** The state of one execution of a search. */
-class SearchRun {
-  private readonly scheduler: Scheduler;
-  private readonly configs = new Map<string, { configId: ConfigId; config: Configuration; info: ConfigInfo }>();
-  private readonly runs: Run[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private incumbent: { loss: number; budget: number } | undefined;
-  private readonly controller = new AbortController();
-
-  constructor(
-    optimizer: Optimizer,
-    private readonly generator: ConfigGenerator,
-    asynchronous: boolean,
-    nIterations: number,
-    private readonly executor: Executor,
-    private readonly log: SearchLog,
-    private readonly emit: Emit,
-  ) {
-    const context: SchedulerContext = {
-      plan: optimizer.plan,
-      nIterations,
-      iterationOffset: log.settings.iterationOffset,
-      source: (configId, budget, placement) => this.configFor(configId, budget, placement),
-      onIterationFinished: (iteration) => this.emit('iteration:finished', { iteration }),
-    };
-    this.scheduler = asynchronous ? new AsynchronousSuccessiveHalving(context) : new SynchronousBracketsScheduler(context);
+    return { log, generator };
   }
 
-  async execute(signal: AbortSignal | undefined): Promise<Result> {
-    const link = linkAbort(signal, this.controller);
-    try {
-      for (const { config, run } of this.log.earlierRuns) this.record(run, config, true);
-      for (const restored of this.scheduler.restore(this.log.restoredConfigs())) {
-        this.configs.set(configIdKey(restored.configId), { configId: restored.configId, config: restored.config, info: restored.info });
-        for (const run of restored.runs) this.record(run, restored.config, true);
-      }
-      const capacity = Math.max(1, Math.floor(this.executor.capacity));
-      for (;;) {
-        while (this.inFlight.size < capacity && !this.controller.signal.aborted) {
-          const job = this.scheduler.nextJob();
-          if (!job) break;
-          this.generator.pending?.(job);
-          const restored = this.log.restoredResult(job.configId, job.budget);
-          if (restored) {
-            this.finish(job, restored, true);
-            continue;
-          }
-          this.submit(job);
-        }
-        if (this.inFlight.size === 0) break;
-        await Promise.race(this.inFlight);
-      }
-    } finally {
-      link.done();
-    }
-    return new Result({ configs: this.configs, runs: this.runs });
-  }
-
-  private configFor(configId: ConfigId, budget: number, placement: Placement | undefined): Proposal {
-    const restored = this.log.restoredConfig(configId);
-    const proposal = restored ?? this.generator.propose(budget, placement);
-    this.configs.set(configIdKey(configId), { configId, config: proposal.config, info: proposal.info });
-    if (!restored) this.log.logConfig(configId, proposal.config, proposal.info);
-    this.emit('config:new', { configId, config: proposal.config, info: proposal.info, restored: restored !== undefined });
-    return proposal;
-  }
-
-  private submit(job: ScheduledJob): void {
-    const submitted = now();
-    let startedAt: number | undefined;
-    this.emit('job:submitted', { configId: job.configId, config: job.config, budget: job.budget });
-    const execution: Promise<void> = Promise.resolve()
-      .then(() =>
-        this.executor.submit(
-          {
-            configId: job.configId,
-            config: job.config,
-            budget: job.budget,
-            onStart: () => {
-              startedAt = now();
-              this.emit('job:started', { configId: job.configId, budget: job.budget });
-            },
-            onReport: (step, loss) => this.emit('job:report', { configId: job.configId, budget: job.budget, step, loss }),
-          },
-          this.controller.signal,
-        ),
-      )
-      .catch(
-        (error: unknown): JobOutcome => ({
-          // An executor must not reject; if one does, the job still ends as a recorded failure.
-          status: 'failed',
-          error: {
-            kind: 'threw',
-            message: `executor failed: ${(error as Error)?.message ?? String(error)}`,
-            stack: (error as Error)?.stack,
-          },
-        }),
-      )
-      .then((outcome) => {
-        this.inFlight.delete(execution);
-        if (outcome.status === 'failed' && outcome.error.kind === 'aborted' && this.controller.signal.aborted) {
-          // Not finished: not logged, so a resumed search runs it again.
-          this.scheduler.requeue(job.configId);
-          return;
-        }
-        const run: Run = {
-          configId: job.configId,
-          budget: job.budget,
-          loss: outcome.status === 'ok' ? outcome.loss : null,
-          info: outcome.info ?? {},
-          error: outcome.status === 'ok' ? null : formatError(outcome.error),
-          timestamps: { submitted, started: outcome.startedAt ?? startedAt ?? submitted, finished: now() },
-        };
-        this.finish(job, run, false);
-      });
-    this.inFlight.add(execution);
-  }
-
-  private finish(job: ScheduledJob, run: Run, restored: boolean): void {
-    if (!restored) this.log.logResult(run);
-    this.record(run, job.config, restored);
-    this.scheduler.registerResult(job.configId, job.budget, run.loss);
-  }
-
-  /** Adds a finished run to the result and the model, and announces it. */
-  private record(run: Run, config: Configuration, restored: boolean): void {
-    this.runs.push(run);
-    const key = configIdKey(run.configId);
-    if (!this.configs.has(key)) {
-      const known = this.log.restoredConfig(run.configId);
-      this.configs.set(key, { configId: run.configId, config, info: known?.info ?? { model_based_pick: false } });
-    }
-    this.emit('job:finished', { run, config, restored });
-    this.generator.observe({
-      configId: run.configId,
-      config,
-      budget: run.budget,
-      loss: run.loss ?? Infinity,
-      status: run.loss === null ? 'failed' : 'ok',
-      info: run.info,
+  private openCore(prepared: { log: PreparedSearchLog; generator: ConfigGenerator }): SearchRun {
+    this.core = new SearchRun({
+      optimizer: this.optimizer,
+      generator: prepared.generator,
+      asynchronous: this.options.asynchronous ?? SEARCH_DEFAULTS.asynchronous,
+      nIterations: this.options.nIterations,
+      log: prepared.log.open(),
+      emit: this.emitEvent,
     });
-    if (run.loss !== null && replacesIncumbent({ loss: run.loss, budget: run.budget }, this.incumbent)) {
-      this.incumbent = { loss: run.loss, budget: run.budget };
-      this.emit('incumbent', { configId: run.configId, config, loss: run.loss, budget: run.budget });
-    }
+    return this.core;
   }
-}
 
-function now(): number {
-  return Date.now() / 1000;
-}
-
-function formatError(error: { kind: string; message: string; stack?: string }): string {
-  const stack =
-    error.stack && !error.stack.includes(error.message)
-      ? `\n${error.stack}`
-      : error.stack
-        ? `\n${error.stack.slice(error.stack.indexOf('\n') + 1)}`
-        : '';
-  return `${error.kind}: ${error.message}${stack}`;
+  private readonly emitEvent: Emit = (event, payload) => this.emit(event, payload);
 }
 
 /** The optimizer the options name or give; budgets of an Optimizer object come from its plan. */
-function resolveOptimizer(options: SearchOptions): Optimizer {
+function resolveOptimizer<C extends Configuration>(options: SearchOptions<C>): Optimizer {
   const optimizer = options.optimizer ?? SEARCH_DEFAULTS.optimizer;
   if (typeof optimizer === 'string') {
     if (options.minBudget === undefined || options.maxBudget === undefined) {
@@ -386,13 +327,13 @@ function resolveOptimizer(options: SearchOptions): Optimizer {
   return optimizer;
 }
 
-function validateSearchOptions(options: SearchOptions): void {
+function validateSearchOptions<C extends Configuration>(options: SearchOptions<C>): void {
   if (options === null || typeof options !== 'object') throw new InvalidOptionError(`options must be an object (got ${String(options)})`);
   if (!options.space || typeof options.space.sample !== 'function') {
     throw new InvalidOptionError('options.space must be a ConfigurationSpace');
   }
-  if ((options.objective === undefined) === (options.executor === undefined)) {
-    throw new InvalidOptionError('give exactly one of options.objective and options.executor');
+  if (options.objective !== undefined && options.executor !== undefined) {
+    throw new InvalidOptionError('give options.objective or options.executor, not both');
   }
   if (options.objective !== undefined && typeof options.objective !== 'function') {
     throw new InvalidOptionError(`options.objective must be a function (got ${typeof options.objective})`);
@@ -414,6 +355,12 @@ function validateSearchOptions(options: SearchOptions): void {
   }
   if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
     throw new InvalidOptionError(`options.seed must be an integer (got ${options.seed})`);
+  }
+  if (
+    options.leaseTimeoutMs !== undefined &&
+    !(typeof options.leaseTimeoutMs === 'number' && options.leaseTimeoutMs > 0 && Number.isFinite(options.leaseTimeoutMs))
+  ) {
+    throw new InvalidOptionError(`options.leaseTimeoutMs must be a number of milliseconds > 0 (got ${options.leaseTimeoutMs})`);
   }
   if (options.resume && !options.logDir) throw new InvalidOptionError('options.resume needs options.logDir (the run to continue)');
   if (options.resume && options.overwrite) throw new InvalidOptionError('options.resume and options.overwrite exclude each other');

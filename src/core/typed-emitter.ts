@@ -19,6 +19,12 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown }> {
     return this;
   }
 
+  /** The same as {@link off}; Node's `events.on(emitter, name)` and `events.once` call it by this name. */
+  removeListener<K extends keyof Events & string>(event: K, listener: (payload: Events[K]) => void): this {
+    this.emitter.removeListener(event, listener);
+    return this;
+  }
+
   protected emit<K extends keyof Events & string>(event: K, payload: Events[K]): void {
     this.emitter.emit(event, payload);
   }

@@ -99,9 +99,12 @@ export interface ObjectiveResult {
   readonly info?: Readonly<Record<string, unknown>>;
 }
 
-/** The function being minimised: evaluate `config` with `budget` (epochs, samples, …). */
-export type Objective = (
-  config: Configuration,
+/**
+ * The function being minimised: evaluate `config` with `budget` (epochs, samples, …). `C` is the
+ * configuration type of the space (see `ConfigurationSpace`).
+ */
+export type Objective<C extends Configuration = Configuration> = (
+  config: C,
   budget: number,
   ctx: TrialContext,
 ) => ObjectiveResult | number | Promise<ObjectiveResult | number>;

@@ -12,12 +12,12 @@ import {
 } from './hyperparameter-common.js';
 
 /** Options of {@link CategoricalHyperparameter}. */
-export interface CategoricalHyperparameterOptions {
+export interface CategoricalHyperparameterOptions<Value extends HyperparameterValue = HyperparameterValue> {
   /**
    * The default choice.
    * @defaultValue the choice with the highest weight, or the first choice without weights (as ConfigSpace)
    */
-  readonly default?: HyperparameterValue;
+  readonly default?: Value;
   /**
    * Relative sampling weights, one per choice, non-negative with a positive sum.
    * @defaultValue null (uniform)
@@ -26,12 +26,12 @@ export interface CategoricalHyperparameterOptions {
 }
 
 /** Options of {@link OrdinalHyperparameter}. */
-export interface OrdinalHyperparameterOptions {
+export interface OrdinalHyperparameterOptions<Value extends HyperparameterValue = HyperparameterValue> {
   /**
    * The default element.
    * @defaultValue the first element of the sequence
    */
-  readonly default?: HyperparameterValue;
+  readonly default?: Value;
 }
 
 /** Checks a list of choices / sequence elements and indexes it: value -> position. */
@@ -60,18 +60,20 @@ function roundToIndex(name: string, x: number, levels: number): number {
 }
 
 /** An unordered choice among strings, numbers or booleans; the vector value is the choice's index. */
-export class CategoricalHyperparameter implements HyperparameterContract {
+export class CategoricalHyperparameter<const Name extends string = string, const Value extends HyperparameterValue = HyperparameterValue>
+  implements HyperparameterContract
+{
   readonly kind = 'categorical' as const;
-  readonly name: string;
-  readonly choices: readonly HyperparameterValue[];
+  readonly name: Name;
+  readonly choices: readonly Value[];
   /** The weights as given, or null for a uniform prior. */
   readonly weights: readonly number[] | null;
   /** The sampling probability of each choice (normalised weights), ConfigSpace 0.4's `probabilities`. */
   readonly probabilities: readonly number[];
-  readonly default: HyperparameterValue;
+  readonly default: Value;
   private readonly indexOfChoice: Map<HyperparameterValue, number>;
 
-  constructor(name: string, choices: readonly HyperparameterValue[], options: CategoricalHyperparameterOptions = {}) {
+  constructor(name: Name, choices: readonly Value[], options: CategoricalHyperparameterOptions<NoInfer<Value>> = {}) {
     checkHyperparameterName(name);
     this.name = name;
     this.indexOfChoice = indexValues(name, choices, 'choices');
@@ -146,14 +148,16 @@ export class CategoricalHyperparameter implements HyperparameterContract {
 }
 
 /** An ordered sequence of values; the vector value is the position in the sequence. */
-export class OrdinalHyperparameter implements HyperparameterContract {
+export class OrdinalHyperparameter<const Name extends string = string, const Value extends HyperparameterValue = HyperparameterValue>
+  implements HyperparameterContract
+{
   readonly kind = 'ordinal' as const;
-  readonly name: string;
-  readonly sequence: readonly HyperparameterValue[];
-  readonly default: HyperparameterValue;
+  readonly name: Name;
+  readonly sequence: readonly Value[];
+  readonly default: Value;
   private readonly indexOfElement: Map<HyperparameterValue, number>;
 
-  constructor(name: string, sequence: readonly HyperparameterValue[], options: OrdinalHyperparameterOptions = {}) {
+  constructor(name: Name, sequence: readonly Value[], options: OrdinalHyperparameterOptions<NoInfer<Value>> = {}) {
     checkHyperparameterName(name);
     this.name = name;
     this.indexOfElement = indexValues(name, sequence, 'sequence');
@@ -205,13 +209,15 @@ export class OrdinalHyperparameter implements HyperparameterContract {
 }
 
 /** A hyperparameter with one value; vector value 0 as in ConfigSpace 0.4. */
-export class Constant implements HyperparameterContract {
+export class Constant<const Name extends string = string, const Value extends HyperparameterValue = HyperparameterValue>
+  implements HyperparameterContract
+{
   readonly kind = 'constant' as const;
-  readonly name: string;
-  readonly value: HyperparameterValue;
-  readonly default: HyperparameterValue;
+  readonly name: Name;
+  readonly value: Value;
+  readonly default: Value;
 
-  constructor(name: string, value: HyperparameterValue) {
+  constructor(name: Name, value: Value) {
     checkHyperparameterName(name);
     if (!isPlainValue(value)) {
       throw invalidHyperparameter(name, `value must be a string, a finite number or a boolean (got ${describeValue(value)})`);

@@ -7,6 +7,9 @@ import type { Hyperparameter } from './hyperparameters.js';
 /** A hyperparameter given by object or by name. */
 export type HyperparameterRef = Hyperparameter | string;
 
+/** A condition's child, by name or by object; its name types the configuration (see `ConfigurationSpace`). */
+export type ChildRef<Child extends string> = Child | { readonly name: Child };
+
 /**
  * Values of a configuration in space order, `undefined` where the hyperparameter is
  * inactive or absent. The space keeps one such array and fills it in topological order,
@@ -29,13 +32,13 @@ function refName(ref: HyperparameterRef, role: string): string {
 }
 
 /** The parts shared by conditions on one parent. */
-abstract class LiteralCondition {
+abstract class LiteralCondition<Child extends string = string> {
   abstract readonly type: 'EQ' | 'NEQ' | 'IN' | 'GT' | 'LT';
-  readonly child: string;
+  readonly child: Child;
   readonly parent: string;
 
-  constructor(child: HyperparameterRef, parent: HyperparameterRef) {
-    this.child = refName(child, 'child');
+  constructor(child: ChildRef<Child>, parent: HyperparameterRef) {
+    this.child = refName(child as HyperparameterRef, 'child') as Child;
     this.parent = refName(parent, 'parent');
     if (this.child === this.parent) {
       throw new InvalidOptionError(`condition on ${JSON.stringify(this.child)}: a hyperparameter cannot be its own parent`);
@@ -76,10 +79,10 @@ abstract class LiteralCondition {
 }
 
 /** Active when the parent equals `value`. */
-export class EqualsCondition extends LiteralCondition {
+export class EqualsCondition<const Child extends string = string> extends LiteralCondition<Child> {
   readonly type = 'EQ' as const;
   constructor(
-    child: HyperparameterRef,
+    child: ChildRef<Child>,
     parent: HyperparameterRef,
     readonly value: HyperparameterValue,
   ) {
@@ -99,10 +102,10 @@ export class EqualsCondition extends LiteralCondition {
 }
 
 /** Active when the parent is active and differs from `value`. */
-export class NotEqualsCondition extends LiteralCondition {
+export class NotEqualsCondition<const Child extends string = string> extends LiteralCondition<Child> {
   readonly type = 'NEQ' as const;
   constructor(
-    child: HyperparameterRef,
+    child: ChildRef<Child>,
     parent: HyperparameterRef,
     readonly value: HyperparameterValue,
   ) {
@@ -125,10 +128,10 @@ export class NotEqualsCondition extends LiteralCondition {
 }
 
 /** Active when the parent is one of `values`. */
-export class InCondition extends LiteralCondition {
+export class InCondition<const Child extends string = string> extends LiteralCondition<Child> {
   readonly type = 'IN' as const;
   readonly values: readonly HyperparameterValue[];
-  constructor(child: HyperparameterRef, parent: HyperparameterRef, values: readonly HyperparameterValue[]) {
+  constructor(child: ChildRef<Child>, parent: HyperparameterRef, values: readonly HyperparameterValue[]) {
     super(child, parent);
     if (!Array.isArray(values) || values.length === 0) {
       throw new InvalidOptionError(
@@ -156,9 +159,9 @@ export class InCondition extends LiteralCondition {
  * GT and LT compare numbers by value and ordinals by position, as ConfigSpace's
  * `compare`; categorical and constant parents have no order and are rejected.
  */
-abstract class OrderCondition extends LiteralCondition {
+abstract class OrderCondition<Child extends string = string> extends LiteralCondition<Child> {
   constructor(
-    child: HyperparameterRef,
+    child: ChildRef<Child>,
     parent: HyperparameterRef,
     readonly value: HyperparameterValue,
   ) {
@@ -181,7 +184,7 @@ abstract class OrderCondition extends LiteralCondition {
 }
 
 /** Active when the parent is greater than `value`. */
-export class GreaterThanCondition extends OrderCondition {
+export class GreaterThanCondition<const Child extends string = string> extends OrderCondition<Child> {
   readonly type = 'GT' as const;
   protected build(i: number, parent: Hyperparameter): CompiledCondition {
     const key = this.keyOf(parent);
@@ -197,7 +200,7 @@ export class GreaterThanCondition extends OrderCondition {
 }
 
 /** Active when the parent is less than `value`. */
-export class LessThanCondition extends OrderCondition {
+export class LessThanCondition<const Child extends string = string> extends OrderCondition<Child> {
   readonly type = 'LT' as const;
   protected build(i: number, parent: Hyperparameter): CompiledCondition {
     const key = this.keyOf(parent);
@@ -212,15 +215,20 @@ export class LessThanCondition extends OrderCondition {
   }
 }
 
-type LiteralConditionType = EqualsCondition | NotEqualsCondition | InCondition | GreaterThanCondition | LessThanCondition;
+type LiteralConditionType<Child extends string = string> =
+  | EqualsCondition<Child>
+  | NotEqualsCondition<Child>
+  | InCondition<Child>
+  | GreaterThanCondition<Child>
+  | LessThanCondition<Child>;
 
 /** Several conditions on the same child, combined. */
-abstract class Conjunction {
+abstract class Conjunction<Child extends string = string> {
   abstract readonly type: 'AND' | 'OR';
-  readonly components: readonly Condition[];
-  readonly child: string;
+  readonly components: readonly Condition<Child>[];
+  readonly child: Child;
 
-  constructor(components: readonly Condition[], kind: string) {
+  constructor(components: readonly Condition<Child>[], kind: string) {
     if (components.length < 2) {
       throw new InvalidOptionError(`${kind} needs at least two conditions (got ${components.length})`);
     }
@@ -254,9 +262,9 @@ abstract class Conjunction {
 }
 
 /** Active when every component holds. */
-export class AndConjunction extends Conjunction {
+export class AndConjunction<const Child extends string = string> extends Conjunction<Child> {
   readonly type = 'AND' as const;
-  constructor(...components: Condition[]) {
+  constructor(...components: Condition<Child>[]) {
     super(components, 'AndConjunction');
   }
   protected combine(parts: CompiledCondition[]): CompiledCondition {
@@ -271,9 +279,9 @@ export class AndConjunction extends Conjunction {
 }
 
 /** Active when at least one component holds. */
-export class OrConjunction extends Conjunction {
+export class OrConjunction<const Child extends string = string> extends Conjunction<Child> {
   readonly type = 'OR' as const;
-  constructor(...components: Condition[]) {
+  constructor(...components: Condition<Child>[]) {
     super(components, 'OrConjunction');
   }
   protected combine(parts: CompiledCondition[]): CompiledCondition {
@@ -287,8 +295,8 @@ export class OrConjunction extends Conjunction {
   }
 }
 
-/** Any condition; switch on `type` to narrow. */
-export type Condition = LiteralConditionType | AndConjunction | OrConjunction;
+/** Any condition (on the child `Child`); switch on `type` to narrow. */
+export type Condition<Child extends string = string> = LiteralConditionType<Child> | AndConjunction<Child> | OrConjunction<Child>;
 
 /** True for instances of bandster's condition classes. */
 export function isCondition(value: unknown): value is Condition {

@@ -8,6 +8,7 @@ import { isForbiddenClause, type Forbidden } from './forbidden.js';
 import { checkInteger, describeValue } from '../core/option-checks.js';
 import { isHyperparameter, type Hyperparameter } from './hyperparameters.js';
 import { conditionLevelOrder, reaches } from './space-order.js';
+import type { WithCondition, WithHyperparameters } from './typed-configuration.js';
 
 export type { VectorDimension } from './compiled-space.js';
 
@@ -28,8 +29,22 @@ const MAX_REJECTIONS = 1000;
  * hyperparameters, at most one condition per child, and forbidden clauses. Its
  * hyperparameter order and vector codec are ConfigSpace 0.4's, so vectors and
  * hpbandster logs line up with the Python implementation.
+ *
+ * `C` types its configurations. A space built by chaining `add` and `addCondition` gets one
+ * field per hyperparameter (`{ lr: number; optimizer: 'adam' | 'sgd'; momentum?: number }`,
+ * conditional ones optional), so `config.typo` does not compile; a space read from JSON, or
+ * filled by statements that drop the returned type, keeps the plain {@link Configuration} record.
+ *
+ * @example
+ * ```ts
+ * const space = new ConfigurationSpace()
+ *   .add(new UniformFloatHyperparameter('lr', 1e-4, 1e-1, { log: true }))
+ *   .add(new CategoricalHyperparameter('optimizer', ['adam', 'sgd']), new UniformFloatHyperparameter('momentum', 0, 0.99))
+ *   .addCondition(new EqualsCondition('momentum', 'optimizer', 'sgd'));
+ * // space: ConfigurationSpace<{ readonly lr: number; readonly optimizer: 'adam' | 'sgd'; readonly momentum?: number }>
+ * ```
  */
-export class ConfigurationSpace {
+export class ConfigurationSpace<C = Configuration> {
   readonly name: string | null;
   private readonly byName = new Map<string, Hyperparameter>();
   private readonly conditionByChild = new Map<string, Condition>();
@@ -48,8 +63,8 @@ export class ConfigurationSpace {
     this.name = name;
   }
 
-  /** Adds hyperparameters; names must be new. */
-  add(...hyperparameters: Hyperparameter[]): this {
+  /** Adds hyperparameters; names must be new. Returns this space, typed with the new fields. */
+  add<const H extends readonly Hyperparameter[]>(...hyperparameters: H): ConfigurationSpace<WithHyperparameters<C, H>> {
     const incoming = new Set<string>();
     for (const hyperparameter of hyperparameters) {
       if (!isHyperparameter(hyperparameter)) {
@@ -62,11 +77,11 @@ export class ConfigurationSpace {
     }
     for (const hyperparameter of hyperparameters) this.byName.set(hyperparameter.name, hyperparameter);
     this.compiledSpace = null;
-    return this;
+    return this as unknown as ConfigurationSpace<WithHyperparameters<C, H>>;
   }
 
-  /** Makes a hyperparameter conditional; validated against the space at once. */
-  addCondition(condition: Condition): this {
+  /** Makes a hyperparameter conditional; validated against the space at once. Returns this space, the child's field optional. */
+  addCondition<Child extends string>(condition: Condition<Child>): ConfigurationSpace<WithCondition<C, Child>> {
     if (!isCondition(condition)) throw new InvalidOptionError(`addCondition() expects a condition (got ${describeValue(condition)})`);
     const child = condition.child;
     const label = `condition "${condition.toString()}"`;
@@ -96,7 +111,7 @@ export class ConfigurationSpace {
     this.conditionByChild.set(child, condition);
     this.conditionList.push(condition);
     this.compiledSpace = null;
-    return this;
+    return this as unknown as ConfigurationSpace<WithCondition<C, Child>>;
   }
 
   /** Adds a forbidden clause; validated against the space at once. */
@@ -158,14 +173,14 @@ export class ConfigurationSpace {
   }
 
   /** One configuration from the prior; forbidden ones are rejected and redrawn. */
-  sample(rng: Rng): Configuration {
+  sample(rng: Rng): C {
     const compiled = this.compiled;
     const { hyperparameters } = compiled;
     const vector = new Float64Array(hyperparameters.length);
     for (let attempt = 0; attempt <= MAX_REJECTIONS; attempt++) {
       for (let i = 0; i < hyperparameters.length; i++) vector[i] = hyperparameters[i].sampleVectorValue(rng);
       const config = compiled.fromVector(vector);
-      if (!compiled.isForbidden(config)) return config;
+      if (!compiled.isForbidden(config)) return config as C;
     }
     throw new SpaceError(
       'ERR_SPACE_EXHAUSTED',
@@ -174,15 +189,15 @@ export class ConfigurationSpace {
     );
   }
 
-  sampleMany(rng: Rng, count: number): Configuration[] {
+  sampleMany(rng: Rng, count: number): C[] {
     checkInteger(count, 'count', { min: 0 });
-    const configs: Configuration[] = [];
+    const configs: C[] = [];
     for (let i = 0; i < count; i++) configs.push(this.sample(rng));
     return configs;
   }
 
   /** Every default value, with inactive hyperparameters removed; throws when that is forbidden. */
-  defaultConfiguration(): Configuration {
+  defaultConfiguration(): C {
     const compiled = this.compiled;
     const defaults: Record<string, HyperparameterValue> = {};
     for (const hyperparameter of compiled.hyperparameters) defaults[hyperparameter.name] = hyperparameter.default;
@@ -195,7 +210,7 @@ export class ConfigurationSpace {
     if (clause !== undefined) {
       throw new ConfigurationError(`the default configuration is forbidden by ${clause.toString()}`, clause.names[0]);
     }
-    return Object.freeze(config);
+    return Object.freeze(config) as C;
   }
 
   /**
@@ -203,7 +218,7 @@ export class ConfigurationSpace {
    * in range, exactly the active hyperparameters present, no forbidden combination.
    * Returns a frozen copy in space order.
    */
-  validate(config: unknown): Configuration {
+  validate(config: unknown): C {
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw new ConfigurationError(`a configuration must be an object of hyperparameter values (got ${describeValue(config)})`);
     }
@@ -248,7 +263,7 @@ export class ConfigurationSpace {
       const involved = clause.names.map((name) => `${name}=${describeValue(result[name])}`).join(', ');
       throw new ConfigurationError(`configuration is forbidden by clause ${clause.toString()} (${involved})`, clause.names[0]);
     }
-    return Object.freeze(result);
+    return Object.freeze(result) as C;
   }
 
   /** Whether the conditions of `name` (and its ancestors) hold for the values in `config`. */
@@ -275,8 +290,8 @@ export class ConfigurationSpace {
    * The configuration a vector stands for. Inactive dimensions are dropped whatever they
    * hold; an active one must be finite. Forbidden clauses are not checked (see {@link isForbidden}).
    */
-  fromVector(vector: ArrayLike<number>): Configuration {
-    return this.compiled.fromVector(vector);
+  fromVector(vector: ArrayLike<number>): C {
+    return this.compiled.fromVector(vector) as C;
   }
 
   /** How the model treats each dimension (cached; do not mutate). */

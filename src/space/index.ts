@@ -24,10 +24,11 @@ export {
   OrConjunction,
   isCondition,
 } from './conditions.js';
-export type { Condition, ConditionType, HyperparameterRef } from './conditions.js';
+export type { ChildRef, Condition, ConditionType, HyperparameterRef } from './conditions.js';
 export { ForbiddenAndConjunction, ForbiddenEqualsClause, ForbiddenInClause, isForbiddenClause } from './forbidden.js';
 export type { Forbidden, ForbiddenType } from './forbidden.js';
 export { ConfigurationSpace } from './configuration-space.js';
 export type { ConfigurationSpaceOptions, VectorDimension } from './configuration-space.js';
 export { readConfigSpaceJson, writeConfigSpaceJson } from './configspace-json.js';
 export type { ConfigSpaceJsonSchema, WriteConfigSpaceJsonOptions } from './configspace-json.js';
+export type { ValueOf, WithCondition, WithHyperparameters } from './typed-configuration.js';

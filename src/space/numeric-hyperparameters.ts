@@ -79,16 +79,16 @@ function checkNumericOptions(name: string, lower: unknown, upper: unknown, optio
 }
 
 /** A real-valued hyperparameter, uniform on [lower, upper] or, with `log`, on [log lower, log upper]. */
-export class UniformFloatHyperparameter implements HyperparameterContract {
+export class UniformFloatHyperparameter<const Name extends string = string> implements HyperparameterContract {
   readonly kind = 'float' as const;
-  readonly name: string;
+  readonly name: Name;
   readonly lower: number;
   readonly upper: number;
   readonly log: boolean;
   readonly default: number;
   private readonly scale: UnitScale;
 
-  constructor(name: string, lower: number, upper: number, options: NumericHyperparameterOptions = {}) {
+  constructor(name: Name, lower: number, upper: number, options: NumericHyperparameterOptions = {}) {
     checkHyperparameterName(name);
     const { log } = checkNumericOptions(name, lower, upper, options);
     this.name = name;
@@ -139,16 +139,16 @@ export class UniformFloatHyperparameter implements HyperparameterContract {
 }
 
 /** An integer hyperparameter, uniform on {lower, …, upper} or log-uniform with `log`. */
-export class UniformIntegerHyperparameter implements HyperparameterContract {
+export class UniformIntegerHyperparameter<const Name extends string = string> implements HyperparameterContract {
   readonly kind = 'int' as const;
-  readonly name: string;
+  readonly name: Name;
   readonly lower: number;
   readonly upper: number;
   readonly log: boolean;
   readonly default: number;
   private readonly scale: UnitScale;
 
-  constructor(name: string, lower: number, upper: number, options: NumericHyperparameterOptions = {}) {
+  constructor(name: Name, lower: number, upper: number, options: NumericHyperparameterOptions = {}) {
     checkHyperparameterName(name);
     const { log } = checkNumericOptions(name, lower, upper, options);
     if (!Number.isInteger(lower)) throw invalidHyperparameter(name, `lower must be an integer (got ${lower})`);

@@ -80,7 +80,7 @@ describe('hyperparameters', () => {
       'hyperparameter "c": weights must not all be zero (got [0,0])',
     );
     invalid(
-      () => new CategoricalHyperparameter('c', ['a', 'b'], { default: 'z' }),
+      () => new CategoricalHyperparameter<string, string>('c', ['a', 'b'], { default: 'z' }),
       'hyperparameter "c": default must be one of "a", "b" (got "z")',
     );
     invalid(() => new OrdinalHyperparameter('o', ['s', 's']), 'hyperparameter "o": duplicate value "s" in sequence');

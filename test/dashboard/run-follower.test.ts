@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Search } from '../../src/core/search.js';
+import type { DashboardEvent } from '../../src/dashboard/dashboard-data.js';
+import { RunFollower } from '../../src/dashboard/run-follower.js';
+import { readConfigSpaceJson } from '../../src/space/configspace-json.js';
+import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
+
+function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-follow-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Resolves with the next event of `type` from `follower`. */
+function next<T extends DashboardEvent['type']>(follower: RunFollower, type: T): Promise<Extract<DashboardEvent, { type: T }>> {
+  return new Promise((resolve) => {
+    const stop = follower.subscribe((event) => {
+      if (event.type !== type) return;
+      stop();
+      resolve(event as Extract<DashboardEvent, { type: T }>);
+    });
+  });
+}
+
+test('a run directory written by a search is followed: new configurations as jobs, new results with the ranking', async (t) => {
+  const dir = path.join(tempDir(t), 'run');
+  const space = readConfigSpaceJson(fs.readFileSync(path.join(HPBANDSTER_RUN, 'configspace.json'), 'utf8'));
+  const search = new Search({ space, optimizer: 'hyperband', minBudget: 1, maxBudget: 9, nIterations: 1, seed: 1, logDir: dir });
+  await search.open();
+  const follower = RunFollower.open(dir, { pollMs: 100 });
+  t.after(() => follower.close());
+  assert.equal(follower.snapshot().runs.length, 0);
+  const sampled = next(follower, 'job');
+  const job = (await search.ask())!;
+  assert.deepEqual((await sampled).data.configId, job.configId);
+  const arrived = next(follower, 'result');
+  search.tell(job, 0.5);
+  const result = await arrived;
+  assert.deepEqual(result.data.run.configId, job.configId);
+  assert.equal(result.data.status.nRuns, 1);
+  assert.equal(follower.snapshot().runs.length, 1);
+  assert.equal(follower.snapshot().running.length, 0);
+  search.close();
+});
+
+test("hpbandster's run directory: a line appended in two writes is read once it is whole; a shrunk log is a new snapshot", async (t) => {
+  const dir = tempDir(t);
+  for (const file of ['configs.json', 'results.json', 'configspace.json'])
+    fs.copyFileSync(path.join(HPBANDSTER_RUN, file), path.join(dir, file));
+  const follower = RunFollower.open(dir, { pollMs: 50 });
+  t.after(() => follower.close());
+  const before = follower.snapshot().runs.length;
+  assert.ok(before > 0);
+  const lines = fs.readFileSync(path.join(dir, 'results.json'), 'utf8').split('\n').filter(Boolean);
+  const extra = lines[0].replace(/^\[\[(\d+), (\d+), (\d+)\], [\d.]+,/, '[[$1, $2, $3], 1000.0,');
+  const results: DashboardEvent[] = [];
+  follower.subscribe((event) => results.push(event));
+  fs.appendFileSync(path.join(dir, 'results.json'), extra.slice(0, 20));
+  follower.refresh();
+  assert.deepEqual(
+    results.filter((event) => event.type === 'result'),
+    [],
+    'half a line is no result',
+  );
+  const arrived = next(follower, 'result');
+  fs.appendFileSync(path.join(dir, 'results.json'), `${extra.slice(20)}\n`);
+  assert.equal((await arrived).data.run.budget, 1000);
+  assert.equal(follower.snapshot().runs.length, before + 1);
+  const reset = next(follower, 'snapshot');
+  fs.writeFileSync(path.join(dir, 'results.json'), `${lines[0]}\n`);
+  assert.equal((await reset).data.runs.length, 1);
+});
