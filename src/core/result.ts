@@ -95,15 +95,16 @@ export class Result {
    */
   constructor(data: ResultData) {
     this.configs = new Map(data.configs);
-    this.runs = [...data.runs];
-    this.warnings = [...(data.warnings ?? [])];
-    this.runs.forEach((run, i) => {
+    const warnings = [...(data.warnings ?? [])];
+    data.runs.forEach((run, i) => {
       if (!this.configs.has(configIdKey(run.configId))) {
         throw new InvalidOptionError(
           `data.runs[${i}] is a run of configuration ${configIdKey(run.configId)}, which data.configs does not hold`,
         );
       }
     });
+    this.runs = onePerJob(data.runs, warnings);
+    this.warnings = warnings;
     // Array#sort is stable: runs finished at the same time keep their log order.
     this.runsByFinish = [...this.runs].sort((a, b) => a.timestamps.finished - b.timestamps.finished);
   }
@@ -128,7 +129,7 @@ export class Result {
     return budgets.length === 0 ? undefined : budgets[budgets.length - 1];
   }
 
-  /** Number of logged runs (a configuration evaluated on four budgets counts four times). */
+  /** Number of runs (a configuration evaluated on four budgets counts four times; a job logged twice, once). */
   get nRuns(): number {
     return this.runs.length;
   }
@@ -138,9 +139,9 @@ export class Result {
     return this.configs.size;
   }
 
-  /** Number of runs that failed (loss null). */
+  /** Number of runs that failed (loss null, or not finite). */
   get nFailed(): number {
-    return this.runs.filter((run) => run.loss === null).length;
+    return this.runs.filter((run) => !hasLoss(run)).length;
   }
 
   /**
@@ -281,7 +282,7 @@ export class Result {
         ...run.configId.map(String),
         String(run.budget),
         run.loss === null ? '' : String(run.loss),
-        String(run.loss === null || run.error !== null),
+        String(!hasLoss(run) || run.error !== null),
         String(run.timestamps.submitted),
         String(run.timestamps.started),
         String(run.timestamps.finished),
@@ -329,6 +330,33 @@ export function replacesIncumbent(
 ): boolean {
   if (!Number.isFinite(candidate.loss)) return false;
   return current === undefined || (candidate.budget >= current.budget && candidate.loss < current.loss);
+}
+
+/** How many repeated jobs a warning names before it only counts the rest. */
+const REPEATS_NAMED = 10;
+
+/**
+ * One run per job (configuration and budget): a job logged twice — a corrupted log, two writers
+ * before bandster locked run directories — counts once, with its last row (hpbandster's
+ * `logged_results_to_HBS_result` keeps one result per budget; later lines overwrite). The kept row
+ * takes the place of the last one, so the order stays the log's. Each repeated job is named in
+ * `warnings`.
+ */
+function onePerJob(runs: readonly Run[], warnings: string[]): Run[] {
+  const jobKey = (run: Run): string => `${configIdKey(run.configId)}@${run.budget}`;
+  const count = new Map<string, number>();
+  for (const run of runs) count.set(jobKey(run), (count.get(jobKey(run)) ?? 0) + 1);
+  if (count.size === runs.length) return [...runs];
+  const repeated = [...count].filter(([, times]) => times > 1);
+  const named = repeated.slice(0, REPEATS_NAMED).map(([key, times]) => `${key.replace('@', ' on budget ')} logged ${times} times`);
+  if (repeated.length > REPEATS_NAMED) named.push(`and ${repeated.length - REPEATS_NAMED} more`);
+  warnings.push(`${repeated.length} jobs appear more than once in the log (${named.join(', ')}); each counts once, with its last row`);
+  const seen = new Map(count);
+  return runs.filter((run) => {
+    const left = seen.get(jobKey(run))! - 1;
+    seen.set(jobKey(run), left);
+    return left === 0;
+  });
 }
 
 /** Python's tuple ordering on config ids. */

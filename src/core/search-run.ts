@@ -6,6 +6,7 @@ import { SynchronousBracketsScheduler } from './synchronous-brackets-scheduler.j
 import { configIdKey, type ConfigId, type ConfigInfo, type Configuration, type JobOutcome, type Run, type RunTimestamps } from './types.js';
 import type { ConfigGenerator, Placement, Proposal } from '../optimizers/config-generator.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { RunLogError } from '../storage/run-log-error.js';
 import type { SearchLog } from '../storage/search-log.js';
 
 /** Emits one of the search's events (the Search's emitter, bound). */
@@ -137,8 +138,9 @@ export class SearchRun {
    * Records the outcome of a job handed out by {@link nextJob}: logged first, then fed to the
    * model, then registered with the scheduler (which may promote).
    */
-  finish(job: ScheduledJob, outcome: JobOutcome, timestamps: RunTimestamps): Run {
-    const run: Run = {
+  finish(job: ScheduledJob, given: JobOutcome, timestamps: RunTimestamps): Run {
+    const outcome = withFiniteLoss(given);
+    let run: Run = {
       configId: job.configId,
       budget: job.budget,
       loss: outcome.status === 'ok' ? outcome.loss : null,
@@ -146,7 +148,24 @@ export class SearchRun {
       error: outcome.status === 'ok' ? null : formatError(outcome.error),
       timestamps,
     };
-    this.log.logResult(run);
+    try {
+      this.log.logResult(run);
+    } catch (error) {
+      if (!(error instanceof RunLogError && error.code === 'ERR_RUN_LOG_UNSERIALISABLE')) throw error;
+      // An info with a cycle, a throwing toJSON or getter: the job failed (the README's rule for
+      // malformed results), and its failure — which logs no info — is what the log records, so
+      // that a resumed search does not meet the same line again.
+      run = {
+        ...run,
+        loss: null,
+        info: {},
+        error: formatError({
+          kind: 'invalid-result',
+          message: `the objective's result.info cannot be written to the log: ${error.cause instanceof Error ? error.cause.message : error.message}`,
+        }),
+      };
+      this.log.logResult(run);
+    }
     this.record(run, job.config, false);
     this.scheduler.registerResult(job.configId, job.budget, run.loss);
     return run;
@@ -217,6 +236,20 @@ export class SearchRun {
       this.emit('incumbent', { configId: run.configId, config, loss: run.loss, budget: run.budget });
     }
   }
+}
+
+/**
+ * The outcome with a success only for a finite loss: the executor contract makes a non-finite loss
+ * a failure, and an executor that does not keep it (a caller's own) must not put NaN in the log.
+ */
+function withFiniteLoss(outcome: JobOutcome): JobOutcome {
+  if (outcome.status !== 'ok' || Number.isFinite(outcome.loss)) return outcome;
+  return {
+    status: 'failed',
+    error: { kind: 'non-finite-loss', message: `the executor reported a non-finite loss (${outcome.loss})` },
+    info: outcome.info,
+    ...(outcome.startedAt === undefined ? {} : { startedAt: outcome.startedAt }),
+  };
 }
 
 /** The error text results.json records: kind, message, and the stack without a repeated message. */

@@ -21,14 +21,17 @@ export type PromotionRule = (rung: FinishedRung) => readonly ConfigId[];
 
 /**
  * Successive halving's rule: the best `bracket.nConfigs[stage + 1]` that did not fail, ties to
- * the one created first. Failed configurations are never promoted (hpbandster ranks them +∞ and
+ * the one created first. Failed configurations (and non-finite losses, which sort arbitrarily) are never promoted (hpbandster ranks them +∞ and
  * promotes them when a rung has too few successes; their slots are refilled instead).
  */
 export const promoteTopK: PromotionRule = (rung) => {
   const count = rung.bracket.nConfigs[rung.stage + 1] ?? 0;
   return rung.results
     .map((result, order) => ({ result, order }))
-    .filter((entry): entry is { result: { configId: ConfigId; loss: number }; order: number } => entry.result.loss !== null)
+    .filter(
+      (entry): entry is { result: { configId: ConfigId; loss: number }; order: number } =>
+        entry.result.loss !== null && Number.isFinite(entry.result.loss),
+    )
     .sort((a, b) => a.result.loss - b.result.loss || a.order - b.order)
     .slice(0, count)
     .map((entry) => entry.result.configId);

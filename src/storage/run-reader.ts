@@ -51,6 +51,11 @@ export interface LoggedRun {
  * reads as `model_based_pick: false`; a result whose `info` is not a dict is kept as
  * `{value: info}`; a configuration logged twice keeps its last line, as hpbandster does.
  *
+ * A loss that is not finite (Python's json writes `NaN`, `Infinity`, `-Infinity`) is read as a
+ * failure — loss null, error `non-finite-loss: …` — exactly as when an objective returns one, so
+ * that nothing downstream (ranking, promotions on resume, warm start, the model) can take it for
+ * a result. Every results line is returned, duplicates included (`Result` counts a job once).
+ *
  * @throws RunLogError as above, and when the directory or configs.json is missing or unreadable.
  */
 export function readRunDirectory(dir: string): LoggedRun {
@@ -208,5 +213,11 @@ function toRun(value: unknown, fail: Fail): Run {
     else if (result.info !== null && result.info !== undefined) info = { value: result.info };
   }
   if (error !== null && typeof error !== 'string') throw fail('the error must be a string or null');
+  if (loss !== null && !Number.isFinite(loss)) {
+    // Python's json writes NaN and ±Infinity, so hpbandster's logs can hold them: a failure, as when
+    // an objective returns one (the ranking, the promotions, the model and warm start all see null).
+    const reason = `non-finite-loss: the log holds a non-finite loss (${loss})`;
+    return { configId, budget, loss: null, info, error: error === null ? reason : `${reason}; ${error}`, timestamps };
+  }
   return { configId, budget, loss, info, error, timestamps };
 }

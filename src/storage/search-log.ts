@@ -92,9 +92,9 @@ export function prepareSearchLog(options: SearchLogOptions, warn: (message: stri
       if (result.configId[0] < settings.iterationOffset) {
         earlierRuns.push({ config: known.get(configIdKey(result.configId))!.config, run: result });
       } else {
-        // A job re-run after a crash has one result; should two exist, the first one counts.
-        const key = resultKey(result.configId, result.budget);
-        if (!restoredResults.has(key)) restoredResults.set(key, result);
+        // A job re-run after a crash has one result; should two exist (a log written before run
+        // directories were locked), the last one counts, as in Result and in hpbandster.
+        restoredResults.set(resultKey(result.configId, result.budget), result);
       }
     }
   }

@@ -158,7 +158,8 @@ test('incumbent: ties go to the lowest id, failures never win, the last run per 
     incumbent_config: null,
     n_runs: 3,
     n_configs: 3,
-    n_crashed: 1,
+    // The failure and the NaN (a non-finite loss is a failure, issue 12).
+    n_crashed: 2,
     budgets: [3, 9],
     incumbent_loss_at_max_budget: null,
   });

@@ -100,7 +100,12 @@ test('a run written with RunLogger reads back with the same configs and runs', (
   assert.deepEqual(read.warnings, []);
   assert.deepEqual([...read.configs.keys()], ['0-0-0', '0-0-1']);
   assert.deepEqual([...read.configs.values()], configs);
-  assert.deepEqual(read.runs, runs);
+  // The Infinity loss is written as Python writes it and read back as a failure (issue 12).
+  assert.deepEqual(read.runs, [
+    ...runs.slice(0, 2),
+    { ...runs[2], loss: null, error: 'non-finite-loss: the log holds a non-finite loss (Infinity)' },
+  ]);
+  assert.match(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'), /\{"loss": Infinity, "info": \{\}\}/);
   assert.deepEqual(read.spaceJson, { hyperparameters: [] });
 });
 

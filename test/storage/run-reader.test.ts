@@ -242,7 +242,9 @@ test('Python tokens, old hpbandster config lines, blank lines and CRLF are read'
   });
   assert.deepEqual(run.configs.get('0-0-1')?.info, { model_based_pick: false });
   assert.deepEqual(run.configs.get('0-0-2')?.info, { model_based_pick: true, extra: [1, 2] });
-  assert.equal(run.runs[0].loss, Infinity);
+  // A non-finite loss reads as a failure, its info kept (issue 12).
+  assert.equal(run.runs[0].loss, null);
+  assert.equal(run.runs[0].error, 'non-finite-loss: the log holds a non-finite loss (Infinity)');
   assert.deepEqual(run.runs[0].info, { v: NaN, w: -Infinity, s: 'NaN' });
   assert.deepEqual([run.runs[1].loss, run.runs[1].info, run.runs[1].error], [null, {}, 'Traceback\n  boom']);
   assert.deepEqual(run.runs[2].info, { value: 'not a dict' });
