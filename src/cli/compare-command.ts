@@ -8,6 +8,7 @@ import { compareRuns, toTrainingHistory, type ComparisonRunResult } from '../seg
 import { initBackend } from '../segmentation/segmentation-job.js';
 import { integer } from './cli-values.js';
 import { addSegmentationOptions, prepareDataset, recordedSegmentationSettings, segmentationSettings } from './segmentation-options.js';
+import { writeFileNoFollow } from '../storage/no-follow.js';
 
 export function compareCommand(): Command {
   return addSegmentationOptions(
@@ -101,7 +102,8 @@ function parseConfig(flag: string, json: string): Configuration {
 }
 
 function writeHistories(out: string, results: readonly ComparisonRunResult[]): void {
-  fs.writeFileSync(
+  // Never through a symbolic link (it could point anywhere): refused with an error naming the file.
+  writeFileNoFollow(
     path.join(out, 'histories.json'),
     `${JSON.stringify(
       results.map(({ label, config, history }) => ({ label, config, history })),
@@ -124,5 +126,5 @@ function writeHistories(out: string, results: readonly ComparisonRunResult[]): v
       ].join(','),
     ),
   );
-  fs.writeFileSync(path.join(out, 'histories.csv'), `${[header, ...rows].join('\n')}\n`);
+  writeFileNoFollow(path.join(out, 'histories.csv'), `${[header, ...rows].join('\n')}\n`);
 }

@@ -7,6 +7,7 @@ import { Result } from './result.js';
 import { Rng } from './rng.js';
 import type { SearchEvents } from './search-events.js';
 import { type Emit, SearchRun } from './search-run.js';
+import { checkLentLock, lockLogDirectory, type SearchLock } from './search-lock.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { Configuration, Executor, Objective, Run } from './types.js';
 import { createExecutor, isExecutor, validateExecutorSpec, type ExecutorSpec } from '../executors/create-executor.js';
@@ -23,6 +24,7 @@ import {
   type OptimizerName,
 } from '../optimizers/optimizer.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
+import type { RunLock } from '../storage/run-lock.js';
 import { prepareSearchLog, type PreparedSearchLog } from '../storage/search-log.js';
 
 export type { AskedJob, AskOptions, JobRef, OutstandingJob, TellResult } from './ask-tell.js';
@@ -72,6 +74,15 @@ export interface SearchOptions<C extends Configuration = Configuration> {
   readonly overwrite?: boolean;
   /** Earlier runs (ours or hpbandster's) whose evaluations feed the model and are copied into the new log. */
   readonly warmStartFrom?: string | readonly string[];
+  /**
+   * A lock on `logDir` that the caller already holds ({@link RunLock.acquire}) — a server holding
+   * each study's directory while it serves it: the search writes under it instead of taking its
+   * own, and leaves it held when it ends. Without it, a search with a `logDir` locks the directory
+   * itself from the moment it starts (`run()`, `open()` or the first `ask()`) until it ends, and a
+   * directory that another process or search holds is refused with RunLockError `ERR_RUN_LOCKED`
+   * naming the holder (a lock left by a process that died is taken over).
+   */
+  readonly lock?: RunLock;
   /**
    * Ask/tell: milliseconds a caller has to tell the result of a job it asked for; after that the
    * job is handed out again (see {@link Search.ask}). One ask can set its own.
@@ -142,26 +153,31 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
     }
     this.mode = 'run';
     const { options } = this;
-    // Read what the search continues or learns from, and build the generator from the settled
-    // seed, before the log writes anything: a bad option leaves the directory untouched.
-    const prepared = this.prepare();
+    // Lock the directory before reading what the search continues (a second writer could be
+    // appending to it) and before anything is written there (an executor spec may write too).
+    const lock = lockLogDirectory(options.logDir, options.lock);
     const given = options.executor;
     const ownsExecutor = given === undefined || !isExecutor(given);
-    const executor =
-      given === undefined
-        ? await createExecutor({
-            kind: 'inline',
-            objective: options.objective as Objective,
-            workdir: options.logDir ? path.join(options.logDir, 'work') : undefined,
-          })
-        : isExecutor(given)
-          ? given
-          : await createExecutor(given);
+    let executor: Executor | undefined;
     let core: SearchRun;
     try {
-      core = this.openCore(prepared);
+      // Read what the search continues or learns from, and build the generator from the settled
+      // seed, before the log writes anything: a bad option leaves the directory untouched.
+      const prepared = this.prepare();
+      executor =
+        given === undefined
+          ? await createExecutor({
+              kind: 'inline',
+              objective: options.objective as Objective,
+              workdir: options.logDir ? path.join(options.logDir, 'work') : undefined,
+            })
+          : isExecutor(given)
+            ? given
+            : await createExecutor(given);
+      core = this.openCore(prepared, lock);
     } catch (error) {
-      if (ownsExecutor) await executor.close();
+      if (ownsExecutor) await executor?.close();
+      lock.abandon();
       throw error;
     }
     try {
@@ -244,8 +260,20 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
     if (this.askTell) return this.askTell;
     if (this.mode === 'run') throw new AskTellError('ERR_SEARCH_MODE', 'this search is driven by run(); it cannot also be asked');
     this.mode = 'ask-tell';
-    const core = this.openCore(this.prepare());
-    core.restore();
+    const lock = lockLogDirectory(this.options.logDir, this.options.lock);
+    let core: SearchRun;
+    try {
+      core = this.openCore(this.prepare(), lock);
+    } catch (error) {
+      lock.abandon();
+      throw error;
+    }
+    try {
+      core.restore();
+    } catch (error) {
+      core.close();
+      throw error;
+    }
     this.askTell = new AskTell(core, this.emitEvent, this.options.leaseTimeoutMs ?? SEARCH_DEFAULTS.leaseTimeoutMs);
     return this.askTell;
   }
@@ -280,13 +308,14 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
     return { log, generator };
   }
 
-  private openCore(prepared: { log: PreparedSearchLog; generator: ConfigGenerator }): SearchRun {
+  /** Opens the log (the lock is released when the log is closed) and the search's core over it. */
+  private openCore(prepared: { log: PreparedSearchLog; generator: ConfigGenerator }, lock: SearchLock): SearchRun {
     this.core = new SearchRun({
       optimizer: this.optimizer,
       generator: prepared.generator,
       asynchronous: this.options.asynchronous ?? SEARCH_DEFAULTS.asynchronous,
       nIterations: this.options.nIterations,
-      log: prepared.log.open(),
+      log: prepared.log.open({ onClose: () => lock.release() }),
       emit: this.emitEvent,
     });
     return this.core;
@@ -362,6 +391,7 @@ function validateSearchOptions<C extends Configuration>(options: SearchOptions<C
   ) {
     throw new InvalidOptionError(`options.leaseTimeoutMs must be a number of milliseconds > 0 (got ${options.leaseTimeoutMs})`);
   }
+  if (options.lock !== undefined) checkLentLock(options.lock, options.logDir);
   if (options.resume && !options.logDir) throw new InvalidOptionError('options.resume needs options.logDir (the run to continue)');
   if (options.resume && options.overwrite) throw new InvalidOptionError('options.resume and options.overwrite exclude each other');
   if (options.warmStartFrom !== undefined) {

@@ -13,6 +13,7 @@ import { pngSize } from './png-size.js';
 import { resolveRenderOptions, type RenderOptions } from './render-chart.js';
 import { ReportError } from './report-error.js';
 import { formatNumber } from './search-data.js';
+import { SymbolicLinkError, writeFileNoFollow } from '../storage/no-follow.js';
 
 /** What a comparison shows. */
 export interface ComparisonInput extends RenderOptions {
@@ -157,10 +158,13 @@ function slug(label: string): string {
     .slice(0, 40);
 }
 
+/** Writes one file of the report, never through a symbolic link (it could point anywhere). */
 function write(file: string, data: string | Uint8Array): void {
   try {
-    fs.writeFileSync(file, data);
+    writeFileNoFollow(file, data);
   } catch (error) {
-    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    const reason =
+      error instanceof SymbolicLinkError ? 'it is a symbolic link, and a report is never written through one' : (error as Error).message;
+    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${reason}`, { cause: error });
   }
 }

@@ -14,6 +14,7 @@ import { searchCharts, type SearchChartName } from './charts/search-charts.js';
 import { bestConfigurations, formatBudget, formatNumber, modelBasedPicks, runClock } from './search-data.js';
 import { formatDuration } from './time-unit.js';
 import { checkInteger } from '../core/option-checks.js';
+import { SymbolicLinkError, writeFileNoFollow } from '../storage/no-follow.js';
 
 /** Options of {@link writeSearchReport}. */
 export interface SearchReportOptions extends RenderOptions {
@@ -100,11 +101,14 @@ export async function writeSearchReport(result: Result, outDir: string, options:
   return { html, pictures, skipped };
 }
 
+/** Writes one file of the report, never through a symbolic link (it could point anywhere). */
 function writeFile(file: string, data: string | Uint8Array): void {
   try {
-    fs.writeFileSync(file, data);
+    writeFileNoFollow(file, data);
   } catch (error) {
-    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${(error as Error).message}`, { cause: error });
+    const reason =
+      error instanceof SymbolicLinkError ? 'it is a symbolic link, and a report is never written through one' : (error as Error).message;
+    throw new ReportError('ERR_REPORT_WRITE', `cannot write ${file}: ${reason}`, { cause: error });
   }
 }
 

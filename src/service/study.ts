@@ -83,10 +83,13 @@ export class Study implements DashboardSource {
    */
   static async create(dataDir: string, spec: StudySpec, onWarning: (message: string) => void): Promise<Study> {
     const options = searchOptionsFromSpec(dataDir, spec);
-    const search = new Search(options);
+    // Every setting is checked before the folder is created and locked.
+    new Search(options);
     const dir = options.logDir!;
     const lock = RunLock.acquire(dir, { purpose: 'bandster serve' });
     try {
+      // The study holds its folder for as long as it is served; its search writes under that lock.
+      const search = new Search({ ...options, lock });
       const record: StudyRecord = {
         bandster: 1,
         name: spec.name,
@@ -110,7 +113,7 @@ export class Study implements DashboardSource {
     if (!record) throw new Error(`${dir}: not a study (no study.json)`);
     const lock = RunLock.acquire(dir, { purpose: 'bandster serve' });
     try {
-      const search = new Search(searchOptionsFromDirectory(dir, record));
+      const search = new Search({ ...searchOptionsFromDirectory(dir, record), lock });
       search.on('warning', ({ message }) => onWarning(`study ${record.name}: ${message}`));
       await search.open();
       return new Study(record.name, dir, search, record, readRunSettings(dir)!, lock);

@@ -64,7 +64,9 @@ export class RunLockError extends BandsterError {
  * processes taking over the same stale lock at once, at most the last to rename keeps it.
  *
  * Not a kernel lock: a process that ignores the file is not stopped. Every bandster writer of a
- * run directory (the service; the CLI and the library, issue 12) takes it first.
+ * run directory takes it first: a `Search` (run() and ask/tell, so the CLI's commands too) and
+ * `bandster serve`, which holds each study's lock while it serves it and lends it to the study's
+ * search (`SearchOptions.lock`).
  */
 export class RunLock {
   private released = false;
@@ -126,6 +128,16 @@ export class RunLock {
       'another process took the lock at the same time',
       typeof holder === 'object' ? holder : undefined,
     );
+  }
+
+  /** The run directory this lock is for. */
+  get dir(): string {
+    return path.dirname(this.file);
+  }
+
+  /** True until {@link release}. */
+  get held(): boolean {
+    return !this.released;
   }
 
   /** The holder of `dir`'s lock, if a live one holds it (stale locks read as free). */

@@ -1,4 +1,5 @@
 import { BandsterError } from '../core/errors.js';
+import { SymbolicLinkError } from './no-follow.js';
 
 /** What is wrong with a run directory; callers branch on it, never on a message. */
 export type RunLogErrorCode =
@@ -15,7 +16,9 @@ export type RunLogErrorCode =
   /** Logging after the logger was closed. */
   | 'ERR_RUN_LOG_CLOSED'
   /** The file system refused: a file or folder cannot be created, opened, read, written or removed (the cause says why). */
-  | 'ERR_RUN_LOG_IO';
+  | 'ERR_RUN_LOG_IO'
+  /** configs.json or results.json is a symbolic link: bandster never writes a log through one (it could point anywhere). */
+  | 'ERR_RUN_LOG_SYMLINK';
 
 /** A run directory (configs.json, results.json and bandster's own files) cannot be read or written; `file` is the file at fault. */
 export class RunLogError extends BandsterError {
@@ -39,6 +42,15 @@ export function attempt<T>(file: string, what: string, action: () => T, code: Ru
     return action();
   } catch (error) {
     if (error instanceof RunLogError) throw error;
+    if (error instanceof SymbolicLinkError) {
+      throw new RunLogError(
+        'ERR_RUN_LOG_SYMLINK',
+        error.file,
+        undefined,
+        `${what}: it is a symbolic link; bandster never writes a log through one (replace it by a regular file, or remove it)`,
+        { cause: error },
+      );
+    }
     throw new RunLogError(code, file, undefined, `${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 
 import { checkNonEmptyString, checkOneOf, invalidOption } from '../core/option-checks.js';
 import { CONFIG_ID_FORM, isConfigId, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
-import { pythonFloat, toPythonJson } from './python-json.js';
+import { openNoFollow } from './no-follow.js';
+import { parsePythonJson, PythonJsonSyntaxError, pythonFloat, toPythonJson } from './python-json.js';
 import { attempt, RunLogError } from './run-log-error.js';
 import { writeFileAtomic } from './write-file-atomic.js';
 
@@ -46,9 +47,13 @@ const MODES: readonly RunLoggerMode[] = ['new', 'overwrite', 'append'];
  *
  * Crash safety: each line reaches the file in one `write(2)` on a descriptor opened with
  * `O_APPEND`, as soon as it is logged (no buffering), so killing the process at any moment loses
- * at most the line being written, which is then a strict prefix of a line. Reopening in
- * `'append'` mode ends such a cut line with a newline before logging more, and the reader skips
- * it with a warning. Lines are not fsync'ed: they survive the process, not a power cut.
+ * at most the line being written, which is then a strict prefix of a line. The reader skips such
+ * a cut line with a warning; reopening in `'append'` mode rewrites the file without it (atomically:
+ * a temporary file renamed over it), so a resumed log holds complete lines only, as hpbandster's
+ * line-by-line reader needs. Lines are not fsync'ed: they survive the process, not a power cut.
+ *
+ * Links: configs.json and results.json are opened with `O_NOFOLLOW`; a symbolic link there is
+ * refused (`ERR_RUN_LOG_SYMLINK`), never written through.
  *
  * The logger is an observer: the scheduler calls {@link logConfig} when it samples a
  * configuration and {@link logResult} when a run ends, as hpbandster's master does.
@@ -184,22 +189,27 @@ function fileSize(file: string): number {
   }
 }
 
-/** Opens one log file for appending, truncating it or repairing a cut last line per `mode`. */
+/**
+ * `'a+'` without following a link: O_APPEND for writing (every write lands at the end, whatever
+ * the offset), readable so that 'append' can read what is there, created when missing.
+ */
+const APPEND_FLAGS = fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_RDWR;
+
+/** Opens one log file for appending, truncating it or removing its cut lines per `mode`. */
 function openLog(file: string, mode: RunLoggerMode): number {
   return attempt(file, 'cannot open', () => {
-    // 'a+': O_APPEND for writing (every write lands at the end, whatever the offset), and
-    // readable so that 'append' can look at the last byte.
-    const fd = fs.openSync(file, 'a+');
+    let fd = openNoFollow(file, APPEND_FLAGS);
     try {
       if (mode === 'overwrite') {
         fs.ftruncateSync(fd, 0);
       } else if (mode === 'append') {
-        const size = fs.fstatSync(fd).size;
-        const last = Buffer.alloc(1);
-        if (size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) {
-          // A crash cut the last line short. End it, so the next line is not glued to it; the
-          // reader skips the cut line (a strict prefix of a line) with a warning.
-          writeFully(fd, Buffer.from('\n'));
+        const repaired = withoutCutLines(fs.readFileSync(fd, 'utf8'));
+        if (repaired !== undefined) {
+          // Replaced whole (a temporary file renamed over it), so a crash now leaves the old log or
+          // the repaired one; the run directory is locked, so nobody appends meanwhile.
+          writeFileAtomic(file, repaired);
+          fs.closeSync(fd);
+          fd = openNoFollow(file, APPEND_FLAGS);
         }
       }
       return fd;
@@ -208,6 +218,39 @@ function openLog(file: string, mode: RunLoggerMode): number {
       throw error;
     }
   });
+}
+
+/**
+ * The log's text without the lines a crash cut short, or undefined when there are none. A cut
+ * line is a strict prefix of a line (what a write killed midway leaves: see the crash-safety
+ * contract); it is dropped wherever it is — at the end, or in the middle where an append after an
+ * older resume left it — because line-by-line readers such as hpbandster's fail on it. A last line
+ * that is complete but lacks its newline gets one. Lines that are not JSON for another reason are
+ * kept: that is corruption, not a crash, and the reader reports it with its line number.
+ */
+function withoutCutLines(text: string): string | undefined {
+  if (text === '') return undefined;
+  const lines = text.split('\n');
+  const endsWithNewline = lines.at(-1) === '';
+  if (endsWithNewline) lines.pop();
+  const kept = lines.filter((line) => !isCutLine(line.endsWith('\r') ? line.slice(0, -1) : line));
+  if (kept.length === lines.length && endsWithNewline) return undefined;
+  return kept.length === 0 ? '' : `${kept.join('\n')}\n`;
+}
+
+function isCutLine(line: string): boolean {
+  if (line.trim() === '') return false;
+  try {
+    JSON.parse(line);
+    return false;
+  } catch {
+    try {
+      parsePythonJson(line); // NaN, Infinity
+      return false;
+    } catch (error) {
+      return error instanceof PythonJsonSyntaxError && error.truncated;
+    }
+  }
 }
 
 function appendLine(file: string, fd: number | undefined, line: string): void {

@@ -6,7 +6,7 @@ import { RunLogError } from './run-log-error.js';
 import { configIdKey, type ConfigId, type ConfigInfo, type Configuration, type Run } from '../core/types.js';
 import type { ConfigurationSpace } from '../space/configuration-space.js';
 import { writeConfigSpaceJson } from '../space/configspace-json.js';
-import { RunLogger } from './run-logger.js';
+import { CONFIGS_FILE, RESULTS_FILE, RunLogger } from './run-logger.js';
 import { readRunDirectory, type LoggedRun } from './run-reader.js';
 import { readRunSettings, writeRunSettings, type RunSettings } from './run-settings.js';
 
@@ -58,8 +58,11 @@ export interface SearchLog {
  */
 export interface PreparedSearchLog {
   readonly settings: RunSettings;
-  /** Creates or reopens the run directory and writes the new run's files. */
-  open(): SearchLog;
+  /**
+   * Creates or reopens the run directory and writes the new run's files; `onClose` runs when the
+   * log is closed (the search releases its directory lock there).
+   */
+  open(options?: { readonly onClose?: () => void }): SearchLog;
 }
 
 /**
@@ -68,6 +71,7 @@ export interface PreparedSearchLog {
  */
 export function prepareSearchLog(options: SearchLogOptions, warn: (message: string) => void): PreparedSearchLog {
   const dir = options.logDir;
+  if (dir && !options.resume && !options.overwrite) refuseExistingRun(dir);
   const logged = dir && options.resume ? readExistingRun(dir, warn) : undefined;
   const warmStartFrom =
     options.warmStartFrom === undefined
@@ -99,20 +103,30 @@ export function prepareSearchLog(options: SearchLogOptions, warn: (message: stri
     }
   }
 
-  const open = (): SearchLog => {
+  /** A new run's space, settings and warm-start runs; a resumed run's settings when they changed. */
+  const writeFirstFiles = (logger: RunLogger): void => {
+    if (!logged) {
+      logger.writeSpace(writeConfigSpaceJson(options.space));
+      writeRunSettings(dir!, settings);
+      // The new log holds the warm-start runs too (hpbandster drops them: its issue #92).
+      for (const source of sources) {
+        for (const entry of source.configs.values()) logger.logConfig(entry.configId, entry.config, entry.info);
+        for (const result of source.runs) logger.logResult(result);
+      }
+    } else if (settings.nIterations !== logged.settings.nIterations) {
+      writeRunSettings(dir!, settings);
+    }
+  };
+
+  const open = ({ onClose }: { readonly onClose?: () => void } = {}): SearchLog => {
     let logger: RunLogger | undefined;
     if (dir) {
       logger = RunLogger.open(dir, { mode: logged ? 'append' : options.overwrite ? 'overwrite' : 'new' });
-      if (!logged) {
-        logger.writeSpace(writeConfigSpaceJson(options.space));
-        writeRunSettings(dir, settings);
-        // The new log holds the warm-start runs too (hpbandster drops them: its issue #92).
-        for (const source of sources) {
-          for (const entry of source.configs.values()) logger.logConfig(entry.configId, entry.config, entry.info);
-          for (const result of source.runs) logger.logResult(result);
-        }
-      } else if (settings.nIterations !== logged.settings.nIterations) {
-        writeRunSettings(dir, settings);
+      try {
+        writeFirstFiles(logger);
+      } catch (error) {
+        logger.close();
+        throw error;
       }
     }
 
@@ -134,7 +148,13 @@ export function prepareSearchLog(options: SearchLogOptions, warn: (message: stri
       },
       logConfig: (configId, config, info) => logger?.logConfig(configId, config, info),
       logResult: (run) => logger?.logResult(run),
-      close: () => logger?.close(),
+      close: () => {
+        try {
+          logger?.close();
+        } finally {
+          onClose?.();
+        }
+      },
     };
   };
   return { settings, open };
@@ -160,6 +180,30 @@ function freshSettings(options: SearchLogOptions, warmStartFrom: readonly string
     model: { ...(options.model ?? {}) },
     warmStartFrom: warmStartFrom.map((source) => path.resolve(source)),
   };
+}
+
+/**
+ * A new search never replaces a run: the same check as RunLogger's mode 'new', said in the
+ * search's terms (the CLI shows them as --resume and --overwrite).
+ */
+function refuseExistingRun(dir: string): void {
+  for (const name of [CONFIGS_FILE, RESULTS_FILE]) {
+    const file = path.join(dir, name);
+    let size = 0;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      continue; // missing (or unreadable: RunLogger.open names that)
+    }
+    if (size > 0) {
+      throw new RunLogError(
+        'ERR_RUN_LOG_EXISTS',
+        file,
+        undefined,
+        'already holds a run: set options.resume to continue it, or options.overwrite to replace it',
+      );
+    }
+  }
 }
 
 function readExistingRun(dir: string, warn: (message: string) => void): { settings: RunSettings; run: LoggedRun } | undefined {

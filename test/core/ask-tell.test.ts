@@ -13,6 +13,7 @@ import { configIdKey, type Objective } from '../../src/core/types.js';
 import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { loggedResults } from '../helpers/run-logs.js';
+import { RUN_LOCK_FILE } from '../../src/storage/run-lock.js';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-ask-tell-'));
@@ -233,7 +234,8 @@ test('ask/tell resumes like run(): told results are kept, jobs asked but not tol
   }
   const told = loggedResults(dir);
   assert.equal(told.length, 16);
-  // No close(): as if the process died here.
+  // No close(): as if the process died here — and with it its lock (a dead holder's lock is stale).
+  fs.rmSync(path.join(dir, RUN_LOCK_FILE));
   const second = new Search({ ...options, resume: true });
   await second.open();
   assert.deepEqual(

@@ -9,7 +9,6 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
 import { Search } from '../../src/core/search.js';
-import type { Objective } from '../../src/core/types.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
 import { compute } from './fixtures/unserialisable-info-objective.js';
@@ -46,10 +45,10 @@ function checkRuns(result: Result): void {
 
 test('an info with a cycle or a throwing toJSON fails its run inline; the search goes on and resumes', async (t) => {
   const logDir = tempDir(t);
-  const result = await new Search({ ...options, objective: compute as Objective, logDir }).run();
+  const result = await new Search({ ...options, objective: compute, logDir }).run();
   checkRuns(result);
   checkRuns(Result.fromDirectory(logDir));
-  const resumed = await new Search({ ...options, nIterations: 3, objective: compute as Objective, logDir, resume: true }).run();
+  const resumed = await new Search({ ...options, nIterations: 3, objective: compute, logDir, resume: true }).run();
   assert.ok(resumed.nRuns > result.nRuns);
   checkRuns(resumed);
 });
