@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { InvalidOptionError } from '../core/errors.js';
 import { Search, type SearchOptions } from '../core/search.js';
 import { readConfigSpaceJson } from '../space/configspace-json.js';
+import { readRunSettings } from '../storage/run-settings.js';
 import { addFlags, type FlagTable, inFlagTerms, readFlags, text } from './flags.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
@@ -30,7 +31,7 @@ const RUN_SEARCH_FLAGS = {
   ...SEARCH_FLAGS,
   minBudget: { ...SEARCH_FLAGS.minBudget, required: true },
   maxBudget: { ...SEARCH_FLAGS.maxBudget, required: true },
-  nIterations: { ...SEARCH_FLAGS.nIterations, default: 10 },
+  nIterations: { ...SEARCH_FLAGS.nIterations, defaultText: "10; with --resume, the log's" },
   logDir: { ...SEARCH_FLAGS.logDir, default: 'runs/latest' },
 } as const;
 
@@ -52,7 +53,8 @@ export function runCommand(): Command {
         { objective: inputs.objective, logDir, resume: searchOptions.resume, overwrite: searchOptions.overwrite },
         (message) => process.stderr.write(`warning: ${message}\n`),
       );
-      const search = new Search({ ...searchOptions, space, executor, nIterations: searchOptions.nIterations ?? 10, logDir });
+      const nIterations = searchOptions.nIterations ?? (searchOptions.resume ? readRunSettings(logDir)?.nIterations : undefined) ?? 10;
+      const search = new Search({ ...searchOptions, space, executor, nIterations, logDir });
       const { result, interrupted } = await runSearchFromCli(search, { progress: !inputs.json });
       if (inputs.json) process.stdout.write(`${JSON.stringify(result.toJSON())}\n`);
       else {

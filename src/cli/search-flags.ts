@@ -13,13 +13,21 @@ export const SEARCH_FLAGS = {
   minBudget: { flag: '--min-budget <n>', description: 'smallest budget', parse: number },
   maxBudget: { flag: '--max-budget <n>', description: 'largest budget', parse: number },
   eta: { flag: '--eta <n>', description: 'successive-halving rate', parse: number, defaultText: '3' },
-  nIterations: { flag: '--iterations <n>', description: 'successive-halving iterations', parse: integer },
+  nIterations: {
+    flag: '--iterations <n>',
+    description: "successive-halving iterations (with --resume: the log's count unless given)",
+    parse: integer,
+  },
   seed: { flag: '--seed <n>', description: 'seed of every random choice (default: random, recorded in run.json)', parse: integer },
   logDir: { flag: '--log-dir <dir>', description: 'where configs.json and results.json are written', parse: text },
   asynchronous: { flag: '--asynchronous', description: 'asynchronous successive halving (ASHA): promote without waiting at rung barriers' },
   resume: { flag: '--resume', description: 'continue the search logged in --log-dir' },
   overwrite: { flag: '--overwrite', description: 'replace an existing run in --log-dir' },
   warmStartFrom: { flag: '--warm-start <dirs...>', description: "earlier runs (ours or hpbandster's) that feed the model" },
+  allowLargePlan: {
+    flag: '--allow-large-plan',
+    description: 'run a plan of more than 1,000,000 evaluations (refused otherwise: usually a typo in the budgets or --eta)',
+  },
 } as const satisfies FlagTable<SearchOptions>;
 
 /** Every executor option a flag can set (the executor kind is chosen from which flags are given). */

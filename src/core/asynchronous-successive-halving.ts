@@ -1,4 +1,4 @@
-import { plannedEvaluations } from '../optimizers/bracket-plan.js';
+import { plannedEvaluations, type BracketPlan } from '../optimizers/bracket-plan.js';
 import type { BudgetLadder } from '../optimizers/budgets.js';
 import type { Proposal } from '../optimizers/config-generator.js';
 import type { ConfigSource, RestoredConfig, ScheduledJob, Scheduler, SchedulerContext } from './scheduler.js';
@@ -51,6 +51,20 @@ export class AsynchronousSuccessiveHalving implements Scheduler {
     this.iterationOffset = context.iterationOffset;
     this.source = context.source;
     this.rungResults = this.ladder.budgets.map(() => []);
+  }
+
+  /**
+   * Iterations needed to hold configurations `configIds`: new configurations are numbered in
+   * batches of the first iteration's first rung, and `n` iterations sample as many as the first
+   * rungs of the plan's first `n` iterations.
+   */
+  static iterationsHolding(plan: BracketPlan, iterationOffset: number, configIds: readonly ConfigId[]): number {
+    const batchSize = plan.bracket(0).nConfigs[0];
+    let created = 0;
+    for (const configId of configIds) created = Math.max(created, (configId[0] - iterationOffset) * batchSize + configId[2] + 1);
+    let iterations = 0;
+    for (let sampled = 0; sampled < created; iterations++) sampled += Math.max(1, plan.bracket(iterations).nConfigs[0]);
+    return iterations;
   }
 
   get isFinished(): boolean {

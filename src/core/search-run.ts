@@ -5,6 +5,7 @@ import type { SearchEvents } from './search-events.js';
 import { SynchronousBracketsScheduler } from './synchronous-brackets-scheduler.js';
 import { configIdKey, type ConfigId, type ConfigInfo, type Configuration, type JobOutcome, type Run, type RunTimestamps } from './types.js';
 import type { ConfigGenerator, Placement, Proposal } from '../optimizers/config-generator.js';
+import type { BracketPlan } from '../optimizers/bracket-plan.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { RunLogError } from '../storage/run-log-error.js';
 import type { SearchLog } from '../storage/search-log.js';
@@ -20,6 +21,16 @@ export interface SearchRunParts {
   readonly nIterations: number;
   readonly log: SearchLog;
   readonly emit: Emit;
+}
+
+/**
+ * The fewest iterations a search must plan to take over every configuration of a log it resumes:
+ * each scheduler numbers its configurations its own way (see their `iterationsHolding`).
+ */
+export function iterationsHeld(asynchronous: boolean, plan: BracketPlan, iterationOffset: number, configIds: readonly ConfigId[]): number {
+  return asynchronous
+    ? AsynchronousSuccessiveHalving.iterationsHolding(plan, iterationOffset, configIds)
+    : SynchronousBracketsScheduler.iterationsHolding(iterationOffset, configIds);
 }
 
 /** The key of one job: a configuration on a budget (`"0-0-3@9"`). */

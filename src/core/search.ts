@@ -6,12 +6,12 @@ import { runWithExecutor } from './executor-loop.js';
 import { Result } from './result.js';
 import { Rng } from './rng.js';
 import type { SearchEvents } from './search-events.js';
-import { type Emit, SearchRun } from './search-run.js';
+import { type Emit, iterationsHeld, SearchRun } from './search-run.js';
 import { checkLentLock, lockLogDirectory, type SearchLock } from './search-lock.js';
 import { TypedEmitter } from './typed-emitter.js';
 import type { Configuration, Executor, Objective, Run } from './types.js';
 import { createExecutor, isExecutor, validateExecutorSpec, type ExecutorSpec } from '../executors/create-executor.js';
-import { plannedEvaluations } from '../optimizers/bracket-plan.js';
+import { checkPlanSize } from '../optimizers/plan-size.js';
 import type { ConfigGenerator } from '../optimizers/config-generator.js';
 import {
   generatorOf,
@@ -62,6 +62,14 @@ export interface SearchOptions<C extends Configuration = Configuration> {
    * @defaultValue false
    */
   readonly asynchronous?: boolean;
+  /**
+   * Run a plan larger than `PLAN_SIZE_LIMIT` evaluations (1,000,000; see optimizers/budgets.ts):
+   * without it the constructor refuses such a plan with PlanTooLargeError (`ERR_PLAN_TOO_LARGE`),
+   * since a plan of millions of evaluations is almost always a typo in the budgets or η. A ladder
+   * of more than `MAX_RUNGS` budgets is refused either way.
+   * @defaultValue false
+   */
+  readonly allowLargePlan?: boolean;
   /** Seed of every random choice; a random one is drawn and recorded in the log when absent. */
   readonly seed?: number;
   /** The named optimizer's model options: BOHB's (hpbandster's defaults otherwise) or DEHB's. */
@@ -95,6 +103,7 @@ export const SEARCH_DEFAULTS = Object.freeze({
   optimizer: 'bohb' as OptimizerName,
   eta: 3,
   asynchronous: false,
+  allowLargePlan: false,
   resume: false,
   overwrite: false,
   leaseTimeoutMs: 3_600_000,
@@ -119,6 +128,8 @@ export interface RunOptions {
 export class Search<C extends Configuration = Configuration> extends TypedEmitter<SearchEvents> {
   private readonly options: SearchOptions<C>;
   private readonly optimizer: Optimizer;
+  /** Evaluations of `nIterations` iterations of the plan, counted (and bounded) by the constructor. */
+  private readonly planned: number;
   private mode: 'idle' | 'run' | 'ask-tell' = 'idle';
   private core: SearchRun | undefined;
   private askTell: AskTell | undefined;
@@ -128,6 +139,7 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
     validateSearchOptions(options);
     this.options = options;
     this.optimizer = resolveOptimizer(options);
+    this.planned = checkPlanSize(this.optimizer.plan, options.nIterations, options.allowLargePlan ?? SEARCH_DEFAULTS.allowLargePlan);
   }
 
   /** The optimizer's name, as run.json records it. */
@@ -141,7 +153,16 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
    * A resumed search counts its finished evaluations among them.
    */
   plannedEvaluations(): number {
-    return plannedEvaluations(this.optimizer.plan, this.options.nIterations);
+    return this.planned;
+  }
+
+  /**
+   * The plan in brief, for a caller to show before the search starts (the CLI prints it): its
+   * evaluations (as {@link plannedEvaluations}), iterations, budgets and η.
+   */
+  planSummary(): { readonly evaluations: number; readonly nIterations: number; readonly budgets: readonly number[]; readonly eta: number } {
+    const { budgets, eta } = this.optimizer.plan.ladder;
+    return { evaluations: this.planned, nIterations: this.options.nIterations, budgets, eta };
   }
 
   /** Runs the search to the end (or until aborted) and resolves to its {@link Result}. */
@@ -299,6 +320,7 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
       },
       (message) => this.emit('warning', { message }),
     );
+    if (options.resume) this.checkIterationsHeld(log);
     const generator = generatorOf(optimizer, {
       space: options.space as ConfigurationSpace,
       rng: new Rng(log.settings.seed),
@@ -306,6 +328,24 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
       warn: (message) => this.emit('warning', { message }),
     });
     return { log, generator };
+  }
+
+  /**
+   * A resumed search must plan at least the iterations its log already holds: with fewer, the
+   * result would leave out logged evaluations (another incumbent than `bandster summary` reads).
+   */
+  private checkIterationsHeld(log: PreparedSearchLog): void {
+    const held = iterationsHeld(
+      this.options.asynchronous ?? SEARCH_DEFAULTS.asynchronous,
+      this.optimizer.plan,
+      log.settings.iterationOffset,
+      log.resumedConfigIds,
+    );
+    if (this.options.nIterations < held) {
+      throw new InvalidOptionError(
+        `options.nIterations must be at least ${held} to resume the run in ${this.options.logDir}, which already holds ${held} iterations (got ${this.options.nIterations})`,
+      );
+    }
   }
 
   /** Opens the log (the lock is released when the log is closed) and the search's core over it. */

@@ -18,6 +18,13 @@ export class SynchronousBracketsScheduler implements Scheduler {
 
   constructor(private readonly context: SchedulerContext) {}
 
+  /** Iterations needed to hold configurations `configIds` (iteration i's ids are `[iterationOffset + i, stage, index]`). */
+  static iterationsHolding(iterationOffset: number, configIds: readonly ConfigId[]): number {
+    let held = 0;
+    for (const configId of configIds) held = Math.max(held, configId[0] - iterationOffset + 1);
+    return held;
+  }
+
   get isFinished(): boolean {
     return this.iterations.length >= this.context.nIterations && this.active.every((iteration) => iteration.isFinished);
   }

@@ -4,6 +4,24 @@
  * these functions instead.
  */
 import { InvalidOptionError } from '../core/errors.js';
+import { PlanTooLargeError } from './plan-error.js';
+
+/**
+ * The largest search bandster plans unless told that it is meant (`SearchOptions.allowLargePlan`,
+ * `bandster run --allow-large-plan`): at most this many evaluations over all its iterations, when
+ * nothing fails. One bound for the library, the CLI and `bandster serve` (which allows no
+ * override): a plan of millions of evaluations is almost always a typo in the budgets or η
+ * (1 … 1e6 with η = 3 plans 6.9 million in one iteration), and its bookkeeping alone takes
+ * memory proportional to one iteration's configurations.
+ */
+export const PLAN_SIZE_LIMIT = 1_000_000;
+
+/**
+ * The most budgets (rungs) a ladder may have, override or not: the ladder is built before anything
+ * else, and a budget ratio of 1e600 over η = 3 means 1,258 rungs whose first one counts 3^1257
+ * configurations (V8 died allocating them). No plan anybody means comes near: η = 2 from 1 to 2^99.
+ */
+export const MAX_RUNGS = 100;
 
 /** Budget ladder shared by every iteration of a Hyperband-style search. */
 export interface BudgetLadder {
@@ -46,6 +64,13 @@ export function validateBudgetOptions(minBudget: number, maxBudget: number, eta:
 export function budgetLadder(minBudget: number, maxBudget: number, eta: number): BudgetLadder {
   validateBudgetOptions(minBudget, maxBudget, eta);
   const maxSHIter = -Math.trunc(Math.log(minBudget / maxBudget) / Math.log(eta)) + 1;
+  if (maxSHIter > MAX_RUNGS) {
+    throw new PlanTooLargeError(
+      'iteration',
+      Number.POSITIVE_INFINITY,
+      `options.minBudget, options.maxBudget and options.eta give ${maxSHIter} budgets (rungs) from ${minBudget} to ${maxBudget}; a plan may have at most ${MAX_RUNGS}, even with options.allowLargePlan (raise options.eta or narrow the budgets)`,
+    );
+  }
   const budgets: number[] = [];
   for (let k = maxSHIter - 1; k >= 0; k--) budgets.push(maxBudget * eta ** -k);
   return { minBudget, maxBudget, eta, maxSHIter, budgets };

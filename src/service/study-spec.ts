@@ -69,7 +69,6 @@ export function searchOptionsFromSpec(dataDir: string, spec: StudySpec): SearchO
   const minBudget = spec.minBudget ?? preset?.minBudget;
   const maxBudget = spec.maxBudget ?? preset?.maxBudget;
   const eta = spec.eta ?? preset?.eta ?? SEARCH_DEFAULTS.eta;
-  if (minBudget !== undefined && maxBudget !== undefined) checkPlanSize(minBudget, maxBudget, eta);
   return {
     space,
     optimizer: spec.optimizer,
@@ -84,37 +83,6 @@ export function searchOptionsFromSpec(dataDir: string, spec: StudySpec): SearchO
     warmStartFrom: warmStartFrom.length > 0 ? warmStartFrom : undefined,
     logDir,
   };
-}
-
-/** Most budgets (rungs) a study's plan may have. */
-export const MAX_RUNGS = 20;
-/** Most configurations in a plan's largest first rung. */
-export const MAX_FIRST_RUNG = 1_000_000;
-
-/**
- * A study's plan must stay a size a server can hold: the library builds whatever it is asked for,
- * and an η close to 1 or a budget ratio of 1e300 means millions of rungs (the process dies
- * allocating them). Hyperband's arithmetic (see optimizers/budgets.ts): max_SH_iter rungs, and
- * ⌊max_SH_iter⌋·η^(max_SH_iter−1) configurations in the first rung of its most aggressive bracket.
- */
-function checkPlanSize(minBudget: number, maxBudget: number, eta: number): void {
-  if (!(minBudget > 0 && maxBudget >= minBudget && eta > 1)) return; // the Search names what is wrong
-  const rungs = -Math.trunc(Math.log(minBudget / maxBudget) / Math.log(eta)) + 1;
-  if (rungs > MAX_RUNGS) {
-    throw new ServiceError(
-      'ERR_BAD_REQUEST',
-      `body.eta, body.minBudget and body.maxBudget give ${rungs} budgets; a study may have at most ${MAX_RUNGS} (raise eta or narrow the budgets)`,
-      'body.eta',
-    );
-  }
-  const firstRung = rungs * eta ** (rungs - 1);
-  if (firstRung > MAX_FIRST_RUNG) {
-    throw new ServiceError(
-      'ERR_BAD_REQUEST',
-      `body.eta, body.minBudget and body.maxBudget put ${Math.round(firstRung)} configurations in the first rung; a study may have at most ${MAX_FIRST_RUNG}`,
-      'body.eta',
-    );
-  }
 }
 
 /** The search options that resume the study logged in `dir` (its run.json, configspace.json and study.json). */

@@ -1,7 +1,7 @@
 import { AbortedError } from '../core/errors.js';
 import type { Incumbent, TrajectoryPoint } from '../core/result.js';
 import type { AskedJob, JobRef, OutstandingJob, TellResult } from '../core/search.js';
-import { Search } from '../core/search.js';
+import { Search, type SearchOptions } from '../core/search.js';
 import type { Run } from '../core/types.js';
 import {
   bestOf,
@@ -11,7 +11,9 @@ import {
   type DashboardSource,
   type DashboardStatus,
 } from '../dashboard/dashboard-data.js';
+import { OVERRIDE_HINT, PlanTooLargeError } from '../optimizers/plan-size.js';
 import { RunLock } from '../storage/run-lock.js';
+import { ServiceError } from './service-error.js';
 import { readRunSettings, type RunSettings } from '../storage/run-settings.js';
 import {
   readStudyRecord,
@@ -21,6 +23,22 @@ import {
   searchOptionsFromSpec,
   writeStudyRecord,
 } from './study-spec.js';
+
+/**
+ * A study's search, checked: its plan must stay within the one bound every search has
+ * (`PLAN_SIZE_LIMIT` in optimizers/budgets.ts; a study cannot lift it), so that a request cannot
+ * make the server allocate millions of rungs or configurations.
+ * @throws ServiceError naming the field to change: `body.eta` when one iteration is too large, `body.nIterations` otherwise.
+ */
+function checkedSearch(options: SearchOptions): Search {
+  try {
+    return new Search(options);
+  } catch (error) {
+    if (!(error instanceof PlanTooLargeError)) throw error;
+    const message = error.message.replace(OVERRIDE_HINT, '').replace(/\boptions\./g, 'body.');
+    throw new ServiceError('ERR_BAD_REQUEST', message, error.scope === 'iteration' ? 'body.eta' : 'body.nIterations');
+  }
+}
 
 /** What `ask` answers: a job, a wait that ran out (ask again), or the end of the study. */
 export type AskAnswer = { readonly status: 'job'; readonly job: AskedJob } | { readonly status: 'wait' } | { readonly status: 'finished' };
@@ -84,7 +102,7 @@ export class Study implements DashboardSource {
   static async create(dataDir: string, spec: StudySpec, onWarning: (message: string) => void): Promise<Study> {
     const options = searchOptionsFromSpec(dataDir, spec);
     // Every setting is checked before the folder is created and locked.
-    new Search(options);
+    checkedSearch(options);
     const dir = options.logDir!;
     const lock = RunLock.acquire(dir, { purpose: 'bandster serve' });
     try {

@@ -58,6 +58,8 @@ export interface SearchLog {
  */
 export interface PreparedSearchLog {
   readonly settings: RunSettings;
+  /** Ids of this search's configurations in the log being resumed (warm-start ones excluded); empty for a new run. */
+  readonly resumedConfigIds: readonly ConfigId[];
   /**
    * Creates or reopens the run directory and writes the new run's files; `onClose` runs when the
    * log is closed (the search releases its directory lock there).
@@ -157,7 +159,10 @@ export function prepareSearchLog(options: SearchLogOptions, warn: (message: stri
       },
     };
   };
-  return { settings, open };
+  const resumedConfigIds = logged
+    ? [...logged.run.configs.values()].map((entry) => entry.configId).filter((configId) => configId[0] >= settings.iterationOffset)
+    : [];
+  return { settings, resumedConfigIds, open };
 }
 
 function resultKey(configId: ConfigId, budget: number): string {

@@ -21,7 +21,7 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-function runArgs(_logDir: string): string[] {
+function runArgs(): string[] {
   return [bin, 'run', '--space', space, '--objective', objective, '--min-budget', '1', '--max-budget', '9'];
 }
 
@@ -41,7 +41,7 @@ test('a second bandster run on a directory being written is refused, naming the 
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
   const gate = path.join(dir, 'gate');
-  const common = [...runArgs(logDir), '--iterations', '1', '--seed', '4', '--log-dir', logDir];
+  const common = [...runArgs(), '--iterations', '1', '--seed', '4', '--log-dir', logDir];
   const first = spawn(process.execPath, [...common, '--json'], {
     cwd: root,
     env: { ...process.env, BANDSTER_TEST_GATE: gate },
@@ -58,7 +58,7 @@ test('a second bandster run on a directory being written is refused, naming the 
     assert.equal(second.status, 2, second.stderr);
     assert.match(
       second.stderr,
-      new RegExp(`^error: .*bandster\\.lock: the run is locked by a bandster search \\(bandster run\\) \\(pid ${first.pid} on `),
+      new RegExp(`^error: .*bandster\\.lock: the run is locked by a bandster search \\(bandster run\\) \\(pid ${first.pid} on `, 'm'),
     );
     assert.doesNotMatch(second.stderr, /\n\s+at /, 'no stack');
   }
@@ -74,14 +74,14 @@ test('a lock held by another program is respected; a new run in a used directory
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
   const held = RunLock.acquire(logDir, { purpose: 'a test holder' });
-  const refused = bandster([...runArgs(logDir), '--iterations', '1', '--log-dir', logDir]);
+  const refused = bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir]);
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, new RegExp(`locked by a test holder \\(pid ${process.pid} on `));
   assert.deepEqual(fs.readdirSync(logDir), ['bandster.lock'], 'nothing written');
   held.release();
 
-  assert.equal(bandster([...runArgs(logDir), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
-  const again = bandster([...runArgs(logDir), '--iterations', '1', '--log-dir', logDir]);
+  assert.equal(bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
+  const again = bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir]);
   assert.equal(again.status, 2);
   assert.match(again.stderr, /configs\.json: already holds a run: set --resume to continue it, or --overwrite to replace it\n/);
   assert.doesNotMatch(again.stderr, /mode '(append|overwrite)'|options\./);
@@ -90,12 +90,12 @@ test('a lock held by another program is respected; a new run in a used directory
 test('--overwrite refuses a results.json that is a symbolic link, and its target is left alone', (t) => {
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
-  assert.equal(bandster([...runArgs(logDir), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
+  assert.equal(bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
   const target = path.join(dir, 'elsewhere.txt');
   fs.writeFileSync(target, 'precious\n');
   fs.rmSync(path.join(logDir, 'results.json'));
   fs.symlinkSync(target, path.join(logDir, 'results.json'));
-  const refused = bandster([...runArgs(logDir), '--iterations', '1', '--log-dir', logDir, '--overwrite']);
+  const refused = bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir, '--overwrite']);
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /error: .*results\.json: cannot open: it is a symbolic link/);
   assert.equal(fs.readFileSync(target, 'utf8'), 'precious\n');

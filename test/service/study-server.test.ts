@@ -100,6 +100,8 @@ test('bad requests get a 400 naming the field; unknown studies 404; existing nam
     ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, eta: 1 }, 400, 'body.eta'],
     ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, eta: 1.0000001, minBudget: 1e-9, maxBudget: 1e12 }, 400, 'body.eta'],
     ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, minBudget: 1e-300, maxBudget: 1e12 }, 400, 'body.eta'],
+    // The library's bound on a plan (PLAN_SIZE_LIMIT evaluations), which a study cannot lift.
+    ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, nIterations: 100_000 }, 400, 'body.nIterations'],
     ['POST', '/api/studies', { name: 's', ...SMALL_STUDY }, 409, 'body.name'],
     ['POST', '/api/studies', { name: 's2', ...SMALL_STUDY, warmStartFrom: ['missing'] }, 404, 'body.warmStartFrom[0]'],
     ['GET', '/api/studies/missing', undefined, 404, 'params.name'],
