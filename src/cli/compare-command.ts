@@ -9,6 +9,7 @@ import { initBackend } from '../segmentation/segmentation-job.js';
 import { integer } from './cli-values.js';
 import { addSegmentationOptions, prepareDataset, recordedSegmentationSettings, segmentationSettings } from './segmentation-options.js';
 import { writeFileNoFollow } from '../storage/no-follow.js';
+import { printErr, printOut } from './terminal-text.js';
 
 export function compareCommand(): Command {
   return addSegmentationOptions(
@@ -54,7 +55,7 @@ export function compareCommand(): Command {
         depth: settings.depth,
         baseFilters: settings.baseFilters,
         onEpoch: (record) => {
-          process.stderr.write(
+          printErr(
             `  epoch ${record.epoch}: train ${record.trainLoss.toFixed(4)}, validation ${record.valLoss.toFixed(4)}, mean IoU ${record.meanIou.toFixed(3)}\n`,
           );
         },
@@ -71,13 +72,11 @@ export function compareCommand(): Command {
     });
     for (const result of results) {
       const last = result.history.at(-1)!;
-      process.stdout.write(
+      printOut(
         `${result.label.padEnd(8)} ${JSON.stringify(result.config)}: validation loss ${last.valLoss.toFixed(4)}, mean IoU ${last.meanIou.toFixed(3)}, pixel accuracy ${last.pixelAccuracy.toFixed(3)}\n`,
       );
     }
-    process.stdout.write(
-      `histories: ${path.join(out, 'histories.json')}, ${path.join(out, 'histories.csv')}\ncomparison: ${report.html}\n`,
-    );
+    printOut(`histories: ${path.join(out, 'histories.json')}, ${path.join(out, 'histories.csv')}\ncomparison: ${report.html}\n`);
   });
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { Command } from 'commander';
 import { addFlags } from './flags.js';
 import { LISTEN_FLAGS, readListenFlags, serveUntilStopped } from './serve-command.js';
+import { printErr, printOut } from './terminal-text.js';
 
 export function dashboardCommand(): Command {
   const command = new Command('dashboard')
@@ -13,10 +14,10 @@ export function dashboardCommand(): Command {
     const { checkListenAddress } = await import('../service/access.js');
     const listen = readListenFlags(values);
     checkListenAddress(listen.host, listen.token);
-    if (!fs.existsSync(dir)) process.stderr.write(`warning: ${dir} does not exist yet: the page fills in once a search writes there\n`);
+    if (!fs.existsSync(dir)) printErr(`warning: ${dir} does not exist yet: the page fills in once a search writes there\n`);
     const server = await createDashboardServer({ dir, token: listen.token, bodyLimit: listen.bodyLimit });
     const url = await server.listen(listen.host, listen.port);
-    process.stdout.write(`bandster dashboard: listening on ${url}\n  page: ${url}${server.pagePath}\n`);
+    printOut(`bandster dashboard: listening on ${url}\n  page: ${url}${server.pagePath}\n`);
     await serveUntilStopped(() => server.close());
   });
 }

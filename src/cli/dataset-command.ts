@@ -3,6 +3,7 @@ import { inspectDataset, type DatasetInspection } from '../segmentation/dataset-
 import { generateSyntheticDataset, SYNTHETIC_DATASET_DEFAULTS } from '../segmentation/synthetic-dataset.js';
 import { CLASSES } from '../segmentation/types.js';
 import { integer, number } from './cli-values.js';
+import { printErr, printOut } from './terminal-text.js';
 
 /** `bandster dataset info|synth`: what an aerial dataset holds, and synthetic ones in its layout. */
 export function datasetCommand(): Command {
@@ -16,12 +17,12 @@ export function datasetCommand(): Command {
     .option('--json', 'print the inspection as JSON', false)
     .action(async (dir: string, opts: { patch: number; json: boolean }) => {
       const inspection = await inspectDataset(dir, { patchSize: opts.patch });
-      process.stdout.write(opts.json ? `${JSON.stringify(inspection, null, 1)}\n` : formatInspection(inspection));
-      for (const warning of inspection.warnings) process.stderr.write(`warning: ${warning.file}: ${warning.message}\n`);
+      printOut(opts.json ? `${JSON.stringify(inspection, null, 1)}\n` : formatInspection(inspection));
+      for (const warning of inspection.warnings) printErr(`warning: ${warning.file}: ${warning.message}\n`);
       // The text report lists the problems itself; with --json stdout is for machines, so name them on stderr too.
-      if (opts.json) for (const problem of inspection.problems) process.stderr.write(`error: ${problem.file}: ${problem.message}\n`);
+      if (opts.json) for (const problem of inspection.problems) printErr(`error: ${problem.file}: ${problem.message}\n`);
       if (inspection.problems.length > 0) {
-        process.stderr.write(`error: ${inspection.problems.length} problem${inspection.problems.length === 1 ? '' : 's'} in ${dir}\n`);
+        printErr(`error: ${inspection.problems.length} problem${inspection.problems.length === 1 ? '' : 's'} in ${dir}\n`);
         process.exitCode = 2;
       }
     });
@@ -61,12 +62,12 @@ export function datasetCommand(): Command {
         });
         const seconds = (performance.now() - started) / 1000;
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ ...summary, seconds }, null, 1)}\n`);
+          printOut(`${JSON.stringify({ ...summary, seconds }, null, 1)}\n`);
           return;
         }
         const lines = [`wrote ${summary.images} images in ${summary.tiles.length} tiles to ${summary.root} (${seconds.toFixed(1)} s)`];
         for (const tile of summary.tiles) lines.push(`  ${tile.name.padEnd(8)} ${tile.images} images of ${tile.width}×${tile.height}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
+        printOut(`${lines.join('\n')}\n`);
       },
     );
 

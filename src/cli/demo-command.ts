@@ -6,6 +6,7 @@ import { addFlags, inFlagTerms, readFlags } from './flags.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
 import { SEARCH_FLAGS } from './search-flags.js';
+import { printOut } from './terminal-text.js';
 
 const DEMO_FLAGS = {
   optimizer: SEARCH_FLAGS.optimizer,
@@ -44,14 +45,14 @@ export function demoCommand(): Command {
     }
     const { result } = await runSearchFromCli(search);
     const name = typeof optimizer === 'string' ? optimizer : optimizer.name;
-    process.stdout.write(`${formatSummary(result, `counting ones (${name}, ${nIterations} iterations, seed ${seed})`)}\n`);
+    printOut(`${formatSummary(result, `counting ones (${name}, ${nIterations} iterations, seed ${seed})`)}\n`);
     const incumbent = result.incumbent();
     if (incumbent) {
       const trueLoss = benchmark.trueLoss(incumbent.config);
-      process.stdout.write(
+      printOut(
         `  true loss of the incumbent ${trueLoss.toFixed(4)} (optimum ${benchmark.optimum}); normalised regret ${countingOnesRegret(benchmark, trueLoss).toFixed(4)}\n`,
       );
     }
-    process.stdout.write(`  logs (hpbandster format): ${logDir}\n  inspect them with: npx bandster summary ${logDir}\n`);
+    printOut(`  logs (hpbandster format): ${logDir}\n  inspect them with: npx bandster summary ${logDir}\n`);
   });
 }

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { BandsterError } from '../core/errors.js';
+import { EXIT_CODES } from './exit-codes.js';
+import { printErr } from './terminal-text.js';
 
 /**
  * Every sub-command with a one-line summary for `bandster --help` and the module that defines it.
@@ -56,9 +58,6 @@ const COMMANDS: readonly { readonly name: string; readonly summary: string; read
   { name: 'bench', summary: 'benchmarks', load: async () => (await import('./bench-command.js')).benchCommand() },
 ];
 
-/** Exit status of a run stopped by an error the user can fix (a bad flag, file or option). */
-const EXIT_USER_ERROR = 2;
-
 const program = new Command('bandster')
   .description('BOHB hyperparameter optimization for Node.js')
   .option('--debug', 'print the stack of an error, not only its message')
@@ -77,9 +76,9 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
   if (error instanceof BandsterError) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (process.argv.includes('--debug')) process.stderr.write(`${error.code}\n${error.stack}\n`);
-    process.exit(EXIT_USER_ERROR);
+    printErr(`error: ${error.message}\n`);
+    if (process.argv.includes('--debug')) printErr(`${error.code}\n${error.stack}\n`);
+    process.exit(EXIT_CODES.userError);
   }
   // Anything else is a bug in bandster (or in the user's objective outside a job): show the stack.
   throw error;

@@ -1,8 +1,16 @@
 import type { Result } from '../core/result.js';
 import { configIdKey } from '../core/types.js';
+import { forTerminal } from './terminal-text.js';
 
-/** A short human summary of a result: the incumbent, the counts, and the best configurations. */
+/**
+ * A short human summary of a result: the incumbent, the counts, and the best configurations;
+ * control characters of names and values escaped for the terminal.
+ */
 export function formatSummary(result: Result, title: string, top = 5): string {
+  return forTerminal(summaryLines(result, title, top));
+}
+
+function summaryLines(result: Result, title: string, top: number): string {
   const lines: string[] = [title];
   const incumbent = result.incumbent();
   lines.push(

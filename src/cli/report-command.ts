@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { Result } from '../core/result.js';
 import { integer, number } from './cli-values.js';
+import { printErr, printOut } from './terminal-text.js';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -22,7 +23,7 @@ export function reportCommand(): Command {
       // vega, resvg and sharp load only when a report is drawn, not on every bandster command.
       const { writeSearchReport } = await import('../report/search-report.js');
       const result = Result.fromDirectory(dir);
-      for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+      for (const warning of result.warnings) printErr(`warning: ${warning}\n`);
       const out = opts.out ?? `report-${path.basename(path.resolve(dir))}`;
       const written = await writeSearchReport(result, out, {
         title: opts.title ?? `Search report: ${path.basename(path.resolve(dir))}`,
@@ -32,13 +33,13 @@ export function reportCommand(): Command {
         scale: opts.scale,
       });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(written, null, 1)}\n`);
+        printOut(`${JSON.stringify(written, null, 1)}\n`);
         return;
       }
       const lines = [`report ${written.html}`];
       for (const picture of written.pictures)
         lines.push(`  ${path.basename(picture.file).padEnd(26)} ${picture.width}×${picture.height}  ${picture.title}`);
       for (const skipped of written.skipped) lines.push(`  ${`${skipped.name}.png`.padEnd(26)} not drawn: ${skipped.reason}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
+      printOut(`${lines.join('\n')}\n`);
     });
 }

@@ -8,6 +8,7 @@ import { addFlags, type FlagTable, inFlagTerms, readFlags, text } from './flags.
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
 import { EXECUTOR_FLAGS, type ExecutorFlagOptions, executorSpecFromFlags, SEARCH_FLAGS } from './search-flags.js';
+import { printErr, printOut } from './terminal-text.js';
 
 /** What `run` reads itself: the space file, the objective module and the output form. */
 interface RunInputs {
@@ -51,15 +52,15 @@ export function runCommand(): Command {
       const executor = executorSpecFromFlags(
         readFlags<ExecutorFlagOptions>(values, EXECUTOR_FLAGS),
         { objective: inputs.objective, logDir, resume: searchOptions.resume, overwrite: searchOptions.overwrite },
-        (message) => process.stderr.write(`warning: ${message}\n`),
+        (message) => printErr(`warning: ${message}\n`),
       );
       const nIterations = searchOptions.nIterations ?? (searchOptions.resume ? readRunSettings(logDir)?.nIterations : undefined) ?? 10;
       const search = new Search({ ...searchOptions, space, executor, nIterations, logDir });
       const { result, interrupted } = await runSearchFromCli(search, { progress: !inputs.json });
-      if (inputs.json) process.stdout.write(`${JSON.stringify(result.toJSON())}\n`);
+      if (inputs.json) printOut(`${JSON.stringify(result.toJSON())}\n`);
       else {
         const note = interrupted ? ' (interrupted: run again with --resume to continue)' : '';
-        process.stdout.write(`${formatSummary(result, `search finished${note}; logs in ${logDir}`)}\n`);
+        printOut(`${formatSummary(result, `search finished${note}; logs in ${logDir}`)}\n`);
       }
     } catch (error) {
       throw inFlagTerms(error, RUN_INPUT_FLAGS, RUN_SEARCH_FLAGS, EXECUTOR_FLAGS);

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import { loadDataset, type LoadedDataset } from '../segmentation/dataset-loader.js';
 import { generateSyntheticDataset } from '../segmentation/synthetic-dataset.js';
 import { addFlags, type FlagTable, integer, number, readFlags, text } from './flags.js';
+import { printErr } from './terminal-text.js';
 
 /** The data, net and backend settings `tune` and `compare` share. */
 export interface SegmentationCliSettings {
@@ -125,7 +126,7 @@ export function recordedSegmentationSettings(logDir: string): Partial<Segmentati
 /** Loads the dataset the settings name, generating the synthetic one first when the folder does not exist. */
 export async function prepareDataset(settings: SegmentationCliSettings, shared: boolean): Promise<LoadedDataset> {
   if (!fs.existsSync(settings.data)) {
-    process.stderr.write(`no dataset at ${settings.data}: generating a synthetic one (scale ${settings.synthScale}) …\n`);
+    printErr(`no dataset at ${settings.data}: generating a synthetic one (scale ${settings.synthScale}) …\n`);
     await generateSyntheticDataset(settings.data, { seed: settings.seed, scale: settings.synthScale });
   }
   const dataset = await loadDataset(settings.data, {
@@ -134,8 +135,8 @@ export async function prepareDataset(settings: SegmentationCliSettings, shared: 
     shared,
     maxPatches: settings.maxPatches || undefined,
   });
-  for (const warning of dataset.warnings) process.stderr.write(`warning: ${warning.file}: ${warning.message}\n`);
-  process.stderr.write(
+  for (const warning of dataset.warnings) printErr(`warning: ${warning.file}: ${warning.message}\n`);
+  printErr(
     `dataset ${settings.data}: ${dataset.train.count} training and ${dataset.validation.count} validation patches of ${settings.patch}×${settings.patch}\n`,
   );
   return dataset;

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { stopOnSignals } from './cli-values.js';
 import { addFlags, type FlagTable, integer, readFlags, text } from './flags.js';
+import { printErr, printOut } from './terminal-text.js';
 
 /** What `bandster serve` and `bandster dashboard` listen on. */
 export interface ListenOptions {
@@ -62,11 +63,11 @@ export function serveCommand(): Command {
       data: values.data as string,
       token: listen.token,
       bodyLimit: listen.bodyLimit,
-      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+      onWarning: (message) => printErr(`warning: ${message}\n`),
     });
     const url = await server.listen(listen.host, listen.port);
     const studies = server.studies.list();
-    process.stdout.write(
+    printOut(
       `bandster serve: listening on ${url} (${studies.length} ${studies.length === 1 ? 'study' : 'studies'} resumed from ${values.data})\n` +
         `  API:        ${url}/api/studies\n  dashboards: ${url}/\n`,
     );

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { Result } from '../core/result.js';
 import { formatSummary } from './print-summary.js';
+import { printErr, printOut } from './terminal-text.js';
 
 export function summaryCommand(): Command {
   return new Command('summary')
@@ -10,8 +11,8 @@ export function summaryCommand(): Command {
     .option('--top <n>', 'best configurations to list', (value) => Number.parseInt(value, 10), 5)
     .action((dir: string, opts) => {
       const result = Result.fromDirectory(dir);
-      for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
-      if (opts.json) process.stdout.write(`${JSON.stringify(result.summary(), null, 1)}\n`);
-      else process.stdout.write(`${formatSummary(result, `run ${dir}`, opts.top)}\n`);
+      for (const warning of result.warnings) printErr(`warning: ${warning}\n`);
+      if (opts.json) printOut(`${JSON.stringify(result.summary(), null, 1)}\n`);
+      else printOut(`${formatSummary(result, `run ${dir}`, opts.top)}\n`);
     });
 }

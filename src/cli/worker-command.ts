@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { WorkerOptions } from '../distributed/distributed-worker.js';
 import { addFlags, type FlagTable, inFlagTerms, integer, readFlags, text } from './flags.js';
+import { printErr } from './terminal-text.js';
 
 /** The worker's flags, keyed by the {@link WorkerOptions} field each sets. */
 const WORKER_FLAGS = {
@@ -52,12 +53,12 @@ export function workerCommand(): Command {
       redis: options.redis,
     };
     const say = (line: string): void => {
-      process.stderr.write(`bandster worker ${process.pid}: ${line}\n`);
+      printErr(`bandster worker ${process.pid}: ${line}\n`);
     };
     const perJob = (line: string): void => {
       if (!opts.quiet) say(line);
     };
-    worker.on('warning', ({ message }) => process.stderr.write(`bandster worker ${process.pid}: warning: ${message}\n`));
+    worker.on('warning', ({ message }) => printErr(`bandster worker ${process.pid}: warning: ${message}\n`));
     worker.on('job:finished', ({ configId, budget, outcome }) =>
       perJob(
         `${configId.join('-')} @ ${budget}: ${outcome.status === 'ok' ? `loss ${outcome.loss}` : `failed (${outcome.error.kind}: ${outcome.error.message})`}`,

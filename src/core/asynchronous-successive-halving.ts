@@ -1,17 +1,82 @@
 import { plannedEvaluations, type BracketPlan } from '../optimizers/bracket-plan.js';
 import type { BudgetLadder } from '../optimizers/budgets.js';
 import type { Proposal } from '../optimizers/config-generator.js';
+import { BinaryHeap } from './binary-heap.js';
+import { FifoQueue } from './fifo-queue.js';
 import type { ConfigSource, RestoredConfig, ScheduledJob, Scheduler, SchedulerContext } from './scheduler.js';
 import { configIdKey, type ConfigId, type Configuration } from './types.js';
 
 interface AshaConfig {
   readonly configId: ConfigId;
   readonly config: Configuration;
-  /** Loss per rung index; null for a failed evaluation. */
-  readonly losses: Map<number, number | null>;
   /** Highest rung this configuration has been handed out for. */
   highestRung: number;
   running: boolean;
+}
+
+/** A successful result at a rung; `order` (arrival at the rung) breaks ties, as a stable sort of the arrivals did. */
+interface RungEntry {
+  readonly config: AshaConfig;
+  readonly loss: number;
+  readonly order: number;
+}
+
+const byLoss = (a: RungEntry, b: RungEntry): number => a.loss - b.loss || a.order - b.order;
+
+/**
+ * One rung's ranking, kept up to date as results arrive so that finding a promotion costs
+ * O(log n), not a sort of every result at every call (which made a long search quadratic):
+ *
+ * - `top` (a max-heap) holds the best ⌊recorded/η⌋ successful results — ASHA's quota counts
+ *   every result, failures included — and `rest` (a min-heap) the others;
+ * - `waiting` (a min-heap) holds the successful results not promoted yet; promoted ones leave it
+ *   lazily, when they reach its top.
+ *
+ * The best waiting result is promotable exactly when it is within the quota, i.e. not worse than
+ * the worst of `top`: the same decision as ranking every result and scanning the top ⌊n/η⌋.
+ */
+class RungRanking {
+  private recorded = 0;
+  private readonly top = new BinaryHeap<RungEntry>((a, b) => byLoss(b, a));
+  private readonly rest = new BinaryHeap<RungEntry>(byLoss);
+  private readonly waiting = new BinaryHeap<RungEntry>(byLoss);
+
+  constructor(
+    private readonly rung: number,
+    private readonly eta: number,
+  ) {}
+
+  /** A result at this rung; `loss` null (or not finite) is a failure, which only counts towards the quota. */
+  record(config: AshaConfig, loss: number | null): void {
+    const order = this.recorded++;
+    if (loss !== null && Number.isFinite(loss)) {
+      const entry: RungEntry = { config, loss, order };
+      const worstOfTop = this.top.peek();
+      if (worstOfTop !== undefined && byLoss(entry, worstOfTop) < 0) {
+        this.top.push(entry);
+        this.rest.push(this.top.pop()!);
+      } else {
+        this.rest.push(entry);
+      }
+      this.waiting.push(entry);
+    }
+    const quota = Math.floor(this.recorded / this.eta);
+    while (this.top.size < quota && this.rest.size > 0) this.top.push(this.rest.pop()!);
+  }
+
+  /** The best configuration in the quota that has not moved up yet, if any. */
+  promotable(): AshaConfig | undefined {
+    let best = this.waiting.peek();
+    // Promoted configurations leave the waiting heap once they reach its top. (A configuration with
+    // a result at this rung runs again only once promoted: its highest rung is then above this one.)
+    while (best !== undefined && best.config.highestRung !== this.rung) {
+      this.waiting.pop();
+      best = this.waiting.peek();
+    }
+    const worstOfTop = this.top.peek();
+    if (best === undefined || worstOfTop === undefined || byLoss(best, worstOfTop) > 0) return undefined;
+    return best.config;
+  }
 }
 
 /**
@@ -28,9 +93,9 @@ interface AshaConfig {
  */
 export class AsynchronousSuccessiveHalving implements Scheduler {
   private readonly configs = new Map<string, AshaConfig>();
-  /** Per rung, configuration keys in the order their results arrived. */
-  private readonly rungResults: string[][];
-  private readonly rerun: AshaConfig[] = [];
+  /** Per rung but the last, the ranking of its results (see {@link RungRanking}). */
+  private readonly rankings: RungRanking[];
+  private readonly rerun = new FifoQueue<AshaConfig>();
   private created = 0;
   private running = 0;
   private readonly ladder: BudgetLadder;
@@ -50,7 +115,7 @@ export class AsynchronousSuccessiveHalving implements Scheduler {
     this.maxNewConfigs = newConfigs;
     this.iterationOffset = context.iterationOffset;
     this.source = context.source;
-    this.rungResults = this.ladder.budgets.map(() => []);
+    this.rankings = this.ladder.budgets.map((_, rung) => new RungRanking(rung, this.ladder.eta));
   }
 
   /**
@@ -80,7 +145,7 @@ export class AsynchronousSuccessiveHalving implements Scheduler {
     const index = this.created++;
     const configId: ConfigId = [this.iterationOffset + Math.floor(index / this.batchSize), 0, index % this.batchSize];
     const proposal: Proposal = this.source(configId, this.ladder.budgets[0]);
-    const entry: AshaConfig = { configId, config: proposal.config, losses: new Map(), highestRung: 0, running: false };
+    const entry: AshaConfig = { configId, config: proposal.config, highestRung: 0, running: false };
     this.configs.set(configIdKey(configId), entry);
     return this.handOut(entry, 0);
   }
@@ -115,7 +180,7 @@ export class AsynchronousSuccessiveHalving implements Scheduler {
    */
   restore(restored: readonly RestoredConfig[]): readonly RestoredConfig[] {
     for (const { configId, config, runs } of restored) {
-      const entry: AshaConfig = { configId, config, losses: new Map(), highestRung: 0, running: false };
+      const entry: AshaConfig = { configId, config, highestRung: 0, running: false };
       this.configs.set(configIdKey(configId), entry);
       const index = (configId[0] - this.iterationOffset) * this.batchSize + configId[2];
       this.created = Math.max(this.created, index + 1);
@@ -136,8 +201,7 @@ export class AsynchronousSuccessiveHalving implements Scheduler {
   }
 
   private record(entry: AshaConfig, rung: number, loss: number | null): void {
-    entry.losses.set(rung, loss);
-    this.rungResults[rung].push(configIdKey(entry.configId));
+    this.rankings[rung].record(entry, loss);
   }
 
   private handOut(entry: AshaConfig, rung: number): ScheduledJob {
@@ -147,17 +211,10 @@ export class AsynchronousSuccessiveHalving implements Scheduler {
     return { configId: entry.configId, config: entry.config, budget: this.ladder.budgets[rung] };
   }
 
-  /** The best not-yet-promoted configuration in the top 1/η of the highest rung that has one. */
+  /** The best not-yet-promoted configuration in the top 1/η of the highest rung that has one: O(rungs · log n). */
   private promotable(): { config: AshaConfig; rung: number } | undefined {
-    const eta = this.ladder.eta;
     for (let rung = this.ladder.budgets.length - 2; rung >= 0; rung--) {
-      const finished = this.rungResults[rung]
-        .map((key) => this.configs.get(key)!)
-        .filter((entry) => entry.losses.get(rung) !== null && entry.losses.get(rung) !== undefined);
-      const quota = Math.floor(this.rungResults[rung].length / eta);
-      if (quota === 0) continue;
-      const ranked = finished.sort((a, b) => (a.losses.get(rung) as number) - (b.losses.get(rung) as number)).slice(0, quota);
-      const candidate = ranked.find((entry) => entry.highestRung === rung && !entry.running);
+      const candidate = this.rankings[rung].promotable();
       if (candidate) return { config: candidate, rung: rung + 1 };
     }
     return undefined;

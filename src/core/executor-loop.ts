@@ -13,26 +13,72 @@ import type { Executor, JobOutcome } from './types.js';
 export async function runWithExecutor(core: SearchRun, executor: Executor, emit: Emit, signal: AbortSignal | undefined): Promise<Result> {
   const controller = new AbortController();
   const link = linkAbort(signal, controller);
-  const inFlight = new Set<Promise<void>>();
+  let inFlight = 0;
+  let failure: { readonly error: unknown } | undefined;
+  // One waker for the loop, called by whichever job settles: no Promise.race over every job in
+  // flight (a reaction per job per round, O(capacity) each time a job ends).
+  let wake: (() => void) | undefined;
+  const settled = (): void => {
+    inFlight--;
+    settledSinceTurn++;
+    const resume = wake;
+    wake = undefined;
+    resume?.();
+  };
+  // When the event loop last took a turn, and how many jobs settled since: a heartbeat (one
+  // setImmediate per turn of the loop, not per job) notices the turns that jobs waiting on timers
+  // or I/O give it anyway.
+  let lastTurn = performance.now();
+  let settledSinceTurn = 0;
+  let heartbeatPending = false;
+  const heartbeat = (): void => {
+    heartbeatPending = false;
+    lastTurn = performance.now();
+    settledSinceTurn = 0;
+  };
   try {
     const capacity = Math.max(1, Math.floor(executor.capacity));
     for (;;) {
-      while (inFlight.size < capacity && !controller.signal.aborted) {
+      while (inFlight < capacity && !controller.signal.aborted && failure === undefined) {
         const job = core.nextJob();
         if (!job) break;
-        const execution: Promise<void> = submit(core, executor, emit, job, controller.signal).then(() => {
-          inFlight.delete(execution);
+        inFlight++;
+        submit(core, executor, emit, job, controller.signal).then(settled, (error: unknown) => {
+          failure ??= { error };
+          settled();
         });
-        inFlight.add(execution);
       }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
+      if (failure !== undefined) throw failure.error;
+      if (inFlight === 0) break;
+      // Jobs that settle at once (an objective that returns without awaiting anything, or works
+      // synchronously) run the search on microtasks, which starve the event loop: signals (Ctrl-C),
+      // timers and I/O would wait for the end of the search. So the loop gets a turn when it has
+      // not had one for a while and many more jobs settled meanwhile than are in flight (jobs
+      // driven by timers or I/O settle at most about `capacity` per turn: their workers are
+      // refilled at once, as before), or when it has not had one for long (slow synchronous jobs).
+      if (!heartbeatPending) {
+        heartbeatPending = true;
+        setImmediate(heartbeat);
+      }
+      const sinceTurn = performance.now() - lastTurn;
+      if ((settledSinceTurn > 2 * capacity + 8 && sinceTurn >= EVENT_LOOP_TURN_MS) || sinceTurn >= LONGEST_WITHOUT_TURN_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
   } finally {
     link.done();
   }
   return core.result();
 }
+
+/** How long jobs settling on microtasks alone may keep the event loop from turning. */
+const EVENT_LOOP_TURN_MS = 10;
+/** How long the loop goes without a turn of the event loop whatever settled meanwhile (slow synchronous objectives). */
+const LONGEST_WITHOUT_TURN_MS = 100;
 
 async function submit(core: SearchRun, executor: Executor, emit: Emit, job: ScheduledJob, signal: AbortSignal): Promise<void> {
   const submitted = now();

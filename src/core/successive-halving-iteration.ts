@@ -1,6 +1,7 @@
 import type { Bracket } from '../optimizers/budgets.js';
 import type { Placement } from '../optimizers/config-generator.js';
 import { promoteTopK, type PromotionRule } from '../optimizers/promotion.js';
+import { FifoQueue } from './fifo-queue.js';
 import type { ConfigSource, ScheduledJob } from './scheduler.js';
 import { configIdKey as key, type ConfigId, type ConfigInfo, type Configuration } from './types.js';
 
@@ -45,7 +46,9 @@ export class SuccessiveHalvingIteration {
   private running = 0;
   private readonly data = new Map<string, IterationDatum>();
   /** Queued data in hand-out order, so that a hand-out costs O(1) however large the rung. */
-  private readonly queue: IterationDatum[] = [];
+  private readonly queue = new FifoQueue<IterationDatum>();
+  /** The data of the current rung, in the order they were created (what the promotion rule ranks). */
+  private rung: IterationDatum[] = [];
   private finished = false;
   private readonly planIteration: number;
   private readonly promotions: PromotionRule;
@@ -127,13 +130,17 @@ export class SuccessiveHalvingIteration {
     };
     this.data.set(key(configId), datum);
     this.queue.push(datum);
+    this.rung.push(datum);
     this.createdPerStage[this.stage]++;
   }
 
+  /** Every job of the rung is back (O(rung) once per rung: O(1) per job). */
   private advanceStage(): void {
     const previousBudget = this.bracket.budgets[this.stage];
     this.stage++;
-    const inReview = [...this.data.values()].filter((datum) => datum.status === 'review');
+    // At the barrier every datum of the rung is in review; the rung's list keeps creation order.
+    const inReview = this.rung.filter((datum) => datum.status === 'review');
+    this.rung = [];
     if (this.stage >= this.bracket.nConfigs.length) {
       for (const datum of inReview) datum.status = 'done';
       this.finished = true;
@@ -146,24 +153,25 @@ export class SuccessiveHalvingIteration {
       results: inReview.map((datum) => ({ configId: datum.configId, loss: datum.losses.get(previousBudget) ?? null })),
     });
     const byKey = new Map(inReview.map((datum) => [key(datum.configId), datum]));
-    const promoted: IterationDatum[] = [];
+    const promoted = new Set<IterationDatum>();
     for (const configId of chosen) {
       const datum = byKey.get(key(configId));
-      if (!datum || promoted.includes(datum) || promoted.length >= this.bracket.nConfigs[this.stage]) {
+      if (!datum || promoted.has(datum) || promoted.size >= this.bracket.nConfigs[this.stage]) {
         throw new Error(
           `iteration ${this.index}: the promotion rule chose ${key(configId)}, which is not a distinct configuration of the finished rung or exceeds its ${this.bracket.nConfigs[this.stage]} slots`,
         );
       }
-      promoted.push(datum);
+      promoted.add(datum);
     }
     // Promoted configurations run in the order they were created (hpbandster's), whatever their rank.
     for (const datum of inReview) {
-      if (promoted.includes(datum)) {
+      if (promoted.has(datum)) {
         datum.status = 'queued';
         datum.budget = this.bracket.budgets[this.stage];
         datum.placement = this.placementOf(this.createdPerStage[this.stage]);
         this.createdPerStage[this.stage]++;
         this.queue.push(datum);
+        this.rung.push(datum);
       } else {
         datum.status = 'terminated';
       }

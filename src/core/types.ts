@@ -120,9 +120,13 @@ export interface Job {
   readonly onStart?: () => void;
 }
 
-/** A failure: the message and stack of what went wrong, and a stable kind. */
+/**
+ * A failure: the message and stack of what went wrong, and a stable kind. `'never-settled'`: the
+ * objective's promise was still pending when the event loop ran out of work (nothing was left that
+ * could settle it).
+ */
 export interface JobError {
-  readonly kind: 'threw' | 'invalid-result' | 'non-finite-loss' | 'timeout' | 'aborted' | 'worker-exit' | 'out-of-memory';
+  readonly kind: 'threw' | 'invalid-result' | 'non-finite-loss' | 'timeout' | 'aborted' | 'worker-exit' | 'out-of-memory' | 'never-settled';
   readonly message: string;
   readonly stack?: string;
 }

@@ -76,6 +76,7 @@ const ERROR_KINDS: readonly JobError['kind'][] = [
   'aborted',
   'worker-exit',
   'out-of-memory',
+  'never-settled',
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../core/errors.js';
+import { checkTimeoutMs } from '../core/option-checks.js';
 import type { Executor, Objective } from '../core/types.js';
 import type { DistributedExecutorOptions } from '../distributed/distributed-executor.js';
 import type { InlineExecutorOptions } from './inline-executor.js';
@@ -99,7 +100,9 @@ export async function createExecutor(spec: ExecutorSpec): Promise<Executor> {
       const { InlineExecutor } = await import('./inline-executor.js');
       if (typeof objective === 'string') {
         const { loadObjective } = await import('./objective-loader.js');
-        return new InlineExecutor(await loadObjective(objective), options);
+        // Loading is bounded like a job: by the timeout, and by the event loop running dry.
+        const timeoutMs = checkTimeoutMs(options.timeoutMs ?? 0, 'options.timeoutMs');
+        return new InlineExecutor(await loadObjective(objective, 'options.objective', { timeoutMs }), options);
       }
       return new InlineExecutor(objective, options);
     }

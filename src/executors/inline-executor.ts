@@ -1,4 +1,5 @@
 import { linkAbort } from '../core/abort-fan-out.js';
+import { watchEmptyEventLoop } from '../core/empty-event-loop.js';
 import { checkFunction, checkInteger, checkNonEmptyString, checkObject, checkTimeoutMs } from '../core/option-checks.js';
 import type { Executor, Job, JobOutcome, Objective, TrialContext } from '../core/types.js';
 import { failed, outcomeFromError, outcomeFromReturnValue } from './objective-outcome.js';
@@ -21,7 +22,8 @@ export const INLINE_EXECUTOR_DEFAULTS = Object.freeze({ concurrency: 1, timeoutM
 /**
  * Runs the objective in this thread. An objective that ignores its AbortSignal cannot be
  * interrupted here (only a thread or process can be killed): on timeout or abort the job
- * is reported at once and the objective's eventual return value is discarded.
+ * is reported at once and the objective's eventual return value is discarded. A job whose promise
+ * is still pending when the event loop runs out of work fails as `'never-settled'`.
  */
 export class InlineExecutor implements Executor {
   readonly capacity: number;
@@ -49,6 +51,7 @@ export class InlineExecutor implements Executor {
     this.running.add(controller);
     const link = linkAbort(signal, controller);
     let timer: NodeJS.Timeout | undefined;
+    let unwatch: (() => void) | undefined;
     try {
       const startedAt = Date.now() / 1000;
       job.onStart?.();
@@ -60,12 +63,24 @@ export class InlineExecutor implements Executor {
         ...(this.options.workdir ? { workdir: `${this.options.workdir}/${job.configId.join('_')}` } : {}),
       };
       let timedOut = false;
+      let neverSettles!: (outcome: JobOutcome) => void;
       // The job's own signal, one listener, gone with the job: no fan-out needed (and none paid for per job).
       const interrupted = new Promise<JobOutcome>((resolve) => {
+        neverSettles = resolve;
         controller.signal.addEventListener('abort', () => resolve(failed(timedOut ? 'timeout' : 'aborted', abortMessage())), {
           once: true,
         });
       });
+      // An objective whose promise nothing can settle would otherwise let the process exit
+      // silently (code 13 under the CLI): the job fails instead, naming itself, and the search goes on.
+      unwatch = watchEmptyEventLoop(() =>
+        neverSettles(
+          failed(
+            'never-settled',
+            `the objective's promise for configuration ${job.configId.join('-')} on budget ${job.budget} never settled: the event loop ran out of work while it was pending (it waits for something that never happens, or for an unref'd timer)`,
+          ),
+        ),
+      );
       const abortMessage = (): string => (timedOut ? `the job ran past its timeout of ${this.timeoutMs} ms` : 'the job was aborted');
       if (this.timeoutMs > 0) {
         timer = setTimeout(() => {
@@ -84,6 +99,7 @@ export class InlineExecutor implements Executor {
       return { ...outcome, startedAt };
     } finally {
       if (timer) clearTimeout(timer);
+      unwatch?.();
       link.done();
       this.running.delete(controller);
     }

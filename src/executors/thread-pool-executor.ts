@@ -31,8 +31,9 @@ export interface ThreadPoolExecutorOptions {
   readonly threads?: number;
   /**
    * Milliseconds an objective may run, counted from its start in a thread (after its module is
-   * loaded); then its `ctx.signal` is aborted and the job fails as 'timeout'. 0 = none; at most
-   * 2^31 − 1 (Node's longest timer). @defaultValue 0
+   * loaded); then its `ctx.signal` is aborted and the job fails as 'timeout'. Loading the module is
+   * bounded by it too (`start()` fails, or the job, when its top-level code never finishes).
+   * 0 = none; at most 2^31 − 1 (Node's longest timer). @defaultValue 0
    */
   readonly timeoutMs?: number;
   /**
@@ -101,7 +102,7 @@ export class ThreadPoolExecutor implements Executor {
       Atomics.store(arrived, 0, this.capacity);
       Atomics.notify(arrived, 0);
     };
-    const settled = await Promise.allSettled(
+    const probes = Promise.allSettled(
       Array.from({ length: this.capacity }, () =>
         (pool.run(probe) as Promise<ProbeResult>).catch((error: unknown) => {
           releaseAll();
@@ -109,6 +110,23 @@ export class ThreadPoolExecutor implements Executor {
         }),
       ),
     );
+    // A module whose top-level code never finishes (an await on nothing) would hold start() forever:
+    // with a timeout, loading is bounded by it, as a job is (close() then terminates the threads).
+    let timer: NodeJS.Timeout | undefined;
+    const loadTimeout =
+      this.timeoutMs > 0
+        ? new Promise<'timeout'>((resolve) => {
+            timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
+          })
+        : undefined;
+    const settled = await (loadTimeout ? Promise.race([probes, loadTimeout]) : probes).finally(() => clearTimeout(timer));
+    if (settled === 'timeout') {
+      releaseAll();
+      throw new ExecutorError(
+        'ERR_OBJECTIVE_MODULE',
+        `options.objective ${this.options.objective} cannot be used: it did not finish loading within options.timeoutMs (${this.timeoutMs} ms); its top-level code waits for something`,
+      );
+    }
     for (const result of settled) {
       const reason =
         result.status === 'rejected'
@@ -182,6 +200,7 @@ export class ThreadPoolExecutor implements Executor {
     this.running.add(running);
     const task: EvaluationTask = {
       kind: 'evaluate',
+      loadTimeoutMs: this.timeoutMs,
       configId: job.configId,
       config: job.config,
       budget: job.budget,

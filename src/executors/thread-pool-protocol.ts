@@ -25,6 +25,8 @@ export const TASK_STATE = Object.freeze({ queued: 0, running: 1, exited: 2, unca
 /** One evaluation, as posted to a thread (with `port` in the transfer list). */
 export interface EvaluationTask {
   readonly kind: 'evaluate';
+  /** Milliseconds the thread waits for the objective module to load before failing the job ('timeout'); 0 = no bound. */
+  readonly loadTimeoutMs: number;
   readonly configId: ConfigId;
   readonly config: Configuration;
   readonly budget: number;

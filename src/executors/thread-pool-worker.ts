@@ -43,6 +43,20 @@ function loadObjective(): Promise<Objective> {
   return objective;
 }
 
+/** The objective, or 'timeout' when its module is still loading after `timeoutMs` (0: wait as long as it takes). */
+async function loadedWithin(timeoutMs: number): Promise<Objective | 'timeout'> {
+  if (timeoutMs <= 0) return loadObjective();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    return await Promise.race([loadObjective(), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export default async function handle(task: ThreadTask): Promise<ProbeResult | undefined> {
   return task.kind === 'probe' ? probe(task) : evaluate(task);
 }
@@ -78,7 +92,7 @@ async function evaluate(task: EvaluationTask): Promise<undefined> {
   let startedAt = Date.now() / 1000;
   let outcome: JobOutcome;
   try {
-    const compute = await loadObjective().catch((error: unknown) => {
+    const compute = await loadedWithin(task.loadTimeoutMs).catch((error: unknown) => {
       throw Object.assign(
         new Error(`cannot load the objective module ${data.objectiveUrl}: ${(error as Error)?.message ?? String(error)}`),
         {
@@ -86,6 +100,15 @@ async function evaluate(task: EvaluationTask): Promise<undefined> {
         },
       );
     });
+    if (compute === 'timeout') {
+      outcome = failed(
+        'timeout',
+        `the objective module ${data.objectiveUrl} did not finish loading within the timeout of ${task.loadTimeoutMs} ms`,
+      );
+      send({ type: 'outcome', outcome, startedAt });
+      current = undefined;
+      return undefined;
+    }
     startedAt = Date.now() / 1000;
     send({ type: 'start', startedAt });
     const ctx: ThreadTrialContext = {

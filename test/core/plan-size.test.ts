@@ -73,6 +73,7 @@ test('bandster run refuses such plans with exit 2 and names the flags; it prints
         encoding: 'utf8',
         cwd: root,
         timeout: 60_000,
+        killSignal: 'SIGKILL',
       },
     );
   const huge = run('--min-budget', '1e-300', '--max-budget', '1e300', '--iterations', '1');
