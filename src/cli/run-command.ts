@@ -1,12 +1,10 @@
-import * as fs from 'node:fs';
 import { Command } from 'commander';
-import { InvalidOptionError } from '../core/errors.js';
 import { Search, type SearchOptions } from '../core/search.js';
-import { readConfigSpaceJson } from '../space/configspace-json.js';
 import { readRunSettings } from '../storage/run-settings.js';
 import { addFlags, type FlagTable, inFlagTerms, readFlags, text } from './flags.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
+import { readSpaceFile } from './space-file.js';
 import { EXECUTOR_FLAGS, type ExecutorFlagOptions, executorSpecFromFlags, SEARCH_FLAGS } from './search-flags.js';
 import { printErr, printOut } from './terminal-text.js';
 
@@ -48,7 +46,7 @@ export function runCommand(): Command {
     const searchOptions = readFlags<SearchOptions>(values, RUN_SEARCH_FLAGS);
     const logDir = searchOptions.logDir ?? RUN_SEARCH_FLAGS.logDir.default;
     try {
-      const space = readConfigSpaceJson(readSpaceFile(inputs.space));
+      const space = readSpaceFile(inputs.space);
       const executor = executorSpecFromFlags(
         readFlags<ExecutorFlagOptions>(values, EXECUTOR_FLAGS),
         { objective: inputs.objective, logDir, resume: searchOptions.resume, overwrite: searchOptions.overwrite },
@@ -66,15 +64,4 @@ export function runCommand(): Command {
       throw inFlagTerms(error, RUN_INPUT_FLAGS, RUN_SEARCH_FLAGS, EXECUTOR_FLAGS);
     }
   });
-}
-
-/** The text of the space file; the error names the flag and the path. */
-function readSpaceFile(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a file' : (error as Error).message;
-    throw new InvalidOptionError(`--space ${file}: ${reason}`);
-  }
 }

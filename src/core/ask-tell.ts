@@ -1,5 +1,6 @@
 import { AskTellError } from './ask-tell-error.js';
 import { AbortedError, InvalidOptionError } from './errors.js';
+import { MAX_TIMER_DELAY_MS } from './option-checks.js';
 import { now } from './executor-loop.js';
 import type { ScheduledJob } from './scheduler.js';
 import { jobKey, type Emit, type SearchRun } from './search-run.js';
@@ -227,12 +228,16 @@ export class AskTell {
     else this.timer.unref();
   }
 
-  /** One timer, for the earliest lease; it moves the expired leases to the re-issue queue. */
+  /**
+   * One timer, for the earliest lease; it moves the expired leases to the re-issue queue. A lease
+   * longer than a timer can hold (2^31 − 1 ms, about 24.8 days: Node turns a longer delay into
+   * 1 ms) is waited for in chunks: the timer fires early, finds nothing expired, and re-arms.
+   */
   private armTimer(at: number): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => this.expire(), Math.max(0, at - Date.now()));
+    this.timer = setTimeout(() => this.expire(), Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - Date.now())));
     this.holdProcess();
   }
 

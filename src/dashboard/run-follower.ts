@@ -13,6 +13,7 @@ import {
   type DashboardSource,
   type DashboardStatus,
 } from './dashboard-data.js';
+import { checkDelayMs } from '../core/option-checks.js';
 
 /** Options of {@link RunFollower.open}. */
 export interface RunFollowerOptions {
@@ -71,12 +72,14 @@ export class RunFollower implements DashboardSource {
   /**
    * Starts following `dir`. It may not exist yet (a search about to start): it is then polled
    * until its log appears.
-   * @throws RunLogError when `dir` is a file, or its log cannot be read.
+   * @throws RunLogError when `dir` is a file, or its log cannot be read; InvalidOptionError for a
+   *   `pollMs` outside [1, 2^31 − 1].
    */
   static open(dir: string, options: RunFollowerOptions = {}): RunFollower {
     if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
       throw new RunLogError('ERR_RUN_LOG_NOT_FOUND', dir, undefined, 'is not a directory');
-    return new RunFollower(dir, options.pollMs ?? RUN_FOLLOWER_DEFAULTS.pollMs);
+    const pollMs = checkDelayMs(options.pollMs ?? RUN_FOLLOWER_DEFAULTS.pollMs, 'options.pollMs', { min: 1 });
+    return new RunFollower(dir, pollMs);
   }
 
   snapshot(): DashboardSnapshot {

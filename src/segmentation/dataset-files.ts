@@ -43,7 +43,7 @@ export async function scanDataset(root: string): Promise<DatasetLayout> {
   const tiles: DatasetTileFiles[] = [];
   const rootEntries = await listDirectory(root);
   if (rootEntries === undefined) {
-    problems.push({ code: 'ERR_DATASET_NOT_FOUND', file: root, message: 'no such folder' });
+    problems.push({ code: 'ERR_DATASET_NOT_FOUND', file: root, message: await whyNotAFolder(root) });
     return { root, tiles, problems, warnings };
   }
   for (const entry of rootEntries) {
@@ -70,6 +70,19 @@ export async function scanDataset(root: string): Promise<DatasetLayout> {
     });
   }
   return { root, tiles, problems, warnings };
+}
+
+/** Why `path` cannot be listed: missing, a file, or unreadable (with the system's reason). */
+async function whyNotAFolder(file: string): Promise<string> {
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isDirectory()) return 'is a file, not a folder (give the dataset root, the folder holding "Tile N/")';
+    await fs.readdir(file);
+    return 'cannot be read';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such folder' : `cannot be read (${code ?? (error as Error).message})`;
+  }
 }
 
 async function listDirectory(dir: string): Promise<import('node:fs').Dirent[] | undefined> {

@@ -6,6 +6,7 @@ import { scanDataset } from './dataset-files.js';
 import { forEachLimited, readPairPixels, readPairSize } from './dataset-read.js';
 import { describeUnknownColours, maskToClassIds } from './mask-colours.js';
 import { patchGrid } from './patch-extract.js';
+import { PixelBudget } from './pixel-budget.js';
 import { NUM_CLASSES } from './types.js';
 
 export interface InspectedImage {
@@ -41,12 +42,38 @@ export interface DatasetInspection {
   readonly warnings: readonly DatasetWarning[];
 }
 
+/** Options of {@link inspectDataset}. */
+export interface InspectDatasetOptions {
+  /** Side of the square patches training cuts (256 in the study). */
+  readonly patchSize: number;
+  /**
+   * Most pixels decoded at once, all images in flight together, so any dataset is inspected within
+   * a fixed memory — about 7 bytes a pixel (the image's RGB, the mask's RGB, the class ids), 117 MB
+   * at the default — whatever the size of its images (sharp accepts up to 268 megapixels each).
+   * Pairs wait their turn while their pixels do not fit beside the others'; a pair larger than the
+   * whole bound is read alone, in strips of rows (each strip decodes the file from its top, so such
+   * images take a few times longer).
+   * @defaultValue 16,777,216 (2^24)
+   */
+  readonly maxDecodedPixels?: number;
+}
+
+export const DATASET_INSPECT_DEFAULTS = Object.freeze({ maxDecodedPixels: 2 ** 24 });
+
+/** Pairs decoded at once (sharp decodes on its own threads: a few keep them busy). */
+const PAIRS_IN_FLIGHT = 4;
+
 /**
- * Reads the whole dataset (decoding every image and mask) and reports its tiles, sizes, patch
- * counts and class pixel counts, with EVERY problem found (loadDataset stops at the first).
+ * Reads the whole dataset (decoding every image and mask, in strips within
+ * `options.maxDecodedPixels`) and reports its tiles, sizes, patch counts and class pixel counts,
+ * with EVERY problem found (loadDataset stops at the first).
  */
-export async function inspectDataset(root: string, options: { readonly patchSize: number }): Promise<DatasetInspection> {
+export async function inspectDataset(root: string, options: InspectDatasetOptions): Promise<DatasetInspection> {
   const patchSize = checkInteger(options?.patchSize, 'options.patchSize', { min: 1 });
+  const maxDecodedPixels = checkInteger(options.maxDecodedPixels ?? DATASET_INSPECT_DEFAULTS.maxDecodedPixels, 'options.maxDecodedPixels', {
+    min: PAIRS_IN_FLIGHT,
+  });
+  const budget = new PixelBudget(maxDecodedPixels);
   const layout = await scanDataset(root);
   const problems: DatasetProblem[] = [...layout.problems];
   const warnings: DatasetWarning[] = [...layout.warnings];
@@ -59,7 +86,7 @@ export async function inspectDataset(root: string, options: { readonly patchSize
     problems: [],
     warnings: [],
   }));
-  await forEachLimited(pairs, 4, async (pair, index) => {
+  await forEachLimited(pairs, PAIRS_IN_FLIGHT, async (pair, index) => {
     const found = perPair[index];
     const size = await readPairSize(pair);
     if (size.problems) {
@@ -76,28 +103,50 @@ export async function inspectDataset(root: string, options: { readonly patchSize
         message: `${width}×${height} is smaller than one ${patchSize}×${patchSize} patch: no patches from this image`,
       });
     }
-    const pixels = await readPairPixels(pair, width, height);
-    if (pixels.problems) {
-      found.problems.push(...pixels.problems);
-      return;
-    }
-    const labels = new Uint8Array(width * height);
-    const unknownFill = 255;
-    const unknown = maskToClassIds(pixels.mask, labels, unknownFill);
-    if (unknown.length > 0) {
-      found.problems.push({ code: 'ERR_DATASET_UNKNOWN_COLOURS', file: pair.mask, message: describeUnknownColours(unknown) });
-      for (const { pixels: count } of unknown) unknownPixels += count;
-    }
+    // Counted per pair and added only once the whole pair decodes, as when it was read at once.
+    const pairPixels = new Array<number>(NUM_CLASSES).fill(0);
+    const pairPatchPixels = new Array<number>(NUM_CLASSES).fill(0);
+    const unknownByColour = new Map<string, number>();
     const cropWidth = grid.columns * patchSize;
     const cropHeight = grid.rows * patchSize;
-    for (let y = 0, p = 0; y < height; y++) {
-      const inCropRow = y < cropHeight;
-      for (let x = 0; x < width; x++, p++) {
-        const id = labels[p];
-        if (id === unknownFill) continue;
-        pixelsPerClass[id]++;
-        if (inCropRow && x < cropWidth) patchPixelsPerClass[id]++;
+    const stripRows = Math.max(1, Math.floor(maxDecodedPixels / width));
+    const unknownFill = 255;
+    const release = await budget.acquire(width * height);
+    try {
+      for (let top = 0; top < height; top += stripRows) {
+        const rows = Math.min(stripRows, height - top);
+        const pixels = await readPairPixels(pair, width, height, { top, height: rows });
+        if (pixels.problems) {
+          found.problems.push(...pixels.problems);
+          return;
+        }
+        const labels = new Uint8Array(width * rows);
+        for (const { hex, pixels: count } of maskToClassIds(pixels.mask, labels, unknownFill)) {
+          unknownByColour.set(hex, (unknownByColour.get(hex) ?? 0) + count);
+        }
+        for (let y = top, p = 0; y < top + rows; y++) {
+          const inCropRow = y < cropHeight;
+          for (let x = 0; x < width; x++, p++) {
+            const id = labels[p];
+            if (id === unknownFill) continue;
+            pairPixels[id]++;
+            if (inCropRow && x < cropWidth) pairPatchPixels[id]++;
+          }
+        }
       }
+    } finally {
+      release();
+    }
+    for (let id = 0; id < NUM_CLASSES; id++) {
+      pixelsPerClass[id] += pairPixels[id];
+      patchPixelsPerClass[id] += pairPatchPixels[id];
+    }
+    if (unknownByColour.size > 0) {
+      const unknown = [...unknownByColour]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([hex, count]) => ({ hex, pixels: count }));
+      found.problems.push({ code: 'ERR_DATASET_UNKNOWN_COLOURS', file: pair.mask, message: describeUnknownColours(unknown) });
+      for (const { pixels: count } of unknown) unknownPixels += count;
     }
   });
 

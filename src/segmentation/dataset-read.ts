@@ -36,20 +36,32 @@ async function sizeOrProblem(file: string): Promise<{ width: number; height: num
   }
 }
 
-/** A pair's pixels (both RGB), or the problems decoding them (a file whose header reads but whose data is cut short). */
+/**
+ * A pair's pixels (both RGB) — all of them, or the strip `rows` — or the problems decoding them (a
+ * file whose header reads but whose data is cut short).
+ */
 export type PairPixels =
   | { readonly image: Uint8Array; readonly mask: Uint8Array; readonly problems?: undefined }
   | { readonly problems: readonly DatasetProblem[] };
 
-export async function readPairPixels(pair: DatasetPair, width: number, height: number): Promise<PairPixels> {
+export async function readPairPixels(
+  pair: DatasetPair,
+  width: number,
+  height: number,
+  rows?: { readonly top: number; readonly height: number },
+): Promise<PairPixels> {
+  const strip = rows && (rows.top > 0 || rows.height < height) ? { ...rows, width } : undefined;
+  const expectedHeight = strip?.height ?? height;
   const decode = async (file: string): Promise<Uint8Array | DatasetProblem> => {
     try {
-      const decoded = await decodeRgb(file);
-      if (decoded.width !== width || decoded.height !== height) {
+      const decoded = await decodeRgb(file, strip);
+      if (decoded.width !== width || decoded.height !== expectedHeight) {
         return {
           code: 'ERR_DATASET_UNREADABLE',
           file,
-          message: `decodes to ${decoded.width}×${decoded.height}, but its header says ${width}×${height}`,
+          message: strip
+            ? `rows ${strip.top}…${strip.top + strip.height - 1} decode to ${decoded.width}×${decoded.height}, but its header says ${width}×${height}`
+            : `decodes to ${decoded.width}×${decoded.height}, but its header says ${width}×${height}`,
         };
       }
       return decoded.data;

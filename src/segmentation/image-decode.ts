@@ -9,16 +9,18 @@ export async function imageSize(file: string): Promise<{ width: number; height: 
 }
 
 /**
- * All pixels as interleaved 8-bit RGB, rows top to bottom. Grey or palette files are expanded to RGB
+ * All pixels (or the strip of rows `rows` of an image `rows.width` wide) as interleaved 8-bit RGB, rows top to bottom. Grey or palette files are expanded to RGB
  * and alpha is dropped; EXIF orientation is ignored on purpose, so that an image and its mask keep
  * the same pixel grid whatever their metadata says.
  */
-export async function decodeRgb(file: string): Promise<{ data: Uint8Array; width: number; height: number }> {
-  const { data, info } = await sharp(file, { failOn: 'error' })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
+export async function decodeRgb(
+  file: string,
+  rows?: { readonly top: number; readonly height: number; readonly width: number },
+): Promise<{ data: Uint8Array; width: number; height: number }> {
+  // Rows only (a strip): libvips reads the file sequentially and keeps only the strip's pixels.
+  const image = sharp(file, { failOn: 'error', sequentialRead: true });
+  if (rows) image.extract({ left: 0, top: rows.top, width: rows.width, height: rows.height });
+  const { data, info } = await image.toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
