@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '../../backends/index.js';
 import { RunLogError } from '../storage/run-log-error.js';
+import { RunLock } from '../storage/run-lock.js';
 import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import { loadDataset, type LoadedDataset } from '../segmentation/dataset-loader.js';
 import { generateSyntheticDataset } from '../segmentation/synthetic-dataset.js';
@@ -103,8 +104,13 @@ export function segmentationSettings(
 /** bandster's own file in a run directory written by `tune`: the data, net and backend settings the search trained with. */
 export const SEGMENTATION_RUN_FILE = 'segmentation.json';
 
-/** Records the settings in the run directory, so `compare --run` and `--resume` train the same way. */
+/**
+ * Records the settings in the run directory, so `compare --run` and `--resume` train the same way.
+ * Written just before the search takes the directory's lock, so a directory another process is
+ * writing is refused first (RunLockError naming it): its settings stay the ones it trains with.
+ */
 export function recordSegmentationSettings(logDir: string, settings: SegmentationCliSettings): void {
+  RunLock.refuseIfHeld(logDir);
   fs.mkdirSync(logDir, { recursive: true });
   writeFileAtomic(path.join(logDir, SEGMENTATION_RUN_FILE), `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
 }

@@ -103,14 +103,7 @@ export class RunLock {
         // Created a moment ago and not written yet, or cut by a crash just now: not ours to take.
         throw new RunLockError('ERR_RUN_LOCKED', file, 'another process is taking the lock right now');
       }
-      if (holder !== 'unreadable' && !isStale(holder)) {
-        throw new RunLockError(
-          'ERR_RUN_LOCKED',
-          file,
-          `the run is locked by ${holder.purpose} (pid ${holder.pid} on ${holder.host}, since ${holder.since}); stop it first, or remove this file if that process is gone`,
-          holder,
-        );
-      }
+      if (holder !== 'unreadable' && !isStale(holder)) throw lockedBy(file, holder);
       // Stale (or a file cut short by a crash while it was written): replace it atomically,
       // then check that the file is ours; another process taking over at once may have won.
       const temporary = `${file}.${owner.token}.tmp`;
@@ -146,6 +139,16 @@ export class RunLock {
     return typeof holder === 'object' && !isStale(holder) ? holder : undefined;
   }
 
+  /**
+   * Refuses, with the error {@link acquire} gives, when a live process holds `dir`: for a file a
+   * command writes into a run directory just before its search takes the lock (no lock is taken).
+   * @throws RunLockError `ERR_RUN_LOCKED` naming the holder.
+   */
+  static refuseIfHeld(dir: string): void {
+    const holder = RunLock.holder(dir);
+    if (holder) throw lockedBy(path.join(dir, RUN_LOCK_FILE), holder);
+  }
+
   /** Removes the lock file if it is still this lock's. Releasing twice does nothing. */
   release(): void {
     if (this.released) return;
@@ -155,6 +158,15 @@ export class RunLock {
       io(this.file, 'cannot remove the lock', () => fs.rmSync(this.file, { force: true }));
     }
   }
+}
+
+function lockedBy(file: string, holder: RunLockOwner): RunLockError {
+  return new RunLockError(
+    'ERR_RUN_LOCKED',
+    file,
+    `the run is locked by ${holder.purpose} (pid ${holder.pid} on ${holder.host}, since ${holder.since}); stop it first, or remove this file if that process is gone`,
+    holder,
+  );
 }
 
 /** Creates `file` holding `text` if it does not exist; false when it exists. */

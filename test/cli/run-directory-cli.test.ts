@@ -100,3 +100,19 @@ test('--overwrite refuses a results.json that is a symbolic link, and its target
   assert.match(refused.stderr, /error: .*results\.json: cannot open: it is a symbolic link/);
   assert.equal(fs.readFileSync(target, 'utf8'), 'precious\n');
 });
+
+test('tune does not rewrite segmentation.json in a directory another process is writing', async (t) => {
+  const { recordSegmentationSettings, SEGMENTATION_CLI_DEFAULTS, SEGMENTATION_RUN_FILE } = await import(
+    '../../src/cli/segmentation-options.js'
+  );
+  const logDir = path.join(tempDir(t), 'run');
+  const held = RunLock.acquire(logDir, { purpose: 'a test holder' });
+  assert.throws(
+    () => recordSegmentationSettings(logDir, SEGMENTATION_CLI_DEFAULTS),
+    (error: unknown) => (error as { code?: string }).code === 'ERR_RUN_LOCKED' && /a test holder/.test((error as Error).message),
+  );
+  assert.ok(!fs.existsSync(path.join(logDir, SEGMENTATION_RUN_FILE)));
+  held.release();
+  recordSegmentationSettings(logDir, SEGMENTATION_CLI_DEFAULTS);
+  assert.ok(fs.existsSync(path.join(logDir, SEGMENTATION_RUN_FILE)));
+});
