@@ -1,4 +1,4 @@
-import type { UNetSpec } from '../../src/segmentation/types.js';
+import type { UNetSpec } from '../unet-spec.js';
 import type { Availability, Backend, BackendCapabilities, BackendModel, ModelOptions } from '../backend.js';
 import { TFJS_FLAVOURS } from './flavours.js';
 import { TfjsBackend, type TfjsBackendOptions } from './tfjs-backend.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import type { LossKind } from '../../src/segmentation/types.js';
+import type { LossKind } from '../unet-spec.js';
 
 /** segmentation_models' SMOOTH (base/functional.py). */
 export const DICE_SMOOTH = 1e-5;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import type { UNetSpec } from '../../src/segmentation/types.js';
+import type { UNetSpec } from '../unet-spec.js';
 import type { Availability, Backend, BackendCapabilities, BackendModel, ModelOptions } from '../backend.js';
 import { describeLoadError, tfjsFlavours, type TfjsFlavour, type TfjsFlavourName } from './flavours.js';
 import { TfjsUNetModel } from './tfjs-model.js';

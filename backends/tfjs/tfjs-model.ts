@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import type { UNetSpec } from '../../src/segmentation/types.js';
+import type { UNetSpec } from '../unet-spec.js';
 import type { Batch, BackendModel, ModelOptions } from '../backend.js';
 import { segmentationLoss } from './losses.js';
 import { decodeState, encodeState } from './state-codec.js';
