@@ -1,7 +1,13 @@
+import { BackendError } from './backend-error.js';
 import type { UNetSpec } from './unet-spec.js';
 
 const MAGIC = 0x53444e42; // "BNDS" little-endian
 const FORMAT = 1;
+
+/**
+ * The checkpoint format every backend reads and writes ("tfjs" in its messages for history: the tfjs
+ * backend defined it), so a state exported by one backend imports into another.
+ */
 
 /** What a checkpoint holds: the spec it was made for, Adam's step count, and float32 arrays in order. */
 export interface ModelState {
@@ -39,11 +45,11 @@ export function encodeState(state: ModelState): Uint8Array {
 }
 
 export function decodeState(bytes: Uint8Array): ModelState {
-  if (bytes.length < 12) throw new RangeError(`state: ${bytes.length} bytes is too short for a bandster tfjs checkpoint`);
+  if (bytes.length < 12) throw checkpointError(`state: ${bytes.length} bytes is too short for a bandster tfjs checkpoint`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) throw new RangeError('state: not a bandster tfjs checkpoint (bad magic)');
+  if (view.getUint32(0, true) !== MAGIC) throw checkpointError('state: not a bandster tfjs checkpoint (bad magic)');
   const format = view.getUint32(4, true);
-  if (format !== FORMAT) throw new RangeError(`state: unsupported checkpoint format ${format} (expected ${FORMAT})`);
+  if (format !== FORMAT) throw checkpointError(`state: unsupported checkpoint format ${format} (expected ${FORMAT})`);
   const headerLength = view.getUint32(8, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as {
     spec: UNetSpec;
@@ -53,10 +59,14 @@ export function decodeState(bytes: Uint8Array): ModelState {
   let offset = Math.ceil((12 + headerLength) / 4) * 4;
   const arrays = header.shapes.map((shape) => {
     const size = shape.reduce((product, dimension) => product * dimension, 1);
-    if (offset + size * 4 > bytes.length) throw new RangeError('state: checkpoint is truncated');
+    if (offset + size * 4 > bytes.length) throw checkpointError('state: checkpoint is truncated');
     const values = new Float32Array(size);
     for (let i = 0; i < size; i++, offset += 4) values[i] = view.getFloat32(offset, true);
     return { shape, values };
   });
   return { spec: header.spec, iterations: header.iterations, arrays };
+}
+
+function checkpointError(message: string): BackendError {
+  return new BackendError('ERR_BACKEND_CHECKPOINT', message);
 }

@@ -3,6 +3,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { BackendModel, Batch, ModelOptions } from '../backend.js';
 import { BackendError, checkLength } from '../backend-error.js';
 import { DropoutMasks, keepScale } from '../dropout-masks.js';
+import { validateModelOptions } from '../model-options.js';
 import { decodeState, encodeState } from '../state-codec.js';
 import { initialUNet } from '../unet-init.js';
 import type { UNetSpec } from '../unet-spec.js';
@@ -88,11 +89,7 @@ export class OrtUNetModel implements BackendModel {
     readonly spec: UNetSpec,
     private readonly options: ModelOptions,
   ) {
-    if (!(options.learningRate > 0 && Number.isFinite(options.learningRate))) {
-      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.learningRate must be a finite number > 0 (got ${options.learningRate})`);
-    }
-    if (!Number.isFinite(options.seed))
-      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.seed must be a finite number (got ${options.seed})`);
+    validateModelOptions(options);
     const initial = initialUNet(spec, options.seed);
     this.slots = weightSlots(spec);
     const size = flatSize(this.slots);

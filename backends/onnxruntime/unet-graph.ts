@@ -1,6 +1,7 @@
 // The U-Net's forward pass and losses as ops on a tape (NCHW), shared by the training graph (which
 // differentiates it) and the inference graph (which does not).
-import { BLOCK_DROPOUT, BOTTLENECK_DROPOUT, type LossKind, levelFilters, type UNetSpec } from '../unet-spec.js';
+import { BackendError } from '../backend-error.js';
+import { BLOCK_DROPOUT, BOTTLENECK_DROPOUT, LOSS_KINDS, type LossKind, levelFilters, type UNetSpec } from '../unet-spec.js';
 import { cast, equal, transpose } from './onnx-ops.js';
 import type { Dim, OnnxGraph, Value } from './onnx-graph.js';
 import {
@@ -116,7 +117,7 @@ export function unetLoss(tape: Tape, kind: LossKind, probabilities: Value, oneHo
     case 'cross-entropy':
       return tape.apply(crossEntropyLossOp, [probabilities, oneHot], { classAxis })[0];
     default:
-      throw new RangeError(`unknown loss ${String(kind)}`);
+      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.loss must be one of ${LOSS_KINDS.join(', ')} (got ${String(kind)})`);
   }
 }
 

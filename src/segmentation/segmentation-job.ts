@@ -1,4 +1,4 @@
-import { createBackend, type BackendName } from '../../backends/index.js';
+import { BackendUnavailableError, type BackendName, createBackend } from '../../backends/index.js';
 import type { Backend } from '../../backends/backend.js';
 import type { SegmentationDataset } from './types.js';
 import type { TrainerDefaults } from './trainer-settings.js';
@@ -37,15 +37,14 @@ export function segmentationJobFromShared(shared: Readonly<Record<string, Shared
   return { dataset: datasetFromShared(shared), settings };
 }
 
-/** Creates and initialises the configured backend (once per thread). */
-export async function initBackend(name: BackendName): Promise<Backend> {
+/**
+ * Creates and initialises the configured backend (once per thread); a backend that does not load here
+ * rejects with ERR_BACKEND_UNAVAILABLE, naming the reason and the install command.
+ */
+export async function initBackend(name: BackendName | Backend): Promise<Backend> {
   const backend = createBackend(name);
   const availability = await backend.availability();
-  if (!availability.available) {
-    throw new Error(
-      `backend ${name} is unavailable: ${availability.reason}${availability.install ? ` (install: ${availability.install})` : ''}`,
-    );
-  }
+  if (!availability.available) throw new BackendUnavailableError(backend.name, availability.reason, availability.install);
   await backend.init();
   return backend;
 }
