@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runOptimizerBenchmarks } from '../benchmarks/optimizer-report.js';
+import { benchBackendsCommand } from './bench-backends-command.js';
 
 export function benchCommand(): Command {
   const bench = new Command('bench').description('benchmarks');
@@ -10,5 +11,6 @@ export function benchCommand(): Command {
     .action(async (opts) => {
       await runOptimizerBenchmarks({ quick: opts.quick, write: (text) => process.stdout.write(text) });
     });
+  bench.addCommand(benchBackendsCommand());
   return bench;
 }

@@ -1,0 +1,256 @@
+// `bandster bench backends`: every backend (available or why not) trains and runs the U-Net at each
+// size; training and inference images/s, ms per step and peak memory, each as a ratio to the wasm
+// backend measured in the same run, with PyTorch side by side where Debian's python has torch.
+import * as os from 'node:os';
+
+import type { Backend, Batch } from '../../backends/backend.js';
+import { backendRegistry, createBackend, forwardFlopsPerImage } from '../../backends/index.js';
+import { levelFilters, type UNetSpec } from '../../backends/unet-spec.js';
+import { PYTORCH_SCRIPT, pytorchAvailability, runPytorch } from './pytorch-reference.js';
+
+/** One size of the benchmark: the net, batch and threads the issue's targets name. */
+export interface BackendWorkload {
+  readonly size: number;
+  readonly spec: UNetSpec;
+  readonly batch: number;
+  /** Threads a backend may use (ONNX Runtime's intra-op threads, PyTorch's threads; wasm and tfjs use one). */
+  readonly threads: number;
+}
+
+/**
+ * 64 and 128 px: the small net the trainer uses on CPUs (filters 8–64: base 8, depth 4), batch 8, one
+ * thread; 256 px: the study's net (filters 16–256: base 16, depth 5), batch 16, two threads.
+ */
+export function workloadFor(size: number): BackendWorkload {
+  const study = size >= 256;
+  const spec: UNetSpec = {
+    inputSize: size,
+    inputChannels: 3,
+    classes: 6,
+    baseFilters: study ? 16 : 8,
+    depth: study ? 5 : 4,
+    dropoutScale: 1,
+  };
+  return { size, spec, batch: study ? 16 : 8, threads: study ? 2 : 1 };
+}
+
+export interface BackendBenchmarkRow {
+  readonly backend: string;
+  readonly size: number;
+  readonly batch: number;
+  readonly threads: number;
+  readonly available: boolean;
+  /** Why it was not measured (unavailable, or skipped as too slow). */
+  readonly note?: string;
+  readonly msPerStep?: number;
+  readonly trainImagesPerSecond?: number;
+  readonly inferImagesPerSecond?: number;
+  /** The process's resident set size, at most, while this backend ran (bytes). */
+  readonly peakRssBytes?: number;
+  /** What the backend says it holds (Backend.memory().bytes), at most. */
+  readonly peakBackendBytes?: number;
+  /** Ratios to wasm in the same run (> 1: faster, or for memory, more). */
+  readonly trainVsWasm?: number;
+  readonly inferVsWasm?: number;
+  readonly rssVsWasm?: number;
+}
+
+export interface BackendBenchmarkResult {
+  readonly machine: string;
+  readonly startedAt: string;
+  readonly rows: readonly BackendBenchmarkRow[];
+  /** PyTorch side by side: runs, or why not. */
+  readonly pytorch: { readonly available: boolean; readonly reason?: string; readonly version?: string };
+}
+
+export interface BackendBenchmarkOptions {
+  /** Patch sizes. @defaultValue [64] */
+  readonly sizes?: readonly number[];
+  /** Backends to run (registered names). @defaultValue every registered one */
+  readonly backends?: readonly string[];
+  /** Seconds of timed training per backend and size (at least 3 steps). @defaultValue 4 */
+  readonly seconds?: number;
+  /** A backend whose predicted step (from its smallest size, scaled by FLOPs) exceeds this is skipped at that size. @defaultValue 60 */
+  readonly maxStepSeconds?: number;
+  /** Run PyTorch side by side when available. @defaultValue true */
+  readonly pytorch?: boolean;
+  /** Progress lines. */
+  readonly log?: (line: string) => void;
+}
+
+/** A fixed batch: blocky labels and images that carry them, so the loss is meaningful. */
+export function benchmarkBatch(side: number, size: number): Batch {
+  const pixels = size * side * side;
+  const images = new Float32Array(pixels * 3);
+  const labels = new Uint8Array(pixels);
+  for (let i = 0; i < pixels; i++) {
+    const row = Math.floor(i / side) % side;
+    const column = i % side;
+    const label = (Math.floor(row / 8) + Math.floor(column / 8) * 3 + Math.floor(i / (side * side))) % 6;
+    labels[i] = label;
+    images[3 * i] = label / 5;
+    images[3 * i + 1] = ((row * 7 + column * 13) % 17) / 17;
+    images[3 * i + 2] = 1 - label / 5;
+  }
+  return { size, images, labels };
+}
+
+/** Repeats `step` after `warmup` untimed calls until `seconds` have passed (at least `minSteps`); ms per call and the peaks seen. */
+async function timeSteps(
+  step: () => Promise<unknown>,
+  options: { warmup: number; minSteps: number; seconds: number },
+  sample: () => void,
+): Promise<number> {
+  for (let i = 0; i < options.warmup; i++) {
+    await step();
+    sample();
+  }
+  const started = performance.now();
+  let steps = 0;
+  while (steps < options.minSteps || performance.now() - started < options.seconds * 1000) {
+    await step();
+    sample();
+    steps++;
+  }
+  return (performance.now() - started) / steps;
+}
+
+async function measure(
+  backend: Backend,
+  workload: BackendWorkload,
+  seconds: number,
+): Promise<Omit<BackendBenchmarkRow, 'backend' | 'size' | 'batch' | 'threads' | 'available'>> {
+  let peakRssBytes = process.memoryUsage().rss;
+  let peakBackendBytes = backend.memory().bytes;
+  const sample = (): void => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
+    peakBackendBytes = Math.max(peakBackendBytes, backend.memory().bytes);
+  };
+  const model = await backend.createModel(workload.spec, { learningRate: 1e-3, loss: 'dice-focal', seed: 1 });
+  try {
+    const batch = benchmarkBatch(workload.size, workload.batch);
+    const msPerStep = await timeSteps(() => model.trainStep(batch), { warmup: 1, minSteps: 3, seconds }, sample);
+    const inferMs = await timeSteps(
+      () => model.predict(batch.images, batch.size),
+      { warmup: 1, minSteps: 3, seconds: seconds / 2 },
+      sample,
+    );
+    return {
+      msPerStep,
+      trainImagesPerSecond: (workload.batch * 1000) / msPerStep,
+      inferImagesPerSecond: (workload.batch * 1000) / inferMs,
+      peakRssBytes,
+      peakBackendBytes,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Measures every backend at every size; rows in registry order, with ratios to wasm at the same size. */
+export async function runBackendBenchmark(options: BackendBenchmarkOptions = {}): Promise<BackendBenchmarkResult> {
+  const sizes = options.sizes ?? [64];
+  const names = options.backends ?? backendRegistry.names;
+  const seconds = options.seconds ?? 4;
+  const maxStepSeconds = options.maxStepSeconds ?? 60;
+  const log = options.log ?? (() => {});
+  const startedAt = new Date().toISOString();
+  const rows: BackendBenchmarkRow[] = [];
+  for (const name of names) {
+    let smallest: { size: number; msPerStep: number } | undefined;
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      const workload = workloadFor(size);
+      const base = { backend: name, size, batch: workload.batch, threads: workload.threads };
+      const backend = createBackend(name, { threads: workload.threads });
+      const availability = await backend.availability();
+      if (!availability.available) {
+        rows.push({ ...base, available: false, note: `${availability.reason}${availability.install ? ` (${availability.install})` : ''}` });
+        continue;
+      }
+      if (smallest) {
+        const predicted =
+          (smallest.msPerStep / 1000) *
+          (flopsPerStep(workload) / flopsPerStep(workloadFor(smallest.size))) *
+          (workloadFor(smallest.size).threads / workload.threads);
+        if (predicted > maxStepSeconds) {
+          rows.push({ ...base, available: true, note: `skipped: ~${predicted.toFixed(0)} s per step predicted from ${smallest.size} px` });
+          continue;
+        }
+      }
+      log(`  ${name} at ${size} px, batch ${workload.batch}, ${workload.threads} thread${workload.threads > 1 ? 's' : ''}…`);
+      try {
+        await backend.init();
+        const measured = await measure(backend, workload, seconds);
+        rows.push({ ...base, available: true, ...measured });
+        smallest ??= { size, msPerStep: measured.msPerStep! };
+      } catch (error) {
+        rows.push({ ...base, available: false, note: `failed: ${(error as Error).message.split('\n')[0]}` });
+      } finally {
+        await backend.dispose();
+      }
+    }
+  }
+  let pytorch: BackendBenchmarkResult['pytorch'];
+  const torch = options.pytorch === false ? { available: false as const, reason: 'not asked for' } : pytorchAvailability();
+  if (torch.available) {
+    pytorch = { available: true, version: torch.version };
+    for (const size of sizes) {
+      const workload = workloadFor(size);
+      const filters = Array.from({ length: workload.spec.depth }, (_, level) => levelFilters(workload.spec, level));
+      log(`  PyTorch ${torch.version} at ${size} px (${PYTORCH_SCRIPT})…`);
+      try {
+        for (const run of runPytorch({ size, filters, batch: workload.batch, threads: workload.threads, steps: size >= 256 ? 6 : 20 })) {
+          rows.push({
+            backend: `pytorch (${run.variant})`,
+            size,
+            batch: workload.batch,
+            threads: workload.threads,
+            available: true,
+            msPerStep: run.msPerStep,
+            trainImagesPerSecond: run.imagesPerSecond,
+          });
+        }
+      } catch (error) {
+        rows.push({
+          backend: 'pytorch',
+          size,
+          batch: workload.batch,
+          threads: workload.threads,
+          available: false,
+          note: (error as Error).message,
+        });
+      }
+    }
+  } else {
+    pytorch = { available: false, reason: torch.reason };
+  }
+  return { machine: machineLine(), startedAt, rows: withRatios(rows), pytorch };
+}
+
+/** Training FLOPs of one step: forward, input gradient and filter gradient, each the forward's count. */
+function flopsPerStep(workload: BackendWorkload): number {
+  return 3 * forwardFlopsPerImage(workload.spec) * workload.batch;
+}
+
+function withRatios(rows: BackendBenchmarkRow[]): BackendBenchmarkRow[] {
+  return rows.map((row) => {
+    const wasm = rows.find((other) => other.backend === 'wasm' && other.size === row.size && other.trainImagesPerSecond);
+    if (!wasm) return row;
+    const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b ? a / b : undefined);
+    return {
+      ...row,
+      trainVsWasm: ratio(row.trainImagesPerSecond, wasm.trainImagesPerSecond),
+      inferVsWasm: ratio(row.inferImagesPerSecond, wasm.inferImagesPerSecond),
+      rssVsWasm: ratio(row.peakRssBytes, wasm.peakRssBytes),
+    };
+  });
+}
+
+/** The CPU, core count, Node version and load average (the machine is shared: the load says how much). */
+function machineLine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model ?? 'unknown CPU'} ×${cpus.length}, node ${process.versions.node}, load average ${os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')} at the start`;
+}
