@@ -37,7 +37,7 @@ export function formatBackendTable(result: BackendBenchmarkResult): string {
       : `PyTorch not run: ${result.pytorch.reason}.`,
   );
   lines.push(
-    'Peak RSS is the whole process (every backend ran in it, so it only grows); backend MB is what the backend reports holding (tfjs: its tensors; ONNX Runtime: the weights and Adam state it keeps in JS, not its arenas).',
+    'Peak RSS is that of a process that ran only this backend (Node itself is ~50 MB of it); backend MB is what the backend reports holding (tfjs: its tensors; ONNX Runtime: the weights and Adam state it keeps in JS, not its arenas).',
   );
   return `${lines.join('\n')}\n`;
 }

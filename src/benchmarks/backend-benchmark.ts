@@ -1,7 +1,10 @@
 // `bandster bench backends`: every backend (available or why not) trains and runs the U-Net at each
 // size; training and inference images/s, ms per step and peak memory, each as a ratio to the wasm
 // backend measured in the same run, with PyTorch side by side where Debian's python has torch.
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import type { Backend, Batch } from '../../backends/backend.js';
 import { backendRegistry, createBackend, forwardFlopsPerImage } from '../../backends/index.js';
@@ -45,7 +48,7 @@ export interface BackendBenchmarkRow {
   readonly msPerStep?: number;
   readonly trainImagesPerSecond?: number;
   readonly inferImagesPerSecond?: number;
-  /** The process's resident set size, at most, while this backend ran (bytes). */
+  /** The resident set size, at most, of the process that ran only this backend (bytes). */
   readonly peakRssBytes?: number;
   /** What the backend says it holds (Backend.memory().bytes), at most. */
   readonly peakBackendBytes?: number;
@@ -76,6 +79,8 @@ export interface BackendBenchmarkOptions {
   readonly pytorch?: boolean;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /** Measure each backend in its own process (clean peak RSS, no shared global state). @defaultValue true */
+  readonly isolate?: boolean;
 }
 
 /** A fixed batch: blocky labels and images that carry them, so the loss is meaningful. */
@@ -147,48 +152,116 @@ async function measure(
   }
 }
 
-/** Measures every backend at every size; rows in registry order, with ratios to wasm at the same size. */
+/**
+ * One backend at every size, in this process: rows in size order. A size whose step, predicted from
+ * the smallest size measured and the FLOPs, would exceed `maxStepSeconds` is skipped with the estimate.
+ */
+export async function measureBackendSizes(
+  name: string,
+  sizes: readonly number[],
+  options: { seconds: number; maxStepSeconds: number; log: (line: string) => void },
+): Promise<BackendBenchmarkRow[]> {
+  const rows: BackendBenchmarkRow[] = [];
+  let smallest: { size: number; msPerStep: number } | undefined;
+  for (const size of [...sizes].sort((a, b) => a - b)) {
+    const workload = workloadFor(size);
+    const base = { backend: name, size, batch: workload.batch, threads: workload.threads };
+    const backend = createBackend(name, { threads: workload.threads });
+    const availability = await backend.availability();
+    if (!availability.available) {
+      rows.push({ ...base, available: false, note: `${availability.reason}${availability.install ? ` (${availability.install})` : ''}` });
+      continue;
+    }
+    if (smallest) {
+      const reference = workloadFor(smallest.size);
+      const predicted =
+        (smallest.msPerStep / 1000) * (flopsPerStep(workload) / flopsPerStep(reference)) * (reference.threads / workload.threads);
+      if (predicted > options.maxStepSeconds) {
+        rows.push({ ...base, available: true, note: `skipped: ~${predicted.toFixed(0)} s per step predicted from ${smallest.size} px` });
+        continue;
+      }
+    }
+    options.log(`  ${name} at ${size} px, batch ${workload.batch}, ${workload.threads} thread${workload.threads > 1 ? 's' : ''}…`);
+    try {
+      await backend.init();
+      const measured = await measure(backend, workload, options.seconds);
+      rows.push({ ...base, available: true, ...measured });
+      smallest ??= { size, msPerStep: measured.msPerStep! };
+    } catch (error) {
+      rows.push({ ...base, available: false, note: `failed: ${(error as Error).message.split('\n')[0]}` });
+    } finally {
+      await backend.dispose();
+    }
+  }
+  return rows;
+}
+
+/** The child-process side (backend-benchmark-child.ts) beside this file: `.ts` from source, `.js` when built. */
+function childScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  return path.join(path.dirname(here), `backend-benchmark-child${path.extname(here)}`);
+}
+
+/**
+ * Runs one backend in a fresh Node process, so that its peak RSS is its own (a process's RSS only
+ * grows) and no global state (tfjs's kernel registry, ORT's arenas) carries over between backends.
+ */
+function measureInChild(
+  name: string,
+  sizes: readonly number[],
+  options: { seconds: number; maxStepSeconds: number },
+): Promise<BackendBenchmarkRow[]> {
+  const script = childScript();
+  const preload = script.endsWith('.ts')
+    ? ['--import', `data:text/javascript,import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`]
+    : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...preload, script, JSON.stringify({ name, sizes, ...options })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = output.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || !line.startsWith(CHILD_RESULT)) {
+        resolve(
+          sizes.map((size) => ({
+            backend: name,
+            size,
+            batch: workloadFor(size).batch,
+            threads: workloadFor(size).threads,
+            available: false,
+            note: `its process ended with code ${code}`,
+          })),
+        );
+        return;
+      }
+      resolve(JSON.parse(line.slice(CHILD_RESULT.length)) as BackendBenchmarkRow[]);
+    });
+  });
+}
+
+/** The prefix of the child's result line. */
+export const CHILD_RESULT = 'BANDSTER_BENCH_RESULT ';
+
+/** Measures every backend at every size, each in its own process; rows in registry order, with ratios to wasm at the same size. */
 export async function runBackendBenchmark(options: BackendBenchmarkOptions = {}): Promise<BackendBenchmarkResult> {
   const sizes = options.sizes ?? [64];
   const names = options.backends ?? backendRegistry.names;
-  const seconds = options.seconds ?? 4;
-  const maxStepSeconds = options.maxStepSeconds ?? 60;
+  const measureOptions = { seconds: options.seconds ?? 4, maxStepSeconds: options.maxStepSeconds ?? 60 };
   const log = options.log ?? (() => {});
   const startedAt = new Date().toISOString();
+  const machine = machineLine();
   const rows: BackendBenchmarkRow[] = [];
   for (const name of names) {
-    let smallest: { size: number; msPerStep: number } | undefined;
-    for (const size of [...sizes].sort((a, b) => a - b)) {
-      const workload = workloadFor(size);
-      const base = { backend: name, size, batch: workload.batch, threads: workload.threads };
-      const backend = createBackend(name, { threads: workload.threads });
-      const availability = await backend.availability();
-      if (!availability.available) {
-        rows.push({ ...base, available: false, note: `${availability.reason}${availability.install ? ` (${availability.install})` : ''}` });
-        continue;
-      }
-      if (smallest) {
-        const predicted =
-          (smallest.msPerStep / 1000) *
-          (flopsPerStep(workload) / flopsPerStep(workloadFor(smallest.size))) *
-          (workloadFor(smallest.size).threads / workload.threads);
-        if (predicted > maxStepSeconds) {
-          rows.push({ ...base, available: true, note: `skipped: ~${predicted.toFixed(0)} s per step predicted from ${smallest.size} px` });
-          continue;
-        }
-      }
-      log(`  ${name} at ${size} px, batch ${workload.batch}, ${workload.threads} thread${workload.threads > 1 ? 's' : ''}…`);
-      try {
-        await backend.init();
-        const measured = await measure(backend, workload, seconds);
-        rows.push({ ...base, available: true, ...measured });
-        smallest ??= { size, msPerStep: measured.msPerStep! };
-      } catch (error) {
-        rows.push({ ...base, available: false, note: `failed: ${(error as Error).message.split('\n')[0]}` });
-      } finally {
-        await backend.dispose();
-      }
-    }
+    rows.push(
+      ...(options.isolate === false
+        ? await measureBackendSizes(name, sizes, { ...measureOptions, log })
+        : await measureInChild(name, sizes, measureOptions)),
+    );
   }
   let pytorch: BackendBenchmarkResult['pytorch'];
   const torch = options.pytorch === false ? { available: false as const, reason: 'not asked for' } : pytorchAvailability();
@@ -224,7 +297,7 @@ export async function runBackendBenchmark(options: BackendBenchmarkOptions = {})
   } else {
     pytorch = { available: false, reason: torch.reason };
   }
-  return { machine: machineLine(), startedAt, rows: withRatios(rows), pytorch };
+  return { machine, startedAt, rows: withRatios(rows), pytorch };
 }
 
 /** Training FLOPs of one step: forward, input gradient and filter gradient, each the forward's count. */
