@@ -2,6 +2,7 @@
 // NCHWc for MLAS), a symbolic batch, images NHWC in and class probabilities NHWC out; with labels
 // given, the loss too (evaluate).
 import type { LossKind, UNetSpec } from '../unet-spec.js';
+import { transpose } from './onnx-ops.js';
 import { OnnxGraph } from './onnx-graph.js';
 import { Tape } from './tape.js';
 import { imagesToNchw, type LayerWeights, oneHot, unetForward, unetLoss } from './unet-graph.js';
@@ -36,6 +37,6 @@ export function buildInferenceGraph(options: InferenceGraphOptions): Uint8Array 
   const tape = new Tape(g);
   const probabilities = unetForward(tape, spec, imagesToNchw(g, images), layers);
   if (options.loss && labels) g.output(INFERENCE_IO.loss, unetLoss(tape, options.loss, probabilities, oneHot(g, labels, spec.classes)));
-  g.output(INFERENCE_IO.probabilities, probabilities);
+  g.output(INFERENCE_IO.probabilities, transpose(g, probabilities, [0, 2, 3, 1]));
   return g.encode();
 }

@@ -71,8 +71,22 @@ export class OnnxGraph {
   private readonly constants = new Map<string, Value>();
   private readonly names = new Set<string>();
   private counter = 0;
+  private scopes: string[] = [];
 
   constructor(readonly name: string) {}
+
+  /**
+   * Runs `build` with node names prefixed by `scope/` (nested scopes join with '/'), so that a profile
+   * of the session can be grouped by what a node is for (forward, backward, loss, adam, state, …).
+   */
+  scope<T>(scope: string, build: () => T): T {
+    this.scopes.push(scope);
+    try {
+      return build();
+    } finally {
+      this.scopes.pop();
+    }
+  }
 
   /** Number of nodes so far (the benchmark reports it). */
   get nodeCount(): number {
@@ -144,8 +158,9 @@ export class OnnxGraph {
     domain = '',
   ): Value[] {
     const id = this.counter++;
+    const prefix = this.scopes.length > 0 ? `${this.scopes.join('/')}/` : '';
     const values = outputs.map((output, index) => ({
-      name: this.claim(outputName && index === 0 ? outputName : `${opType}_${id}${outputs.length > 1 ? `_${index}` : ''}`),
+      name: this.claim(outputName && index === 0 ? outputName : `${prefix}${opType}_${id}${outputs.length > 1 ? `_${index}` : ''}`),
       type: output.type,
       shape: output.shape,
     }));
@@ -153,7 +168,7 @@ export class OnnxGraph {
       onnx.NodeProto.create({
         opType,
         domain,
-        name: `${opType}_${id}`,
+        name: `${prefix}${opType}_${id}`,
         input: inputs.map((input) => input?.name ?? ''),
         output: values.map((value) => value.name),
         attribute: Object.entries(attributes).map(([name, attribute]) => encodeAttribute(name, attribute)),

@@ -40,6 +40,7 @@ export const log = (g: OnnxGraph, x: Value): Value => unary(g, 'Log', x);
 export const sqrt = (g: OnnxGraph, x: Value): Value => unary(g, 'Sqrt', x);
 export const neg = (g: OnnxGraph, x: Value): Value => unary(g, 'Neg', x);
 export const reciprocal = (g: OnnxGraph, x: Value): Value => unary(g, 'Reciprocal', x);
+export const exp = (g: OnnxGraph, x: Value): Value => unary(g, 'Exp', x);
 
 export function where(g: OnnxGraph, condition: Value, a: Value, b: Value): Value {
   return g.node('Where', [condition, a, b], [{ type: a.type, shape: broadcast(condition.shape, broadcast(a.shape, b.shape)) }])[0];
@@ -74,6 +75,14 @@ function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean):
 /** ReduceSum over `axes` (opset 13+: axes as an input). */
 export function reduceSum(g: OnnxGraph, x: Value, axes: readonly number[], keepDims = false): Value {
   return g.node('ReduceSum', [x, g.constInt64(axes)], [{ type: x.type, shape: reducedShape(x.shape, axes, keepDims) }], {
+    keepdims: int(keepDims ? 1 : 0),
+  })[0];
+}
+
+/** ReduceMax over `axes` (opset < 18: axes as an attribute). */
+export function reduceMax(g: OnnxGraph, x: Value, axes: readonly number[], keepDims = false): Value {
+  return g.node('ReduceMax', [x], [{ type: x.type, shape: reducedShape(x.shape, axes, keepDims) }], {
+    axes: ints(axes),
     keepdims: int(keepDims ? 1 : 0),
   })[0];
 }

@@ -27,7 +27,7 @@ export class Tape {
   /** Applies an op; records it when any input depends on a watched value. */
   apply<A>(op: GradientOp<A>, inputs: readonly Value[], attributes: A): Value[] {
     const recording = inputs.some((input) => this.differentiable.has(input.name));
-    const outputs = op.forward(this.graph, inputs, attributes, recording);
+    const outputs = this.graph.scope(op.name, () => op.forward(this.graph, inputs, attributes, recording));
     if (recording) {
       for (const output of outputs) this.differentiable.add(output.name);
       this.records.push({ op: op as GradientOp<unknown>, applied: { inputs, outputs, attributes } });
@@ -46,7 +46,7 @@ export class Tape {
       const outputGradients = applied.outputs.map((output) => gradients.get(output.name));
       if (outputGradients.every((gradient) => gradient === undefined)) continue;
       const wanted = applied.inputs.map((input) => this.differentiable.has(input.name));
-      const inputGradients = op.backward(this.graph, applied, outputGradients, wanted);
+      const inputGradients = this.graph.scope(op.name, () => op.backward(this.graph, applied, outputGradients, wanted));
       applied.inputs.forEach((input, i) => {
         const gradient = inputGradients[i];
         if (!wanted[i] || gradient === undefined) return;

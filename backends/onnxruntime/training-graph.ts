@@ -71,7 +71,8 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
   const masks = sites.map((site, index) => {
     const [n, c, h, w] = site.shape;
     const bits = g.input(TRAINING_IO.dropBits(index), 'uint8', [n, h, w, c]);
-    return dropoutMask(g, bits, g.input(TRAINING_IO.keepScale(index), 'float', []));
+    const keep = g.input(TRAINING_IO.keepScale(index), 'float', []);
+    return g.scope('dropout', () => dropoutMask(g, bits, keep));
   });
   const weights = g.input(TRAINING_IO.weights, 'float', [size]);
   const firstMoment = g.input(TRAINING_IO.firstMoment, 'float', [size]);
@@ -80,20 +81,25 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
   const learningRate = g.input(TRAINING_IO.learningRate, 'float', []);
 
   const tape = new Tape(g);
-  const tensors = slots.map((slot) => reshape(g, slice1d(g, weights, slot.offset, slot.offset + slot.size), [...slot.onnxShape]));
+  // Node names are scoped (state/, forward/, loss/, backward/, adam/) so that a profile groups by purpose.
+  const tensors = g.scope('state', () =>
+    slots.map((slot) => reshape(g, slice1d(g, weights, slot.offset, slot.offset + slot.size), [...slot.onnxShape])),
+  );
   tape.watch(...tensors);
   const layers: LayerWeights[] = [];
   for (let i = 0; i < tensors.length; i += 2) layers.push({ kernel: tensors[i], bias: tensors[i + 1] });
 
-  const probabilities = unetForward(tape, spec, imagesToNchw(g, images), layers, masks, options.strategy);
-  const lossValue = unetLoss(tape, loss, probabilities, oneHot(g, labels, spec.classes));
-  const gradients = tape.gradients(lossValue, g.constFloat(1), tensors);
-  const gradient = concat(
-    g,
-    gradients.map((value) => reshape(g, value, [-1])),
-    0,
+  const probabilities = g.scope('forward', () => unetForward(tape, spec, imagesToNchw(g, images), layers, masks, options.strategy));
+  const lossValue = g.scope('loss', () => unetLoss(tape, loss, probabilities, oneHot(g, labels, spec.classes)));
+  const gradients = g.scope('backward', () => tape.gradients(lossValue, g.constFloat(1), tensors));
+  const gradient = g.scope('state', () =>
+    concat(
+      g,
+      gradients.map((value) => reshape(g, value, [-1])),
+      0,
+    ),
   );
-  const updated = adamUpdate(g, { weights, firstMoment, secondMoment }, gradient, step, learningRate);
+  const updated = g.scope('adam', () => adamUpdate(g, { weights, firstMoment, secondMoment }, gradient, step, learningRate));
   g.output(TRAINING_IO.loss, lossValue);
   g.output(TRAINING_IO.weightsOut, updated.weights);
   g.output(TRAINING_IO.firstMomentOut, updated.firstMoment);

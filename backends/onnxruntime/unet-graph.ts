@@ -16,7 +16,6 @@ import {
   maxPoolOp,
   reluOp,
   softmaxOp,
-  transposeOp,
   type ConvGradientStrategy,
   FASTEST_CONV_GRADIENTS,
 } from './ops/index.js';
@@ -53,8 +52,7 @@ export function dropoutSites(spec: UNetSpec, batch: number): DropoutSite[] {
 }
 
 /**
- * Softmax probabilities [N, H, W, classes] (NHWC, as the Backend contract returns them) of images
- * [N, 3, H, W]: the study's U-Net (3×3 'same'
+ * Softmax probabilities [N, classes, H, W] of images [N, 3, H, W]: the study's U-Net (3×3 'same'
  * convolutions with ReLU, dropout between the two of each level, 2×2 max-pooling, 2×2/2 transposed
  * convolutions, skip concatenation [upsampled, skip], 1×1 output), as backends/tfjs/unet.ts runs it.
  * `masks` holds one mask per dropout site during training, none at inference.
@@ -93,15 +91,12 @@ export function unetForward(
   }
   const { kernel, bias } = layer();
   const [logits] = tape.apply(conv2dOp, [hidden, kernel, bias], { pad: 0, strategy });
-  // Softmax and the losses run channels-last: over contiguous rows of `classes`, and the result is
-  // already in the layout predict returns.
-  const [channelsLast] = tape.apply(transposeOp, [logits], { perm: [0, 2, 3, 1] });
-  return tape.apply(softmaxOp, [channelsLast], { axis: 3 })[0];
+  return tape.apply(softmaxOp, [logits], { axis: 1 })[0];
 }
 
-/** The training loss of a `LossKind` on NHWC probabilities and one-hot labels (as backends/tfjs/losses.ts defines them). */
+/** The training loss of a `LossKind` on NCHW probabilities and one-hot labels (as backends/tfjs/losses.ts defines them). */
 export function unetLoss(tape: Tape, kind: LossKind, probabilities: Value, oneHot: Value): Value {
-  const classAxis = 3;
+  const classAxis = 1;
   const classes = probabilities.shape[classAxis] as number;
   switch (kind) {
     case 'dice-focal': {
@@ -126,11 +121,14 @@ export function imagesToNchw(g: OnnxGraph, images: Value): Value {
   return transpose(g, images, [0, 3, 1, 2]);
 }
 
-/** Class ids [N, H, W] (uint8) to one-hot float [N, H, W, classes]: Equal against [0 … classes−1] on a new last axis. */
+/** Class ids [N, H, W] (uint8) to one-hot float [N, classes, H, W]: Equal against [0 … classes−1] on axis 1. */
 export function oneHot(g: OnnxGraph, labels: Value, classes: number): Value {
   const [n, h, w] = labels.shape as Dim[];
   const ids = cast(g, labels, 'int32');
-  const [column] = g.node('Unsqueeze', [ids, g.constInt64([3])], [{ type: 'int32', shape: [n, h, w, 1] }]);
-  const classIds = g.constInt32(Array.from({ length: classes }, (_, c) => c));
-  return cast(g, equal(g, column, classIds), 'float');
+  const [plane] = g.node('Unsqueeze', [ids, g.constInt64([1])], [{ type: 'int32', shape: [n, 1, h, w] }]);
+  const classIds = g.constInt32(
+    Array.from({ length: classes }, (_, c) => c),
+    [1, classes, 1, 1],
+  );
+  return cast(g, equal(g, plane, classIds), 'float');
 }

@@ -68,7 +68,7 @@ function inputGradient(g: OnnxGraph, dy: Value, w: Value, pad: number, strategy:
 }
 
 function filterGradient(g: OnnxGraph, x: Value, dy: Value, w: Value, pad: number, strategy: ConvGradientStrategy): Value {
-  const [n, c, h, width] = staticShape(x.shape);
+  const [n, c] = staticShape(x.shape);
   const [m, , k] = staticShape(w.shape);
   const pads = [pad, pad, pad, pad];
   const inputByChannel = transpose(g, x, [1, 0, 2, 3]); // [C, N, H, W]
@@ -77,26 +77,43 @@ function filterGradient(g: OnnxGraph, x: Value, dy: Value, w: Value, pad: number
   }
   const [, , outH, outW] = staticShape(dy.shape);
   const pixels = n * outH * outW;
-  const gradientRows = reshape(g, transpose(g, dy, [1, 0, 2, 3]), [m, pixels]); // [M, N·H′·W′]
-  if (k === 1 && pad === 0)
-    return reshape(g, gemm(g, gradientRows, reshape(g, inputByChannel, [c, pixels]), { transB: true }), [m, c, 1, 1]);
+  const gradientByChannel = transpose(g, dy, [1, 0, 2, 3]); // [M, N, H′, W′]
+  if (k === 1 && pad === 0) {
+    return reshape(g, gemm(g, reshape(g, gradientByChannel, [m, pixels]), reshape(g, inputByChannel, [c, pixels]), { transB: true }), [
+      m,
+      c,
+      1,
+      1,
+    ]);
+  }
+  // Shift whichever of x and dy has fewer channels: the k² shifted copies are the step's largest
+  // copies. dw[m, c, i, j] = Σ_q dy[m, q] · x_pad[c, q + (i, j)] = Σ_q x[c, q] · dy_pad[m, q + (k−1−i, k−1−j)]
+  // (dy padded by k − 1 − pad), each offset one GEMM of rows [M, N·H′·W′] and [C, N·H′·W′].
+  const shiftGradient = m < c;
+  const shifted = shiftGradient ? gradientByChannel : inputByChannel;
+  const fixedRows = shiftGradient ? reshape(g, inputByChannel, [c, pixels]) : reshape(g, gradientByChannel, [m, pixels]);
+  const border = shiftGradient ? k - 1 - pad : pad;
+  const [channels, , sideH, sideW] = staticShape(shifted.shape);
   const padded =
-    pad === 0
-      ? inputByChannel
+    border === 0
+      ? shifted
       : g.node(
           'Pad',
-          [inputByChannel, g.constInt64([0, 0, pad, pad, 0, 0, pad, pad])],
-          [{ type: 'float', shape: [c, n, h + 2 * pad, width + 2 * pad] }],
+          [shifted, g.constInt64([0, 0, border, border, 0, 0, border, border])],
+          [{ type: 'float', shape: [channels, n, sideH + 2 * border, sideW + 2 * border] }],
         )[0];
   const taps: Value[] = [];
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
-      const [shifted] = g.node(
+      const [top, left] = shiftGradient ? [k - 1 - i, k - 1 - j] : [i, j];
+      const [window] = g.node(
         'Slice',
-        [padded, g.constInt64([i, j]), g.constInt64([i + outH, j + outW]), g.constInt64([2, 3])],
-        [{ type: 'float', shape: [c, n, outH, outW] }],
+        [padded, g.constInt64([top, left]), g.constInt64([top + outH, left + outW]), g.constInt64([2, 3])],
+        [{ type: 'float', shape: [channels, n, outH, outW] }],
       );
-      taps.push(reshape(g, gemm(g, gradientRows, reshape(g, shifted, [c, pixels]), { transB: true }), [m, c, 1])); // [M, C, 1]
+      const windowRows = reshape(g, window, [channels, pixels]);
+      const product = shiftGradient ? gemm(g, windowRows, fixedRows, { transB: true }) : gemm(g, fixedRows, windowRows, { transB: true });
+      taps.push(reshape(g, product, [m, c, 1])); // [M, C, 1]
     }
   }
   return reshape(g, concat(g, taps, 2), [m, c, k, k]);
