@@ -6,7 +6,8 @@
 import { pathToFileURL } from 'node:url';
 
 import { formatBackendTable } from '../src/benchmarks/backend-benchmark-report.js';
-import { runBackendBenchmark } from '../src/benchmarks/backend-benchmark.js';
+import { runBackendBenchmark, workloadFor } from '../src/benchmarks/backend-benchmark.js';
+import { formatOrtCosts, measureOrtCosts } from '../src/benchmarks/ort-costs.js';
 
 export async function run(options: { quick?: boolean; sizes?: number[] } = {}): Promise<void> {
   const quick = options.quick ?? false;
@@ -16,6 +17,9 @@ export async function run(options: { quick?: boolean; sizes?: number[] } = {}): 
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(formatBackendTable(result));
+  if (result.rows.some((row) => row.backend === 'onnxruntime-cpu' && row.trainImagesPerSecond !== undefined)) {
+    process.stdout.write(`\n${formatOrtCosts(await measureOrtCosts(workloadFor(64), { rounds: quick ? 2 : 3 }))}`);
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

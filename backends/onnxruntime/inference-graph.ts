@@ -18,6 +18,8 @@ export interface InferenceGraphOptions {
   readonly loss?: LossKind;
   /** The batch dimension's name. @defaultValue 'N' */
   readonly batchName?: string;
+  /** Written into the model's metadata_props. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** Inputs images [N, H, W, 3] float (and labels [N, H, W] uint8); outputs (the loss [] and) probabilities [N, H, W, classes]. */
@@ -38,5 +40,5 @@ export function buildInferenceGraph(options: InferenceGraphOptions): Uint8Array 
   const probabilities = unetForward(tape, spec, imagesToNchw(g, images), layers);
   if (options.loss && labels) g.output(INFERENCE_IO.loss, unetLoss(tape, options.loss, probabilities, oneHot(g, labels, spec.classes)));
   g.output(INFERENCE_IO.probabilities, transpose(g, probabilities, [0, 2, 3, 1]));
-  return g.encode();
+  return g.encode(options.metadata);
 }

@@ -177,8 +177,8 @@ export class OnnxGraph {
     return values;
   }
 
-  /** The serialized ModelProto. */
-  encode(): Uint8Array {
+  /** The serialized ModelProto; `metadata` becomes its metadata_props (what a model says about itself). */
+  encode(metadata: Readonly<Record<string, string>> = {}): Uint8Array {
     const valueInfo = (value: Value) =>
       onnx.ValueInfoProto.create({
         name: value.name,
@@ -201,6 +201,7 @@ export class OnnxGraph {
       producerName: 'bandster',
       opsetImport: [{ domain: '', version: OPSET }],
       graph,
+      metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     });
     return onnx.ModelProto.encode(model).finish();
   }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 
 import { formatBackendTable, writeBackendChart, writeBackendJson } from '../benchmarks/backend-benchmark-report.js';
-import { runBackendBenchmark } from '../benchmarks/backend-benchmark.js';
+import { runBackendBenchmark, workloadFor } from '../benchmarks/backend-benchmark.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { number } from './cli-values.js';
 
@@ -21,6 +21,7 @@ export function benchBackendsCommand(): Command {
     .option('--json <file>', 'also write the results as JSON')
     .option('--png <file>', 'also draw the ratios to wasm as a bar chart')
     .option('--no-pytorch', 'do not run PyTorch side by side')
+    .option('--no-costs', 'do not profile the ONNX Runtime training step (prepacking, state round-trips, slicing, gradient formulation)')
     .action(async (opts) => {
       const sizes = String(opts.sizes)
         .split(',')
@@ -41,6 +42,12 @@ export function benchBackendsCommand(): Command {
         log: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(formatBackendTable(result));
+      const ortMeasured = result.rows.some((row) => row.backend === 'onnxruntime-cpu' && row.trainImagesPerSecond !== undefined);
+      if (opts.costs && ortMeasured) {
+        process.stderr.write('  profiling the ONNX Runtime training step…\n');
+        const { formatOrtCosts, measureOrtCosts } = await import('../benchmarks/ort-costs.js');
+        process.stdout.write(`\n${formatOrtCosts(await measureOrtCosts(workloadFor(Math.min(...sizes))))}`);
+      }
       if (opts.json) {
         writeBackendJson(opts.json, result);
         process.stdout.write(`json: ${opts.json}\n`);

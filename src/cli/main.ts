@@ -17,6 +17,7 @@ const program = new Command('bandster')
   .addCommand((await import('./dataset-command.js')).datasetCommand())
   .addCommand((await import('./tune-command.js')).tuneCommand())
   .addCommand((await import('./compare-command.js')).compareCommand())
+  .addCommand((await import('./export-command.js')).exportCommand())
   .exitOverride();
 
 try {

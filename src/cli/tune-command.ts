@@ -9,7 +9,8 @@ import { InlineExecutor } from '../executors/inline-executor.js';
 import { plannedEvaluations, planFor } from '../optimizers/bracket-plan.js';
 import type { LoadedDataset } from '../segmentation/dataset-loader.js';
 import { presetByName } from '../segmentation/presets.js';
-import { initBackend, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
+import { initBackend, resolveBackendName, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
+import { writeSegmentationRunSettings } from '../segmentation/segmentation-run.js';
 import { trainObjective } from '../segmentation/trainer.js';
 import { integer, number, stopOnSignals } from './cli-values.js';
 import { addSegmentationOptions, prepareDataset } from './segmentation-options.js';
@@ -40,13 +41,22 @@ export function tuneCommand(): Command {
 
       const dataset = await prepareDataset(opts, opts.workers > 1);
 
+      const backend = await resolveBackendName(opts.backend as BackendName);
+      if (backend.reason) process.stderr.write(`backend: ${backend.reason}\n`);
       const settings: SegmentationJobSettings = {
-        backend: opts.backend as BackendName,
+        backend: backend.name,
         seed: opts.seed,
         reuseCheckpoints: opts.reuseCheckpoints,
         depth: opts.depth,
         baseFilters: opts.baseFilters,
       };
+      writeSegmentationRunSettings(logDir, {
+        ...settings,
+        data: path.resolve(opts.data),
+        patch: opts.patch,
+        maxPatches: opts.maxPatches,
+        workdir: path.resolve(logDir, 'work'),
+      });
       const executor = await segmentationExecutor(opts.workers, dataset, settings, logDir);
       const search = new Search({
         space: preset.space,

@@ -1,4 +1,4 @@
-import { BackendUnavailableError, type BackendName, createBackend } from '../../backends/index.js';
+import { type AutoBackend, BackendUnavailableError, type BackendName, createBackend } from '../../backends/index.js';
 import type { Backend } from '../../backends/backend.js';
 import type { SegmentationDataset } from './types.js';
 import type { TrainerDefaults } from './trainer-settings.js';
@@ -47,4 +47,18 @@ export async function initBackend(name: BackendName | Backend): Promise<Backend>
   if (!availability.available) throw new BackendUnavailableError(backend.name, availability.reason, availability.install);
   await backend.init();
   return backend;
+}
+
+/**
+ * A concrete backend name for a job: 'auto' is resolved here, once, so that every worker thread of a
+ * pool uses the backend it chose (and none measures again); `reason` says which and why.
+ */
+export async function resolveBackendName(name: BackendName): Promise<{ name: BackendName; reason?: string }> {
+  if (name !== 'auto') return { name };
+  const auto = createBackend('auto') as AutoBackend;
+  const availability = await auto.availability();
+  if (!availability.available) throw new BackendUnavailableError('auto', availability.reason, availability.install);
+  const choice = auto.choice!;
+  await auto.dispose();
+  return { name: choice.name as BackendName, reason: `auto chose ${choice.reason}` };
 }
