@@ -39,10 +39,10 @@ export function tuneCommand(): Command {
       const nIterations = opts.iterations ?? preset.nIterations;
       const logDir: string = opts.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
-      const dataset = await prepareDataset(opts, opts.workers > 1);
-
       const backend = await resolveBackendName(opts.backend as BackendName);
       if (backend.reason) process.stderr.write(`backend: ${backend.reason}\n`);
+      const dataset = await prepareDataset(opts, opts.workers > 1);
+
       const settings: SegmentationJobSettings = {
         backend: backend.name,
         seed: opts.seed,

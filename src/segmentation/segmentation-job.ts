@@ -50,11 +50,17 @@ export async function initBackend(name: BackendName | Backend): Promise<Backend>
 }
 
 /**
- * A concrete backend name for a job: 'auto' is resolved here, once, so that every worker thread of a
- * pool uses the backend it chose (and none measures again); `reason` says which and why.
+ * A concrete backend name for a job, checked before any work starts: 'auto' is resolved here, once,
+ * so that every worker thread of a pool uses the backend it chose (and none measures again), and
+ * `reason` says which and why; a named backend that does not load here rejects with
+ * ERR_BACKEND_UNAVAILABLE (the reason and the install command) rather than failing every job.
  */
 export async function resolveBackendName(name: BackendName): Promise<{ name: BackendName; reason?: string }> {
-  if (name !== 'auto') return { name };
+  if (name !== 'auto') {
+    const availability = await createBackend(name).availability();
+    if (!availability.available) throw new BackendUnavailableError(name, availability.reason, availability.install);
+    return { name };
+  }
   const auto = createBackend('auto') as AutoBackend;
   const availability = await auto.availability();
   if (!availability.available) throw new BackendUnavailableError('auto', availability.reason, availability.install);
