@@ -148,6 +148,22 @@ export function backendConformance({ name, make }: ConformanceOptions): void {
       predicting.dispose();
     });
 
+    it('accepts batches and images that are views into larger buffers (the trainer reuses its buffers)', async () => {
+      const viewed = await model(NO_DROPOUT, { seed: 12 });
+      const fresh = await model(NO_DROPOUT, { seed: 12 });
+      const batch = fixedBatch(NO_DROPOUT);
+      const images = new Float32Array(batch.images.length + 100);
+      images.set(batch.images, 50);
+      const labels = new Uint8Array(batch.labels.length + 30);
+      labels.set(batch.labels, 7);
+      const view = { size: 2, images: images.subarray(50, 50 + batch.images.length), labels: labels.subarray(7, 7 + batch.labels.length) };
+      assert.equal(await viewed.trainStep(view), await fresh.trainStep(batch));
+      assert.deepEqual(await viewed.predict(view.images, 2), await fresh.predict(batch.images, 2));
+      assert.equal(await viewed.evaluate(view), await fresh.evaluate(batch));
+      viewed.dispose();
+      fresh.dispose();
+    });
+
     it('same seed → the same initial weights as tfjs-cpu', async () => {
       const ours = await model(SPEC, { seed: 11 });
       const theirs = await reference.createModel(SPEC, { learningRate: 1e-3, loss: 'dice-focal', seed: 11 });
