@@ -27,6 +27,7 @@ export {
   type OnnxRuntimeBackendName,
   type OnnxRuntimeBackendOptions,
 } from './onnxruntime/ort-backend.js';
+export { type ExportedModel, exportInferenceModel } from './onnxruntime/onnx-export.js';
 export { type BackendEntry, type BackendOptions, BackendRegistry, isBackend } from './registry.js';
 export { decodeState, encodeState, type ModelState } from './state-codec.js';
 export { TFJS_FLAVOURS, type TfjsFlavourName } from './tfjs/flavours.js';
