@@ -93,7 +93,7 @@ export class OnnxRuntimeBackend implements Backend {
   memory(): { readonly bytes: number; readonly tensors?: number } {
     let bytes = 0;
     for (const model of this.models) bytes += model.bytes;
-    return { bytes, tensors: this.models.size * 6 };
+    return { bytes };
   }
 
   async createModel(spec: UNetSpec, options: ModelOptions): Promise<BackendModel> {

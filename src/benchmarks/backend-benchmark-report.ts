@@ -22,12 +22,12 @@ export function formatBackendTable(result: BackendBenchmarkResult): string {
   const lines = [
     `machine: ${result.machine}; started ${result.startedAt}`,
     '',
-    '| backend | px | batch | threads | ms/step | train img/s | × wasm | infer img/s | × wasm | peak RSS MB | × wasm | backend MB | note |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| backend | px | batch | threads | ms/step | train img/s | × wasm | × PyTorch tuned | infer img/s | × wasm | peak RSS MB | × wasm | backend MB | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of result.rows) {
     lines.push(
-      `| ${row.backend} | ${row.size} | ${row.batch} | ${row.threads} | ${figure(row.msPerStep, 0)} | ${figure(row.trainImagesPerSecond, 2)} | ${ratio(row.trainVsWasm)} | ${figure(row.inferImagesPerSecond, 2)} | ${ratio(row.inferVsWasm)} | ${row.peakRssBytes ? (row.peakRssBytes / MB).toFixed(0) : '—'} | ${ratio(row.rssVsWasm)} | ${row.peakBackendBytes !== undefined ? (row.peakBackendBytes / MB).toFixed(1) : '—'} | ${row.note ?? ''} |`,
+      `| ${row.backend} | ${row.size} | ${row.batch} | ${row.threads} | ${figure(row.msPerStep, 0)} | ${figure(row.trainImagesPerSecond, 2)} | ${ratio(row.trainVsWasm)} | ${ratio(row.trainVsPytorch)} | ${figure(row.inferImagesPerSecond, 2)} | ${ratio(row.inferVsWasm)} | ${row.peakRssBytes ? (row.peakRssBytes / MB).toFixed(0) : '—'} | ${ratio(row.rssVsWasm)} | ${row.peakBackendBytes !== undefined ? (row.peakBackendBytes / MB).toFixed(1) : '—'} | ${row.note ?? ''} |`,
     );
   }
   lines.push('');

@@ -56,6 +56,8 @@ export interface BackendBenchmarkRow {
   readonly trainVsWasm?: number;
   readonly inferVsWasm?: number;
   readonly rssVsWasm?: number;
+  /** Training speed as a ratio to tuned PyTorch on the same net in the same run (where it ran). */
+  readonly trainVsPytorch?: number;
 }
 
 export interface BackendBenchmarkResult {
@@ -306,15 +308,16 @@ function flopsPerStep(workload: BackendWorkload): number {
 }
 
 function withRatios(rows: BackendBenchmarkRow[]): BackendBenchmarkRow[] {
+  const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b ? a / b : undefined);
   return rows.map((row) => {
     const wasm = rows.find((other) => other.backend === 'wasm' && other.size === row.size && other.trainImagesPerSecond);
-    if (!wasm) return row;
-    const ratio = (a: number | undefined, b: number | undefined): number | undefined => (a !== undefined && b ? a / b : undefined);
+    const pytorch = rows.find((other) => other.backend === 'pytorch (tuned)' && other.size === row.size && other.trainImagesPerSecond);
     return {
       ...row,
-      trainVsWasm: ratio(row.trainImagesPerSecond, wasm.trainImagesPerSecond),
-      inferVsWasm: ratio(row.inferImagesPerSecond, wasm.inferImagesPerSecond),
-      rssVsWasm: ratio(row.peakRssBytes, wasm.peakRssBytes),
+      trainVsWasm: ratio(row.trainImagesPerSecond, wasm?.trainImagesPerSecond),
+      inferVsWasm: ratio(row.inferImagesPerSecond, wasm?.inferImagesPerSecond),
+      rssVsWasm: ratio(row.peakRssBytes, wasm?.peakRssBytes),
+      trainVsPytorch: ratio(row.trainImagesPerSecond, pytorch?.trainImagesPerSecond),
     };
   });
 }
