@@ -6,8 +6,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PYTHON = '/usr/bin/python3';
-/** The reference script, copied from shared/bench/pytorch-unet so that the benchmark stands alone. */
-export const PYTORCH_SCRIPT = fileURLToPath(new URL('../../bench/pytorch-unet/unet_train.py', import.meta.url));
+/**
+ * The reference script, copied from shared/bench/pytorch-unet so that the benchmark stands alone:
+ * bench/ at the package root, two folders up from src/benchmarks (three from dist/src/benchmarks).
+ */
+export const PYTORCH_SCRIPT = ['../../bench/pytorch-unet/unet_train.py', '../../../bench/pytorch-unet/unet_train.py']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .reduce((found, candidate) => (existsSync(found) ? found : candidate));
 
 /** The tuned environment of bench/pytorch-unet/README.md: one BLAS thread, glibc malloc that keeps freed memory, huge pages. */
 const TUNED_ENVIRONMENT = {
