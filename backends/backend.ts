@@ -1,4 +1,6 @@
-import type { LossKind, UNetSpec } from '../src/segmentation/types.js';
+import type { LossKind, UNetSpec } from './unet-spec.js';
+
+export type { LossKind, UNetSpec } from './unet-spec.js';
 
 /** Why a backend cannot be used here, and how to get it. */
 export interface Unavailable {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import type { LossKind } from '../../src/segmentation/types.js';
+import { BackendError } from '../backend-error.js';
+import { type LossKind, LOSS_KINDS } from '../unet-spec.js';
 
 /** segmentation_models' SMOOTH (base/functional.py). */
 export const DICE_SMOOTH = 1e-5;
@@ -83,6 +84,6 @@ export function segmentationLoss(kind: LossKind, gt: tf.Tensor, pr: tf.Tensor): 
     case 'cross-entropy':
       return crossEntropyLoss(gt, pr);
     default:
-      throw new RangeError(`unknown loss ${String(kind)}`);
+      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.loss must be one of ${LOSS_KINDS.join(', ')} (got ${String(kind)})`);
   }
 }

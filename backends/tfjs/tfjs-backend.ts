@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
-import type { UNetSpec } from '../../src/segmentation/types.js';
+import { BackendError, BackendUnavailableError } from '../backend-error.js';
+import { type UNetSpec, validateSpec } from '../unet-spec.js';
 import type { Availability, Backend, BackendCapabilities, BackendModel, ModelOptions } from '../backend.js';
 import { describeLoadError, tfjsFlavours, type TfjsFlavour, type TfjsFlavourName } from './flavours.js';
 import { TfjsUNetModel } from './tfjs-model.js';
@@ -35,14 +36,14 @@ export class TfjsBackend implements Backend {
   ) {
     const kernels = options.kernels ?? defaultTfjsBackendOptions.kernels;
     if (kernels !== 'bandster' && kernels !== 'stock')
-      throw new RangeError(`options.kernels must be 'bandster' or 'stock' (got ${String(kernels)})`);
+      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.kernels must be 'bandster' or 'stock' (got ${String(kernels)})`);
     this.name = flavour.name;
     this.options = { kernels };
   }
 
   static of(name: TfjsFlavourName, options?: TfjsBackendOptions): TfjsBackend {
     const flavour = tfjsFlavours[name];
-    if (!flavour) throw new RangeError(`unknown tfjs backend ${String(name)}`);
+    if (!flavour) throw new BackendError('ERR_BACKEND_UNKNOWN', `unknown tfjs backend ${String(name)}`);
     return new TfjsBackend(flavour, options);
   }
 
@@ -68,9 +69,8 @@ export class TfjsBackend implements Backend {
       await this.activate();
     })().catch((error: unknown) => {
       this.initialised = undefined;
-      throw new Error(`backend ${this.name} cannot start: ${describeLoadError(this.flavour, error)} (${this.flavour.install})`, {
-        cause: error,
-      });
+      if (error instanceof BackendError) throw error;
+      throw new BackendUnavailableError(this.name, describeLoadError(this.flavour, error), this.flavour.install, { cause: error });
     });
     return this.initialised;
   }
@@ -86,6 +86,7 @@ export class TfjsBackend implements Backend {
   }
 
   async createModel(spec: UNetSpec, options: ModelOptions): Promise<BackendModel> {
+    validateSpec(spec);
     await this.init();
     const model = await TfjsUNetModel.create(spec, options, () => this.activate());
     this.models.add(model);
@@ -105,6 +106,12 @@ export class TfjsBackend implements Backend {
   private async activate(): Promise<void> {
     if (tf.getBackend() === this.flavour.tfBackendName) return;
     const ok = await tf.setBackend(this.flavour.tfBackendName);
-    if (!ok) throw new Error(`tfjs could not initialise its ${this.flavour.tfBackendName} backend`);
+    if (!ok) {
+      throw new BackendUnavailableError(
+        this.name,
+        `tfjs could not initialise its ${this.flavour.tfBackendName} backend`,
+        this.flavour.install,
+      );
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runOptimizerBenchmarks } from '../benchmarks/optimizer-report.js';
+import { benchBackendsCommand } from './bench-backends-command.js';
 
 export function benchCommand(): Command {
   const bench = new Command('bench').description('benchmarks');
@@ -11,5 +12,6 @@ export function benchCommand(): Command {
     .action(async (opts) => {
       await runOptimizerBenchmarks({ quick: opts.quick, outDir: opts.out, write: (text) => process.stdout.write(text) });
     });
+  bench.addCommand(benchBackendsCommand());
   return bench;
 }

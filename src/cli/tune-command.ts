@@ -7,24 +7,23 @@ import { configIdKey } from '../core/types.js';
 import type { ExecutorSpec } from '../executors/create-executor.js';
 import type { LoadedDataset } from '../segmentation/dataset-loader.js';
 import { presetByName } from '../segmentation/presets.js';
-import { initBackend, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
+import { initBackend, resolveBackendName, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
+import { readSegmentationRunSettings, writeSegmentationRunSettings } from '../segmentation/segmentation-run.js';
 import { trainObjective } from '../segmentation/trainer.js';
 import { integer } from './cli-values.js';
 import { addFlags, readFlags } from './flags.js';
 import { SEARCH_FLAGS } from './search-flags.js';
-import {
-  addSegmentationOptions,
-  prepareDataset,
-  recordedSegmentationSettings,
-  recordSegmentationSettings,
-  segmentationSettings,
-} from './segmentation-options.js';
+import { addSegmentationOptions, prepareDataset, recordedCliSettings, segmentationSettings } from './segmentation-options.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
 
 /** The search flags `tune` takes; budgets and iterations default to the preset's. */
 const TUNE_SEARCH_FLAGS = {
-  nIterations: { ...SEARCH_FLAGS.nIterations, description: 'BOHB iterations', defaultText: "the preset's, 4 for default" },
+  nIterations: {
+    ...SEARCH_FLAGS.nIterations,
+    description: 'BOHB iterations',
+    defaultText: "the preset's; for default 18 on a native backend, 4 on wasm or cpu",
+  },
   minBudget: { ...SEARCH_FLAGS.minBudget, description: 'smallest budget in epochs', defaultText: "the preset's" },
   maxBudget: { ...SEARCH_FLAGS.maxBudget, description: 'largest budget in epochs', defaultText: "the preset's" },
   logDir: { ...SEARCH_FLAGS.logDir, description: 'where the logs go', defaultText: 'runs/tune-<time>' },
@@ -45,25 +44,40 @@ export function tuneCommand(): Command {
     .option('--reuse-checkpoints', 'continue promoted configurations from their own weights', false)
     .action(async (opts) => {
       const flags = readFlags<SearchOptions>(opts, TUNE_SEARCH_FLAGS);
-      const preset = presetByName(opts.preset, { minBudget: flags.minBudget, maxBudget: flags.maxBudget, nIterations: flags.nIterations });
+      const logDir = flags.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+      const resume = flags.resume ?? false;
+      // A resumed search trains exactly as the first one did, whatever the defaults are now.
+      const recorded = resume ? readSegmentationRunSettings(logDir) : undefined;
+      const data = segmentationSettings(opts, recorded === undefined ? {} : recordedCliSettings(recorded));
+      // `auto` is resolved once, here, so every thread trains on the same backend and the run records which.
+      const backend = await resolveBackendName(data.backend);
+      if (backend.reason) process.stderr.write(`backend: ${backend.reason}\n`);
+      const preset = presetByName(opts.preset, {
+        minBudget: flags.minBudget,
+        maxBudget: flags.maxBudget,
+        nIterations: flags.nIterations,
+        backend: backend.name,
+      });
       const minBudget = flags.minBudget ?? preset.minBudget;
       const maxBudget = flags.maxBudget ?? preset.maxBudget;
       const nIterations = flags.nIterations ?? preset.nIterations;
-      const logDir = flags.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-      const resume = flags.resume ?? false;
-
-      // A resumed search trains exactly as the first one did, whatever the defaults are now.
-      const data = segmentationSettings(opts, resume ? recordedSegmentationSettings(logDir) : {});
       const dataset = await prepareDataset(data, opts.workers > 1);
-      recordSegmentationSettings(logDir, data);
 
       const settings: SegmentationJobSettings = {
-        backend: data.backend,
+        backend: backend.name,
         seed: data.seed,
         reuseCheckpoints: opts.reuseCheckpoints,
         depth: data.depth,
         baseFilters: data.baseFilters,
       };
+      writeSegmentationRunSettings(logDir, {
+        ...settings,
+        data: path.resolve(data.data),
+        synthScale: data.synthScale,
+        patch: data.patch,
+        maxPatches: data.maxPatches,
+        workdir: path.resolve(logDir, 'work'),
+      });
       const executor = await segmentationExecutor(opts.workers, dataset, settings, logDir);
       const search = new Search({
         space: preset.space,

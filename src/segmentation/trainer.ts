@@ -42,7 +42,8 @@ export interface TrainingRun {
   readonly model: BackendModel;
 }
 
-const CHECKPOINT_PREFIX = 'checkpoint-epoch-';
+/** Checkpoints are `checkpoint-epoch-<epochs>.bin` in a configuration's working directory. */
+export const CHECKPOINT_PREFIX = 'checkpoint-epoch-';
 
 /**
  * Trains a fresh U-Net (or continues its own checkpoint) for `epochs` epochs and returns it with
