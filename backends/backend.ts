@@ -1,3 +1,4 @@
+import type { MicroBatchSteps } from './micro-batch.js';
 import type { LossKind, UNetSpec } from './unet-spec.js';
 
 export type { LossKind, UNetSpec } from './unet-spec.js';
@@ -47,6 +48,11 @@ export interface BackendModel {
   exportState(): Promise<Uint8Array>;
   importState(state: Uint8Array): Promise<void>;
   dispose(): void;
+  /**
+   * Exact micro-batched steps (backends/micro-batch.ts), which the frugal profile drives; absent on
+   * a backend that cannot take them (the frugal profile then reports it unavailable).
+   */
+  microBatchSteps?(): MicroBatchSteps;
 }
 
 /**

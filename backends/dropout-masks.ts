@@ -1,4 +1,5 @@
 import { Rng } from '../src/core/rng.js';
+import type { DropoutSite } from './unet-spec.js';
 
 /** What a kept unit is multiplied by: 1/(1 − rate) as a float32 (the value of a mask's kept elements). */
 export function keepScale(rate: number): number {
@@ -38,5 +39,59 @@ export class DropoutMasks {
     const bits = into ?? new Uint8Array(size);
     if (bits.length !== size) throw new RangeError(`into must hold ${size} values (got ${bits.length})`);
     return this.rng.fillBernoulli(bits, rate);
+  }
+
+  /**
+   * Plans one training step of `batch` images whose forward passes run slice by slice (the frugal
+   * profile's micro-batches): the generator advances past the whole step's draws, exactly as a
+   * whole-batch step would (so the next step draws the same masks either way), and the plan replays
+   * the draws of any slice from generator states recorded at each slice's first element.
+   */
+  planStep(sites: readonly DropoutSite[], batch: number, slices: readonly ImageSlice[]): DropoutStep {
+    const states: Rng[][] = [];
+    for (const site of sites) {
+      const perSite: Rng[] = [];
+      let cursor = 0;
+      for (const slice of slices) {
+        this.rng.skip((slice.start - cursor) * site.perImage);
+        perSite.push(this.rng.clone());
+        cursor = slice.start;
+      }
+      this.rng.skip((batch - cursor) * site.perImage);
+      states.push(perSite);
+    }
+    return new DropoutStep(sites, slices, states);
+  }
+}
+
+/** Images `start` … `start + size − 1` of a batch. */
+export interface ImageSlice {
+  readonly start: number;
+  readonly size: number;
+}
+
+/** The dropout draws of one training step, replayed per slice of its batch (see {@link DropoutMasks.planStep}). */
+export class DropoutStep {
+  constructor(
+    readonly sites: readonly DropoutSite[],
+    readonly slices: readonly ImageSlice[],
+    private readonly states: readonly (readonly Rng[])[],
+  ) {}
+
+  /** Drop bits (1 = dropped) of `site` for the images of slice `index`, NHWC, into `into` when given. */
+  bits(site: number, index: number, into?: Uint8Array): Uint8Array {
+    const size = this.slices[index].size * this.sites[site].perImage;
+    const bits = into ?? new Uint8Array(size);
+    if (bits.length !== size) throw new RangeError(`into must hold ${size} values (got ${bits.length})`);
+    return this.states[site][index].clone().fillBernoulli(bits, this.sites[site].rate);
+  }
+
+  /** The same as values: 0 where dropped, {@link keepScale} where kept. */
+  values(site: number, index: number): Float32Array {
+    const bits = this.bits(site, index);
+    const keep = keepScale(this.sites[site].rate);
+    const mask = new Float32Array(bits.length);
+    for (let i = 0; i < bits.length; i++) mask[i] = bits[i] === 1 ? 0 : keep;
+    return mask;
   }
 }

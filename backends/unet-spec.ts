@@ -68,6 +68,37 @@ export function levelFilters(spec: UNetSpec, level: number): number {
   return spec.baseFilters * 2 ** level;
 }
 
+/** A place where dropout applies during training, as the forward pass meets it. */
+export interface DropoutSite {
+  /** The study's rate times `dropoutScale`. */
+  readonly rate: number;
+  /** Encoder or decoder level (0 = full resolution). */
+  readonly level: number;
+  readonly channels: number;
+  /** Side of the activation in pixels. */
+  readonly side: number;
+  /** Elements of the activation per image (side² · channels): the mask draws per image. */
+  readonly perImage: number;
+}
+
+/**
+ * The dropout sites of a training step in the order the forward pass meets them (the order every
+ * backend draws its masks in): after the first convolution of every encoder level (0.3 at the
+ * bottleneck, 0.2 elsewhere), then of every decoder level, times `dropoutScale`. None when it is 0.
+ */
+export function dropoutSitesOf(spec: UNetSpec): DropoutSite[] {
+  if (spec.dropoutScale <= 0) return [];
+  const sites: DropoutSite[] = [];
+  const site = (level: number, rate: number): void => {
+    const side = spec.inputSize / 2 ** level;
+    const channels = levelFilters(spec, level);
+    sites.push({ rate: rate * spec.dropoutScale, level, channels, side, perImage: side * side * channels });
+  };
+  for (let level = 0; level < spec.depth; level++) site(level, level === spec.depth - 1 ? BOTTLENECK_DROPOUT : BLOCK_DROPOUT);
+  for (let level = spec.depth - 2; level >= 0; level--) site(level, BLOCK_DROPOUT);
+  return sites;
+}
+
 /**
  * The layers in the order every backend keeps them (and checkpoints and Adam's slots follow): the
  * encoder's two 3×3 convolutions per level, then per decoder level the 2×2 transposed convolution

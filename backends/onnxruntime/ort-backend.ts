@@ -127,6 +127,8 @@ export class OnnxRuntimeBackend implements Backend {
           () => ort.InferenceSession.create(buildTrainingGraph({ spec, batch, loss }).model, options),
           use,
         ),
+      withSession: <T>(key: string, build: () => Uint8Array, use: (session: InferenceSession) => Promise<T>) =>
+        this.sessions.with(key, () => ort.InferenceSession.create(build(), options), use),
       createSession: (model) => ort.InferenceSession.create(model, options),
       onDispose: (model) => this.models.delete(model),
     };

@@ -1,6 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import type { BackendModel, Batch, ModelOptions } from '../backend.js';
+import type { MicroBatchSteps } from '../micro-batch.js';
 import { BackendError, checkLength } from '../backend-error.js';
 import { DropoutMasks, keepScale } from '../dropout-masks.js';
 import { validateModelOptions } from '../model-options.js';
@@ -9,6 +10,7 @@ import { initialUNet } from '../unet-init.js';
 import type { UNetSpec } from '../unet-spec.js';
 import { buildInferenceGraph, INFERENCE_IO } from './inference-graph.js';
 import type { Ort } from './ort-loader.js';
+import { OrtMicroBatchSteps } from './ort-micro-batch.js';
 import { TRAINING_IO } from './training-graph.js';
 import { dropoutSites } from './unet-graph.js';
 import { flatSize, readToTfjs, type WeightSlot, weightSlots, writeFromTfjs } from './weight-layout.js';
@@ -24,6 +26,8 @@ export interface OrtModelHost {
     loss: ModelOptions['loss'],
     use: (session: InferenceSession) => Promise<T>,
   ): Promise<T>;
+  /** Runs `use` with the backend's cached session of `key` (a graph of the micro-batch steps), built from `build` when absent. */
+  withSession<T>(key: string, build: () => Uint8Array, use: (session: InferenceSession) => Promise<T>): Promise<T>;
   /** A session for a model held in memory (the inference graph). */
   createSession(model: Uint8Array): Promise<InferenceSession>;
   onDispose(model: OrtUNetModel): void;
@@ -82,6 +86,7 @@ export class OrtUNetModel implements BackendModel {
   /** Inference sessions of the current weights: one for predict, one with the loss for evaluate. */
   private inference: { version: number; predict?: Promise<InferenceSession>; evaluate?: Promise<InferenceSession> } | undefined;
   private evaluated: EvaluatedBatch | undefined;
+  private microBatch: OrtMicroBatchSteps | undefined;
   private disposed = false;
 
   constructor(
@@ -105,9 +110,37 @@ export class OrtUNetModel implements BackendModel {
     this.learningRate = new ort.Tensor('float32', new Float32Array([options.learningRate]), []);
   }
 
-  /** Bytes of the state buffers this model holds (both sets). */
+  /** Bytes of the state buffers this model holds (both sets, and the micro-batch steps' accumulated gradient). */
   get bytes(): number {
-    return this.current.bytes + this.spare.bytes;
+    return this.current.bytes + this.spare.bytes + (this.microBatch ? (2 * this.current.bytes) / 3 : 0);
+  }
+
+  microBatchSteps(): MicroBatchSteps {
+    if (!this.microBatch) {
+      const model = this;
+      this.microBatch = new OrtMicroBatchSteps({
+        ort: this.host.ort,
+        spec: this.spec,
+        loss: this.options.loss,
+        parameterCount: this.current.weights.length,
+        dropout: this.dropout,
+        learningRate: this.learningRate,
+        withSession: (key, build, use) => {
+          this.ready();
+          return this.host.withSession(key, build, use);
+        },
+        state: () => ({ current: this.current.tensors, spare: this.spare.tensors }),
+        get iterations() {
+          return model.iterations;
+        },
+        stepTaken: () => {
+          [this.current, this.spare] = [this.spare, this.current];
+          this.iterations++;
+          this.version++;
+        },
+      });
+    }
+    return this.microBatch;
   }
 
   async trainStep(batch: Batch): Promise<number> {

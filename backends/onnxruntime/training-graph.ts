@@ -109,6 +109,6 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
 }
 
 /** A dropout site's float mask [N, C, H, W] from its drop bits [N, H, W, C]: 0 where dropped, the keep scale elsewhere. */
-function dropoutMask(g: OnnxGraph, bits: Value, keep: Value): Value {
+export function dropoutMask(g: OnnxGraph, bits: Value, keep: Value): Value {
   return where(g, cast(g, transpose(g, bits, [0, 3, 1, 2]), 'bool'), g.constFloat(0), keep);
 }

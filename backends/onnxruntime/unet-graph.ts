@@ -1,7 +1,7 @@
 // The U-Net's forward pass and losses as ops on a tape (NCHW), shared by the training graph (which
 // differentiates it) and the inference graph (which does not).
 import { BackendError } from '../backend-error.js';
-import { BLOCK_DROPOUT, BOTTLENECK_DROPOUT, LOSS_KINDS, type LossKind, levelFilters, type UNetSpec } from '../unet-spec.js';
+import { dropoutSitesOf, LOSS_KINDS, type LossKind, type UNetSpec } from '../unet-spec.js';
 import { cast, equal, transpose } from './onnx-ops.js';
 import type { Dim, OnnxGraph, Value } from './onnx-graph.js';
 import {
@@ -34,21 +34,9 @@ export interface DropoutSite {
   readonly shape: readonly [number, number, number, number];
 }
 
-/**
- * The dropout sites of a training step, in the order the forward pass meets them (and the order the
- * tfjs backend draws its masks in): after the first convolution of every encoder level (0.3 at the
- * bottleneck, 0.2 elsewhere) and of every decoder level, times `dropoutScale`. None when it is 0.
- */
+/** The dropout sites of a training step of `batch` images (backends/unet-spec.ts's, with their NCHW shapes). */
 export function dropoutSites(spec: UNetSpec, batch: number): DropoutSite[] {
-  if (spec.dropoutScale <= 0) return [];
-  const sites: DropoutSite[] = [];
-  const site = (level: number, rate: number): void => {
-    const side = spec.inputSize / 2 ** level;
-    sites.push({ rate: rate * spec.dropoutScale, shape: [batch, levelFilters(spec, level), side, side] });
-  };
-  for (let level = 0; level < spec.depth; level++) site(level, level === spec.depth - 1 ? BOTTLENECK_DROPOUT : BLOCK_DROPOUT);
-  for (let level = spec.depth - 2; level >= 0; level--) site(level, BLOCK_DROPOUT);
-  return sites;
+  return dropoutSitesOf(spec).map((site) => ({ rate: site.rate, shape: [batch, site.channels, site.side, site.side] }));
 }
 
 /**

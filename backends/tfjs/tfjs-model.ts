@@ -4,7 +4,9 @@ import type { UNetSpec } from '../unet-spec.js';
 import type { Batch, BackendModel, ModelOptions } from '../backend.js';
 import { BackendError, checkLength } from '../backend-error.js';
 import { validateModelOptions } from '../model-options.js';
+import type { MicroBatchSteps } from '../micro-batch.js';
 import { segmentationLoss } from './losses.js';
+import { TfjsMicroBatchSteps } from './tfjs-micro-batch.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { UNet } from './unet.js';
 
@@ -22,6 +24,7 @@ interface AdamSlots {
 export class TfjsUNetModel implements BackendModel {
   private optimizer: tf.AdamOptimizer;
   private disposed = false;
+  private microBatch: TfjsMicroBatchSteps | undefined;
 
   private constructor(
     readonly net: UNet,
@@ -127,9 +130,21 @@ export class TfjsUNetModel implements BackendModel {
     );
   }
 
+  microBatchSteps(): MicroBatchSteps {
+    this.microBatch ??= new TfjsMicroBatchSteps({
+      net: this.net,
+      loss: this.options.loss,
+      optimizer: () => this.optimizer,
+      ready: () => this.ready(),
+      batchTensors: (batch) => this.batchTensors(batch),
+    });
+    return this.microBatch;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.microBatch?.abortStep();
     this.optimizer.dispose();
     this.net.dispose();
   }

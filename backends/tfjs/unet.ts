@@ -15,6 +15,9 @@ export interface UNetLayer {
   readonly bias: tf.Variable;
 }
 
+/** Site `site`'s dropout mask (0 or the keep scale, NHWC) for an activation of `size` elements. */
+export type DropoutSource = (site: number, size: number) => Float32Array;
+
 let modelCounter = 0;
 
 /**
@@ -51,8 +54,12 @@ export class UNet {
     return this.variables.reduce((sum, variable) => sum + variable.size, 0);
   }
 
-  /** Softmax probabilities N×H×W×classes. With `training`, dropout is on (fresh masks each call). */
-  forward(images: tf.Tensor4D, training: boolean): tf.Tensor4D {
+  /**
+   * Softmax probabilities N×H×W×classes. With `training`, dropout is on (fresh masks each call); a
+   * {@link DropoutSource} supplies each site's mask instead (the frugal profile replays a whole
+   * batch's masks slice by slice).
+   */
+  forward(images: tf.Tensor4D, training: boolean | DropoutSource): tf.Tensor4D {
     const layer = (() => {
       let index = 0;
       return () => this.layers[index++];
@@ -62,12 +69,18 @@ export class UNet {
       return tf.fused.conv2d({ x: input, filter: kernel as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' });
     };
     const scale = this.spec.dropoutScale;
+    let site = 0;
+    const dropout = (input: tf.Tensor4D, rate: number): tf.Tensor4D => {
+      if (training === false || rate <= 0) return input;
+      const mask = training === true ? this.dropoutMasks.nhwc(input.size, rate) : training(site++, input.size);
+      return tf.mul(input, tf.tensor(mask, input.shape)) as tf.Tensor4D;
+    };
     const skips: tf.Tensor4D[] = [];
     let hidden = images;
     for (let level = 0; level < this.spec.depth; level++) {
       const bottleneck = level === this.spec.depth - 1;
       hidden = conv3x3(hidden);
-      hidden = this.dropout(hidden, (bottleneck ? BOTTLENECK_DROPOUT : BLOCK_DROPOUT) * scale, training);
+      hidden = dropout(hidden, (bottleneck ? BOTTLENECK_DROPOUT : BLOCK_DROPOUT) * scale);
       hidden = conv3x3(hidden);
       if (!bottleneck) {
         skips.push(hidden);
@@ -84,7 +97,7 @@ export class UNet {
       ) as tf.Tensor4D;
       hidden = tf.concat([upsampled, skips[level]], 3); // Keras: concatenate([u, c])
       hidden = conv3x3(hidden);
-      hidden = this.dropout(hidden, BLOCK_DROPOUT * scale, training);
+      hidden = dropout(hidden, BLOCK_DROPOUT * scale);
       hidden = conv3x3(hidden);
     }
     const { kernel, bias } = layer();
@@ -92,14 +105,9 @@ export class UNet {
     return tf.softmax(logits) as tf.Tensor4D;
   }
 
-  /**
-   * Keras's inverted dropout: keep with probability 1 − rate and scale kept values by 1/(1 − rate).
-   * The mask is drawn from the model's own seeded generator in JS (one pass, no tensor RNG ops), so a
-   * run is reproducible and every step gets a new mask.
-   */
-  private dropout(input: tf.Tensor4D, rate: number, training: boolean): tf.Tensor4D {
-    if (!training || rate <= 0) return input;
-    return tf.mul(input, tf.tensor(this.dropoutMasks.nhwc(input.size, rate), input.shape)) as tf.Tensor4D;
+  /** The model's dropout generator (Keras's inverted dropout, masks drawn in JS from the model's seed). */
+  get masks(): DropoutMasks {
+    return this.dropoutMasks;
   }
 
   dispose(): void {

@@ -160,6 +160,41 @@ export class Rng {
     return weights.length - 1;
   }
 
+  /**
+   * A generator at this one's exact state: both continue with the same stream. The frugal profile
+   * replays a training step's dropout draws slice by slice (backends/dropout-masks.ts).
+   */
+  clone(): Rng {
+    const copy = Object.create(Rng.prototype) as Rng;
+    copy.s0 = this.s0;
+    copy.s1 = this.s1;
+    copy.s2 = this.s2;
+    copy.s3 = this.s3;
+    copy.spareNormal = this.spareNormal;
+    return copy;
+  }
+
+  /** Advances the stream by `count` draws of {@link nextUint32} without producing them. */
+  skip(count: number): void {
+    let s0 = this.s0 | 0;
+    let s1 = this.s1 | 0;
+    let s2 = this.s2 | 0;
+    let s3 = this.s3 | 0;
+    for (let i = 0; i < count; i++) {
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    this.s0 = s0 >>> 0;
+    this.s1 = s1 >>> 0;
+    this.s2 = s2 >>> 0;
+    this.s3 = s3 >>> 0;
+  }
+
   /** A new generator whose stream is independent of this one's future draws. */
   fork(): Rng {
     return new Rng(this.nextUint32() * 4096 + (this.nextUint32() >>> 20));

@@ -6,7 +6,9 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Backend, Batch, BackendModel, LossKind, ModelOptions } from '../../backends/backend.js';
 import { BackendError } from '../../backends/backend-error.js';
+import { FrugalBackend } from '../../backends/frugal/frugal-backend.js';
 import { createBackend } from '../../backends/index.js';
+import { decodeState } from '../../backends/state-codec.js';
 import type { UNetSpec } from '../../backends/unet-spec.js';
 
 const SPEC: UNetSpec = { inputSize: 16, inputChannels: 3, classes: 6, baseFilters: 4, depth: 3, dropoutScale: 1 };
@@ -237,6 +239,46 @@ export function backendConformance({ name, make }: ConformanceOptions): void {
       const next = [await intoOurs.trainStep(batch), await theirs.trainStep(batch)];
       assert.ok(Math.abs(next[0] - next[1]) <= 1e-5 * next[1], `next step ${next[0]} vs ${next[1]}`);
       for (const made of [ours, theirs, intoOurs, intoTheirs]) made.dispose();
+    });
+
+    // The frugal profile (backends/frugal/) on this backend: micro-batched steps are the standard step.
+    const frugal = (microBatch: number) => new FrugalBackend(backend, { microBatch, evaluationChunk: microBatch });
+    for (const loss of ['dice-focal', 'dice', 'cross-entropy'] as LossKind[]) {
+      it(`frugal profile: one step in micro-batches gives the standard step's weights and moments (${loss}, dropout off, ≤ 1e-5 relative)`, async () => {
+        const options = { learningRate: 1e-3, loss, seed: 21 };
+        const standard = await backend.createModel(NO_DROPOUT, options);
+        const micro = await frugal(2).createModel(NO_DROPOUT, options);
+        const batch = fixedBatch(NO_DROPOUT, 5); // slices of 2, 2 and 1
+        const [expected, actual] = [await standard.trainStep(batch), await micro.trainStep(batch)];
+        assert.ok(Math.abs(actual - expected) <= 1e-5 * expected, `loss ${actual} vs ${expected}`);
+        const [a, b] = [decodeState(await micro.exportState()), decodeState(await standard.exportState())];
+        assert.equal(a.iterations, 1);
+        const flat = (state: typeof a, part: number) => {
+          const count = state.arrays.length / 3;
+          return state.arrays.slice(part * count, (part + 1) * count).flatMap((array) => Array.from(array.values));
+        };
+        for (const [part, what] of ['weights', 'first moments', 'second moments'].entries()) {
+          const error = relativeError(flat(a, part), flat(b, part));
+          assert.ok(error <= 1e-5, `${what}: relative error ${error}`);
+        }
+        standard.dispose();
+        micro.dispose();
+      });
+    }
+
+    it("frugal profile: with dropout on, slices see the whole batch's masks (3 steps agree, micro-batch 1); evaluate and predict in chunks agree", async () => {
+      const options = { learningRate: 1e-3, loss: 'dice-focal' as const, seed: 22 };
+      const standard = await backend.createModel(SPEC, options);
+      const micro = await frugal(1).createModel(SPEC, options);
+      const batch = fixedBatch(SPEC, 3);
+      const [a, b] = [await trainSteps(micro, batch, 3), await trainSteps(standard, batch, 3)];
+      for (let step = 0; step < 3; step++)
+        assert.ok(Math.abs(a[step] - b[step]) <= 1e-5 * b[step], `step ${step}: ${a[step]} vs ${b[step]}`);
+      const evaluated = [await micro.evaluate(batch), await standard.evaluate(batch)];
+      assert.ok(Math.abs(evaluated[0] - evaluated[1]) <= 1e-5 * evaluated[1], `evaluate ${evaluated[0]} vs ${evaluated[1]}`);
+      assert.ok(relativeError(await micro.predict(batch.images, 3), await standard.predict(batch.images, 3)) <= 1e-5);
+      standard.dispose();
+      micro.dispose();
     });
 
     it('importState rejects a checkpoint of another spec or none at all (ERR_BACKEND_CHECKPOINT)', async () => {

@@ -19,3 +19,4 @@ export type { AppliedOp, GradientOp } from './op.js';
 export { reluOp } from './relu.js';
 export { softmaxOp } from './softmax.js';
 export { transposeOp } from './transpose.js';
+export { type SurrogateAttributes, surrogateLossOp } from './surrogate-loss.js';
