@@ -1,4 +1,4 @@
-import type { Availability, Backend, BackendCapabilities, BackendModel, Batch, ModelOptions } from './backend.js';
+import type { Availability, Backend, BackendCapabilities, BackendMemory, BackendModel, Batch, ModelOptions } from './backend.js';
 import { BackendError, BackendUnavailableError } from './backend-error.js';
 import {
   defaultSpeedCacheFile,
@@ -177,13 +177,17 @@ export class AutoBackend implements Backend {
     return this.chosen.capabilities();
   }
 
-  memory(): { readonly bytes: number; readonly tensors?: number } {
+  memory(): BackendMemory {
     return this.chosen ? this.chosen.memory() : { bytes: 0, tensors: 0 };
   }
 
   async createModel(spec: UNetSpec, options: ModelOptions): Promise<BackendModel> {
     await this.init();
     return this.chosen!.createModel(spec, options);
+  }
+
+  async trim(): Promise<void> {
+    await this.chosen?.trim?.();
   }
 
   async dispose(): Promise<void> {

@@ -67,7 +67,25 @@ export interface Backend {
   init(): Promise<void>;
   capabilities(): BackendCapabilities;
   /** Bytes (and tensors, where the backend counts them) currently held. */
-  memory(): { readonly bytes: number; readonly tensors?: number };
+  memory(): BackendMemory;
   createModel(spec: UNetSpec, options: ModelOptions): Promise<BackendModel>;
+  /**
+   * Releases what the backend keeps for speed beyond its live models' own state (ONNX Runtime's
+   * cached sessions and their memory arenas), so that memory a finished trial used returns to the
+   * system. The trainer calls it after each trial when memory counts. Optional.
+   */
+  trim?(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** What a backend holds, as it counts it. */
+export interface BackendMemory {
+  /** Bytes of the tensors (or state buffers) the backend's models hold now. */
+  readonly bytes: number;
+  readonly tensors?: number;
+  /**
+   * Bytes the backend has taken from the system for its own heap, where it has one: tfjs-wasm's
+   * WebAssembly memory, which grows to a thread's largest need and never shrinks.
+   */
+  readonly heapBytes?: number;
 }

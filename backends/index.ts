@@ -11,6 +11,7 @@ export type {
   Availability,
   Backend,
   BackendCapabilities,
+  BackendMemory,
   BackendModel,
   Batch,
   LossKind,
@@ -19,6 +20,9 @@ export type {
   Unavailable,
 } from './backend.js';
 export { BackendError, type BackendErrorCode, BackendUnavailableError } from './backend-error.js';
+export { FrugalBackend, inProfile, type Profile, PROFILES } from './frugal/frugal-backend.js';
+export { FRUGAL_DEFAULTS, type FrugalOptions } from './frugal/frugal-options.js';
+export type { ClassSums, ImageSlice, LossCoefficients, MicroBatchSteps } from './micro-batch.js';
 export { defaultSpeedCacheFile } from './backend-speed-cache.js';
 export {
   defaultOnnxRuntimeBackendOptions,

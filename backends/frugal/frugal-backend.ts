@@ -1,4 +1,4 @@
-import type { Availability, Backend, BackendCapabilities, BackendModel, ModelOptions } from '../backend.js';
+import type { Availability, Backend, BackendCapabilities, BackendMemory, BackendModel, ModelOptions } from '../backend.js';
 import { validateSpec, type UNetSpec } from '../unet-spec.js';
 import { type FrugalOptions, frugalOptions } from './frugal-options.js';
 import { FrugalModel } from './frugal-model.js';
@@ -37,7 +37,7 @@ export class FrugalBackend implements Backend {
     return this.inner.capabilities();
   }
 
-  memory(): { readonly bytes: number; readonly tensors?: number } {
+  memory(): BackendMemory {
     return this.inner.memory();
   }
 
@@ -50,6 +50,10 @@ export class FrugalBackend implements Backend {
       model.dispose();
       throw error;
     }
+  }
+
+  async trim(): Promise<void> {
+    await this.inner.trim?.();
   }
 
   /** Disposes the inner backend's models (those made through this profile among them). */

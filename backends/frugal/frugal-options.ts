@@ -9,11 +9,7 @@ export interface FrugalOptions {
    * @defaultValue 2
    */
   readonly microBatch?: number;
-  /**
-   * Images per forward pass of `evaluate` and `predict` (inference holds no activations for a
-   * backward pass, so chunks may be larger than micro-batches).
-   * @defaultValue 2 × microBatch
-   */
+  /** Images per forward pass of `evaluate` and `predict`. @defaultValue microBatch */
   readonly evaluationChunk?: number;
 }
 
@@ -27,6 +23,6 @@ export function frugalOptions(options: FrugalOptions = {}): Required<FrugalOptio
     return value as number;
   };
   const microBatch = check('microBatch', options.microBatch ?? FRUGAL_DEFAULTS.microBatch);
-  const evaluationChunk = check('evaluationChunk', options.evaluationChunk ?? 2 * microBatch);
+  const evaluationChunk = check('evaluationChunk', options.evaluationChunk ?? microBatch);
   return { microBatch, evaluationChunk };
 }

@@ -24,16 +24,21 @@ export const MICRO_BATCH_IO = Object.freeze({
   gradientIn: 'gradient_in',
   gradientOut: 'gradient_out',
   meanSum: 'mean_sum',
+  imageWeights: 'image_weights',
 });
 
-/** Inputs shared by both slice graphs: images, labels, dropout bits and keep scales, flat weights; the net's layers and probabilities. */
+/**
+ * Inputs shared by both slice graphs: images, labels, dropout bits and keep scales, flat weights, and
+ * image weights [N] (1, or 0 for the zero images that pad a smaller slice to the graph's batch, so
+ * that one session serves every slice of a model); the net's layers, probabilities and weights.
+ */
 function sliceForward(
   g: OnnxGraph,
   spec: UNetSpec,
   batch: number,
   tape: Tape,
   watch: boolean,
-): { probabilities: Value; gt: Value; tensors: Value[] } {
+): { probabilities: Value; gt: Value; tensors: Value[]; imageWeights: Value } {
   const side = spec.inputSize;
   const images = g.input(TRAINING_IO.images, 'float', [batch, side, side, spec.inputChannels]);
   const labels = g.input(TRAINING_IO.labels, 'uint8', [batch, side, side]);
@@ -52,16 +57,18 @@ function sliceForward(
   const layers: LayerWeights[] = [];
   for (let i = 0; i < tensors.length; i += 2) layers.push({ kernel: tensors[i], bias: tensors[i + 1] });
   const probabilities = g.scope('forward', () => unetForward(tape, spec, imagesToNchw(g, images), layers, masks));
-  return { probabilities, gt: oneHot(g, labels, spec.classes), tensors };
+  const imageWeights = reshape(g, g.input(MICRO_BATCH_IO.imageWeights, 'float', [batch]), [batch, 1, 1, 1]);
+  return { probabilities, gt: oneHot(g, labels, spec.classes), tensors, imageWeights };
 }
 
 /** Pass 1: a slice's forward pass (dropout on) and its per-class sums TP [C] and P [C]. */
 export function buildClassSumsGraph(spec: UNetSpec, batch: number): Uint8Array {
   const g = new OnnxGraph(`bandster_unet_sums_${spec.inputSize}px_b${batch}`);
-  const { probabilities, gt } = sliceForward(g, spec, batch, new Tape(g), false);
+  const { probabilities, gt, imageWeights } = sliceForward(g, spec, batch, new Tape(g), false);
   g.scope('loss', () => {
-    g.output(MICRO_BATCH_IO.truePositives, reduceSum(g, mul(g, gt, probabilities), [0, 2, 3]));
-    g.output(MICRO_BATCH_IO.predicted, reduceSum(g, probabilities, [0, 2, 3]));
+    const weighted = mul(g, probabilities, imageWeights);
+    g.output(MICRO_BATCH_IO.truePositives, reduceSum(g, mul(g, gt, weighted), [0, 2, 3]));
+    g.output(MICRO_BATCH_IO.predicted, reduceSum(g, weighted, [0, 2, 3]));
   });
   return g.encode();
 }
@@ -74,16 +81,20 @@ export function buildClassSumsGraph(spec: UNetSpec, batch: number): Uint8Array {
 export function buildGradientGraph(spec: UNetSpec, batch: number, loss: LossKind): Uint8Array {
   const g = new OnnxGraph(`bandster_unet_gradient_${spec.inputSize}px_b${batch}`);
   const tape = new Tape(g);
-  const { probabilities, gt, tensors } = sliceForward(g, spec, batch, tape, true);
+  const { probabilities, gt, tensors, imageWeights } = sliceForward(g, spec, batch, tape, true);
   const classes = spec.classes;
   const a = g.input(MICRO_BATCH_IO.coefficientTruePositives, 'float', [classes]);
   const b = g.input(MICRO_BATCH_IO.coefficientPredicted, 'float', [classes]);
   const s = g.input(MICRO_BATCH_IO.meanScale, 'float', []);
   const gradientIn = g.input(MICRO_BATCH_IO.gradientIn, 'float', [flatSize(weightSlots(spec))]);
   const [surrogate, meanSum] = g.scope('loss', () =>
-    tape.apply(surrogateLossOp, [probabilities, gt, reshape(g, a, [1, classes, 1, 1]), reshape(g, b, [1, classes, 1, 1]), s], {
-      mean: lossTerms(loss, classes).mean,
-    }),
+    tape.apply(
+      surrogateLossOp,
+      [probabilities, gt, reshape(g, a, [1, classes, 1, 1]), reshape(g, b, [1, classes, 1, 1]), s, imageWeights],
+      {
+        mean: lossTerms(loss, classes).mean,
+      },
+    ),
   );
   const gradients = g.scope('backward', () => tape.gradients(surrogate, g.constFloat(1), tensors));
   const gradient = g.scope('state', () =>

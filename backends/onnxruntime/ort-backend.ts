@@ -1,6 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 
-import type { Availability, Backend, BackendCapabilities, BackendModel, ModelOptions } from '../backend.js';
+import type { Availability, Backend, BackendCapabilities, BackendMemory, BackendModel, ModelOptions } from '../backend.js';
 import { BackendError, BackendUnavailableError } from '../backend-error.js';
 import { type LossKind, type UNetSpec, validateSpec } from '../unet-spec.js';
 import { OnnxGraph } from './onnx-graph.js';
@@ -90,7 +90,7 @@ export class OnnxRuntimeBackend implements Backend {
   }
 
   /** Bytes of the weights and Adam state the live models hold (ORT's own arenas are not observable from Node). */
-  memory(): { readonly bytes: number; readonly tensors?: number } {
+  memory(): BackendMemory {
     let bytes = 0;
     for (const model of this.models) bytes += model.bytes;
     return { bytes };
@@ -102,6 +102,15 @@ export class OnnxRuntimeBackend implements Backend {
     const model = new OrtUNetModel(this.host(), spec, options);
     this.models.add(model);
     return model;
+  }
+
+  /**
+   * Releases the cached sessions no run is using: each holds its memory arena at the size of its
+   * largest run (onnxruntime does not shrink it), so a search trying many batch sizes would otherwise
+   * keep the arenas of the last eight.
+   */
+  async trim(): Promise<void> {
+    this.sessions.trim();
   }
 
   async dispose(): Promise<void> {
@@ -118,6 +127,7 @@ export class OnnxRuntimeBackend implements Backend {
     const ort = this.ort;
     if (!ort) throw new BackendError('ERR_BACKEND_NOT_INITIALISED', `backend ${this.name}: call init() first`, { backend: this.name });
     const options = sessionOptions(this.provider, this.options.threads);
+    const frugalOptions = sessionOptions(this.provider, this.options.threads, true);
     return {
       ort,
       backendName: this.name,
@@ -128,7 +138,7 @@ export class OnnxRuntimeBackend implements Backend {
           use,
         ),
       withSession: <T>(key: string, build: () => Uint8Array, use: (session: InferenceSession) => Promise<T>) =>
-        this.sessions.with(key, () => ort.InferenceSession.create(build(), options), use),
+        this.sessions.with(key, () => ort.InferenceSession.create(build(), frugalOptions), use),
       createSession: (model) => ort.InferenceSession.create(model, options),
       onDispose: (model) => this.models.delete(model),
     };

@@ -137,6 +137,7 @@ export class OrtUNetModel implements BackendModel {
           [this.current, this.spare] = [this.spare, this.current];
           this.iterations++;
           this.version++;
+          this.releaseInference();
         },
       });
     }
@@ -172,6 +173,9 @@ export class OrtUNetModel implements BackendModel {
     [this.current, this.spare] = [this.spare, this.current];
     this.iterations++;
     this.version++;
+    // The inference sessions hold the old weights and could never run again: release them (and
+    // their arenas) now rather than at the next evaluation.
+    this.releaseInference();
     return this.lossBuffer[0];
   }
 

@@ -41,6 +41,15 @@ export class SessionCache {
     }
   }
 
+  /** Releases every session with no run in flight (and so its memory arena). */
+  trim(): void {
+    for (const [key, entry] of [...this.entries]) {
+      if (entry.inFlight > 0) continue;
+      this.entries.delete(key);
+      void entry.session.then((session) => session.release()).catch(() => undefined);
+    }
+  }
+
   /** Releases every session (none may be running). */
   async clear(): Promise<void> {
     const sessions = [...this.entries.values()].map((entry) => entry.session);

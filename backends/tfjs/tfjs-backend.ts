@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { BackendError, BackendUnavailableError } from '../backend-error.js';
 import { type UNetSpec, validateSpec } from '../unet-spec.js';
-import type { Availability, Backend, BackendCapabilities, BackendModel, ModelOptions } from '../backend.js';
+import type { Availability, Backend, BackendCapabilities, BackendMemory, BackendModel, ModelOptions } from '../backend.js';
 import { describeLoadError, tfjsFlavours, type TfjsFlavour, type TfjsFlavourName } from './flavours.js';
 import { TfjsUNetModel } from './tfjs-model.js';
 
@@ -80,9 +80,19 @@ export class TfjsBackend implements Backend {
     return { train: canTrain, infer: true, device: this.flavour.device };
   }
 
-  memory(): { readonly bytes: number; readonly tensors?: number } {
+  memory(): BackendMemory {
     const memory = tf.memory();
-    return { bytes: memory.numBytes, tensors: memory.numTensors };
+    const heapBytes = this.heapBytes();
+    return heapBytes === undefined
+      ? { bytes: memory.numBytes, tensors: memory.numTensors }
+      : { bytes: memory.numBytes, tensors: memory.numTensors, heapBytes };
+  }
+
+  /** tfjs-wasm's WebAssembly memory in this thread (its heap only grows), once the backend exists. */
+  private heapBytes(): number | undefined {
+    if (this.flavour.tfBackendName !== 'wasm' || !this.initialised) return undefined;
+    const wasm = (tf.findBackend('wasm') as { wasm?: { HEAPU8?: Uint8Array } } | null)?.wasm;
+    return wasm?.HEAPU8?.length;
   }
 
   async createModel(spec: UNetSpec, options: ModelOptions): Promise<BackendModel> {

@@ -58,6 +58,7 @@ export class InlineExecutor implements Executor {
         signal: controller.signal,
         report: (step, loss) => job.onReport?.(step, loss),
         ...(this.options.workdir ? { workdir: `${this.options.workdir}/${job.configId.join('_')}` } : {}),
+        ...(job.hints === undefined ? {} : { hints: job.hints }),
       };
       let timedOut = false;
       // The job's own signal, one listener, gone with the job: no fan-out needed (and none paid for per job).

@@ -186,6 +186,7 @@ export class ThreadPoolExecutor implements Executor {
       config: job.config,
       budget: job.budget,
       workdir: this.options.workdir === undefined ? undefined : path.join(this.options.workdir, job.configId.join('_')),
+      hints: job.hints,
       port: port2,
       control,
     };
