@@ -1,10 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Backend, BackendModel } from '../../backends/backend.js';
-import { AbortedError } from '../core/errors.js';
+import { inProfile, type Profile, PROFILES } from '../../backends/frugal/frugal-backend.js';
+import { type FrugalOptions, frugalOptions } from '../../backends/frugal/frugal-options.js';
+import { AbortedError, OutOfMemoryError } from '../core/errors.js';
+import { invalidOption } from '../core/option-checks.js';
 import { Rng } from '../core/rng.js';
 import { writeFileAtomic } from '../storage/write-file-atomic.js';
 import type { Configuration, ObjectiveResult, TrialContext } from '../core/types.js';
+import { MemoryMeter, type TrialMemory } from './memory-meter.js';
 import { labelBatch, scaleBatch } from './patch-batches.js';
 import { trainerSettings, type TrainerDefaults, type TrainerSettings } from './trainer-settings.js';
 import { TrainingError } from './training-error.js';
@@ -32,6 +36,27 @@ export interface TrainerOptions extends TrainerDefaults {
   readonly reuseCheckpoints?: boolean;
   /** Called after every epoch with the model as it is then (the comparison measures precision–recall mid-run this way). */
   readonly onEpoch?: (record: EpochRecord, model: BackendModel) => void | Promise<void>;
+  /**
+   * The memory profile: 'standard', or 'frugal' (exact micro-batching: backends/frugal/). A trial's
+   * `ctx.hints.profile` (a memory budget's choice) takes precedence. @defaultValue 'standard'
+   */
+  readonly profile?: Profile;
+  /** The frugal profile's micro-batch and evaluation chunk. @defaultValue backends/frugal/frugal-options.ts */
+  readonly frugal?: FrugalOptions;
+  /**
+   * Release what the backend caches for speed (ONNX Runtime's sessions and their arenas) after each
+   * trial, so that the next trial in the thread starts from the memory it found. @defaultValue false
+   */
+  readonly releaseMemory?: boolean;
+}
+
+/** How a trial used memory: its profile, and what was measured. */
+export interface TrialMemoryRecord extends TrialMemory {
+  readonly profile: Profile;
+  /** The frugal profile's micro-batch. */
+  readonly micro_batch?: number;
+  /** Why the profile is not the standard one (a memory budget's reason). */
+  readonly profile_reason?: string;
 }
 
 /** A trained model and its history, for callers that keep using the model (the comparison). */
@@ -40,6 +65,8 @@ export interface TrainingRun {
   readonly history: EpochRecord[];
   readonly continuedFrom: number;
   readonly model: BackendModel;
+  /** Memory measured from the model's creation to the end of the last epoch. */
+  readonly memory: TrialMemoryRecord;
 }
 
 /** Checkpoints are `checkpoint-epoch-<epochs>.bin` in a configuration's working directory. */
@@ -54,10 +81,14 @@ export async function trainModel(
   config: Configuration,
   epochs: number,
   options: TrainerOptions,
-  ctx?: Pick<TrialContext, 'signal' | 'report' | 'workdir' | 'configId'>,
+  ctx?: Pick<TrialContext, 'signal' | 'report' | 'workdir' | 'configId' | 'hints'>,
 ): Promise<TrainingRun> {
   const settings = trainerSettings(config, options);
-  const { dataset, backend } = options;
+  const { dataset } = options;
+  const profile = trialProfile(ctx?.hints?.profile ?? options.profile ?? 'standard');
+  const frugal = frugalOptions(options.frugal);
+  const backend = inProfile(options.backend, profile, frugal);
+  const meter = new MemoryMeter(options.backend);
   const spec: UNetSpec = {
     inputSize: dataset.patchSize,
     inputChannels: 3,
@@ -67,7 +98,13 @@ export async function trainModel(
     dropoutScale: settings.dropoutScale,
   };
   const seed = mixSeed(options.seed, ctx?.configId);
-  const model = await backend.createModel(spec, { learningRate: settings.learningRate, loss: settings.loss, seed });
+  let model: BackendModel;
+  try {
+    model = await backend.createModel(spec, { learningRate: settings.learningRate, loss: settings.loss, seed });
+  } catch (error) {
+    meter.stop();
+    throw asOutOfMemory(error, profile);
+  }
   try {
     const checkpointDir = options.reuseCheckpoints && ctx?.workdir ? ctx.workdir : undefined;
     const continuedFrom = checkpointDir ? await restoreLatestCheckpoint(model, checkpointDir, epochs) : 0;
@@ -75,8 +112,8 @@ export async function trainModel(
     const rng = new Rng(seed);
     for (let epoch = continuedFrom + 1; epoch <= epochs; epoch++) {
       const started = performance.now();
-      const trainLoss = await trainEpoch(model, dataset.train, settings.batchSize, rng, ctx?.signal);
-      const validation = await validate(model, dataset.validation, settings.validationBatchSize, ctx?.signal);
+      const trainLoss = await trainEpoch(model, dataset.train, settings.batchSize, rng, ctx?.signal, meter);
+      const validation = await validate(model, dataset.validation, settings.validationBatchSize, ctx?.signal, meter);
       const record: EpochRecord = {
         epoch,
         trainLoss,
@@ -89,11 +126,39 @@ export async function trainModel(
       await options.onEpoch?.(record, model);
     }
     if (checkpointDir) await saveCheckpoint(model, checkpointDir, epochs);
-    return { settings, history, continuedFrom, model };
+    const reason = ctx?.hints?.profile_reason;
+    const memory: TrialMemoryRecord = {
+      profile,
+      ...(profile === 'frugal' ? { micro_batch: frugal.microBatch } : {}),
+      ...(typeof reason === 'string' ? { profile_reason: reason } : {}),
+      ...meter.stop(),
+    };
+    return { settings, history, continuedFrom, model, memory };
   } catch (error) {
+    meter.stop();
     model.dispose();
-    throw error;
+    throw asOutOfMemory(error, profile);
   }
+}
+
+function trialProfile(value: unknown): Profile {
+  if (!PROFILES.includes(value as Profile)) throw invalidOption('profile', PROFILES.map((name) => `'${name}'`).join(' or '), value);
+  return value as Profile;
+}
+
+/**
+ * A backend's failure to allocate as an OutOfMemoryError (an 'out-of-memory' outcome, which a memory
+ * budget retries in the frugal profile); other errors unchanged. ONNX Runtime says "Failed to allocate"
+ * or throws std::bad_alloc; V8 "Array buffer allocation failed"; WebAssembly cannot grow its memory.
+ */
+function asOutOfMemory(error: unknown, profile: Profile): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (
+    error instanceof OutOfMemoryError ||
+    !/failed to allocate|bad_alloc|allocation failed|out of memory|memory\.grow|cannot enlarge memory/i.test(message)
+  )
+    return error;
+  return new OutOfMemoryError(`training ran out of memory in the ${profile} profile: ${message}`, { cause: error });
 }
 
 /**
@@ -107,8 +172,14 @@ export async function trainObjective(
   options: TrainerOptions,
 ): Promise<ObjectiveResult> {
   const epochs = Math.max(1, Math.round(budget));
-  const run = await trainModel(config, epochs, options, ctx);
-  run.model.dispose();
+  let run: TrainingRun;
+  try {
+    run = await trainModel(config, epochs, options, ctx);
+    run.model.dispose();
+  } finally {
+    // One model alive per thread: what this trial's model made the backend cache goes with it.
+    if (options.releaseMemory) await options.backend.trim?.();
+  }
   const last = run.history.at(-1);
   if (!last) {
     // Nothing left to train: the checkpoint already had this many epochs.
@@ -122,6 +193,7 @@ export async function trainObjective(
     info: {
       epochs,
       continued_from_epoch: run.continuedFrom,
+      memory: run.memory,
       train_loss: last.trainLoss,
       jaccard: last.jaccard,
       pixel_accuracy: last.pixelAccuracy,
@@ -147,6 +219,7 @@ async function trainEpoch(
   batchSize: number,
   rng: Rng,
   signal: AbortSignal | undefined,
+  meter: MemoryMeter,
 ): Promise<number> {
   const order = shuffled(set.count, rng);
   const size = set.patchSize;
@@ -161,6 +234,7 @@ async function trainEpoch(
     const batchImages = scaleBatch(set, indices, n === batchSize ? images : undefined);
     const batchLabels = labelBatch(set, indices, n === batchSize ? labels : undefined);
     lossSum += (await model.trainStep({ size: n, images: batchImages, labels: batchLabels })) * n;
+    meter.sample();
     seen += n;
   }
   return lossSum / Math.max(1, seen);
@@ -171,6 +245,7 @@ async function validate(
   set: PatchSet,
   batchSize: number,
   signal: AbortSignal | undefined,
+  meter: MemoryMeter,
 ): Promise<{ loss: number; metrics: ValidationMetrics }> {
   const accumulator = new ValidationAccumulator();
   let lossSum = 0;
@@ -181,6 +256,7 @@ async function validate(
     const labels = labelBatch(set, indices);
     lossSum += (await model.evaluate({ size: indices.length, images, labels })) * indices.length;
     accumulator.add(labels, await model.predict(images, indices.length), indices.length, set.patchSize);
+    meter.sample();
   }
   return { loss: lossSum / Math.max(1, set.count), metrics: accumulator.result() };
 }

@@ -1,0 +1,313 @@
+// `bandster bench memory`: trials measured alone in fresh processes (peak RSS = the trial's), the
+// memory model's fit to them (--calibrate writes backends/memory-calibration.ts) and its error, and
+// the frugal profile against the standard one (memory, time per epoch, loss curve) per backend.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { Profile } from '../../backends/frugal/frugal-backend.js';
+import type { MemoryCalibration, MemoryCoefficients } from '../../backends/memory-calibration.js';
+import { memoryFeatures, predictTrialMemory } from '../../backends/memory-model.js';
+import type { UNetSpec } from '../../backends/unet-spec.js';
+import { MEMORY_RESULT, type MemoryMeasurement, type MemoryPoint } from './memory-trial.js';
+
+const MB = 2 ** 20;
+
+/** The child-process side beside this file: `.ts` from source, `.js` when built. */
+function childScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  return path.join(path.dirname(here), `memory-trial-child${path.extname(here)}`);
+}
+
+/** A measurement, or why the point could not be measured (it ran out of memory, its process died). */
+export type MemoryOutcome = MemoryMeasurement | { readonly point: MemoryPoint; readonly error: string };
+
+export function isMeasured(outcome: MemoryOutcome): outcome is MemoryMeasurement {
+  return (outcome as MemoryMeasurement).peakMb !== undefined;
+}
+
+/** Measures one point in a fresh Node process, so that the process's peak RSS is the trial's own. */
+export function measureInChild(point: MemoryPoint): Promise<MemoryOutcome> {
+  const script = childScript();
+  const preload = script.endsWith('.ts')
+    ? ['--import', `data:text/javascript,import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`]
+    : [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...preload, script, JSON.stringify(point)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let errors = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      errors += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const line = output.trim().split('\n').at(-1) ?? '';
+      if (!line.startsWith(MEMORY_RESULT)) {
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        resolve({ point, error: `its process ended (${why}): ${errors.trim().split('\n').at(-1) ?? ''}` });
+        return;
+      }
+      resolve(JSON.parse(line.slice(MEMORY_RESULT.length)) as MemoryOutcome);
+    });
+  });
+}
+
+/** The U-Net of a point. */
+export function specOf(point: MemoryPoint): UNetSpec {
+  return {
+    inputSize: point.patch,
+    inputChannels: 3,
+    classes: 6,
+    baseFilters: point.baseFilters,
+    depth: point.depth,
+    dropoutScale: point.dropoutScale ?? 1,
+  };
+}
+
+/** The model's prediction for a point. */
+export function predictPoint(point: MemoryPoint, calibration?: MemoryCalibration) {
+  return predictTrialMemory(
+    {
+      spec: specOf(point),
+      batch: point.batch,
+      validationBatch: point.validationBatch,
+      trainCount: point.trainCount,
+      profile: point.profile,
+      microBatch: point.microBatch,
+      backend: point.backend,
+    },
+    calibration,
+  );
+}
+
+/**
+ * Points of the two spaces the model must cover. Default space: the main job's net (32 px, depth 3),
+ * base width 8–32, batch 2–32 (validation batch = batch, as that preset has none of its own), on a
+ * quarter of its data. Study space: 256 px, filters 16–256, batch and validation batch 1–30, on the
+ * 64-patch subset (51 training, 13 validation patches).
+ */
+export function spacePoints(
+  backend: string,
+  options: { study?: boolean; defaults?: boolean; profiles?: readonly Profile[] } = {},
+): MemoryPoint[] {
+  const profiles = options.profiles ?? ['standard', 'frugal'];
+  const points: MemoryPoint[] = [];
+  if (options.defaults !== false) {
+    for (const profile of profiles)
+      for (const baseFilters of [8, 16, 32])
+        for (const batch of [2, 8, 32])
+          points.push({
+            backend,
+            patch: 32,
+            baseFilters,
+            depth: 3,
+            batch,
+            validationBatch: batch,
+            trainCount: 96,
+            validationCount: 24,
+            profile,
+          });
+  }
+  if (options.study !== false) {
+    const pairs: [number, number][] = [
+      [1, 1],
+      [2, 29],
+      [8, 8],
+      [16, 16],
+      [30, 30],
+      [30, 2],
+    ];
+    for (const profile of profiles)
+      for (const [batch, validationBatch] of pairs)
+        points.push({
+          backend,
+          patch: 256,
+          baseFilters: 16,
+          depth: 5,
+          batch,
+          validationBatch,
+          trainCount: 51,
+          validationCount: 13,
+          profile,
+          threads: 2,
+        });
+  }
+  return points;
+}
+
+/**
+ * Weighted least squares on the model's four features, each point weighted by 1/measured² (so that
+ * the fit minimises relative errors, small trials count as much as large ones); a coefficient that
+ * comes out negative is fixed at 0 and the rest refitted.
+ */
+export function fitCoefficients(
+  measurements: readonly MemoryMeasurement[],
+  template: Pick<MemoryCoefficients, 'sessionPerBatchSize'>,
+): MemoryCoefficients {
+  const template4 = {
+    ...template,
+    baselineMb: 0,
+    fixedMb: 0,
+    bytesPerParameter: 0,
+    bytesPerTrainActivation: 0,
+    bytesPerInferActivation: 0,
+  };
+  const rows = measurements.map((m) => {
+    const features = memoryFeatures(queryOf(m.point), template4);
+    return { x: [features[0], features[1] / MB, features[2] / MB, features[3] / MB], y: m.peakMb - m.baselineMb, w: 1 / m.peakMb ** 2 };
+  });
+  let active = [0, 1, 2, 3];
+  let theta = [0, 0, 0, 0];
+  for (let round = 0; round < 4; round++) {
+    theta = [0, 0, 0, 0];
+    const solved = solveWeighted(rows, active);
+    active.forEach((j, i) => {
+      theta[j] = solved[i];
+    });
+    const negative = active.filter((j) => theta[j] < 0);
+    if (negative.length === 0) break;
+    active = active.filter((j) => !negative.includes(j));
+  }
+  for (let j = 0; j < 4; j++) theta[j] = Math.max(0, theta[j]);
+  const baselineMb = measurements.reduce((sum, m) => sum + m.baselineMb, 0) / Math.max(1, measurements.length);
+  return {
+    baselineMb: round(baselineMb, 1),
+    fixedMb: round(theta[0], 1),
+    bytesPerParameter: round(theta[1], 2),
+    bytesPerTrainActivation: round(theta[2], 2),
+    bytesPerInferActivation: round(theta[3], 2),
+    sessionPerBatchSize: template.sessionPerBatchSize,
+  };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** Solves the weighted normal equations for the features in `active` (Gaussian elimination with pivoting). */
+function solveWeighted(rows: readonly { x: number[]; y: number; w: number }[], active: readonly number[]): number[] {
+  const n = active.length;
+  const a = Array.from({ length: n }, () => new Array<number>(n + 1).fill(0));
+  for (const { x, y, w } of rows) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) a[i][j] += w * x[active[i]] * x[active[j]];
+      a[i][n] += w * x[active[i]] * y;
+    }
+  }
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let row = col + 1; row < n; row++) if (Math.abs(a[row][col]) > Math.abs(a[pivot][col])) pivot = row;
+    [a[col], a[pivot]] = [a[pivot], a[col]];
+    if (Math.abs(a[col][col]) < 1e-30) continue;
+    for (let row = 0; row < n; row++) {
+      if (row === col) continue;
+      const factor = a[row][col] / a[col][col];
+      for (let k = col; k <= n; k++) a[row][k] -= factor * a[col][k];
+    }
+  }
+  return a.map((row, i) => (Math.abs(row[i]) < 1e-30 ? 0 : row[n] / row[i]));
+}
+
+function queryOf(point: MemoryPoint) {
+  return {
+    spec: specOf(point),
+    batch: point.batch,
+    validationBatch: point.validationBatch,
+    trainCount: point.trainCount,
+    profile: point.profile,
+    microBatch: point.microBatch,
+    backend: point.backend,
+  };
+}
+
+/** Backends that keep a session, and its arena, per training batch size (ONNX Runtime's session cache). */
+export function keepsSessionPerBatchSize(backend: string): boolean {
+  return backend.startsWith('onnxruntime');
+}
+
+/** Fits every backend and profile measured; the calibration the model reads. */
+export function calibrate(measurements: readonly MemoryMeasurement[]): MemoryCalibration {
+  const backends: Record<string, Partial<Record<Profile, MemoryCoefficients>>> = {};
+  for (const m of measurements) {
+    backends[m.point.backend] ??= {};
+  }
+  for (const backend of Object.keys(backends)) {
+    for (const profile of ['standard', 'frugal'] as const) {
+      const own = measurements.filter((m) => m.point.backend === backend && m.point.profile === profile);
+      if (own.length < 4) continue;
+      backends[backend][profile] = fitCoefficients(own, {
+        sessionPerBatchSize: profile === 'standard' && keepsSessionPerBatchSize(backend),
+      });
+    }
+  }
+  const cpus = os.cpus();
+  return {
+    machine: `${cpus[0]?.model ?? 'unknown CPU'} ×${cpus.length}, node ${process.versions.node}`,
+    measuredAt: new Date().toISOString(),
+    backends,
+  };
+}
+
+/** The calibration as the TypeScript module backends/memory-calibration.ts holds it (its types kept). */
+export function calibrationModule(calibration: MemoryCalibration, current: string): string {
+  const start = current.indexOf('export const MEMORY_CALIBRATION');
+  if (start < 0) throw new Error('backends/memory-calibration.ts has no MEMORY_CALIBRATION');
+  return `${current.slice(0, start)}export const MEMORY_CALIBRATION: MemoryCalibration = ${JSON.stringify(calibration, null, 2)};\n`;
+}
+
+/** One row of the error table: measured and predicted peaks (MB) and the relative error of each. */
+export interface ErrorRow {
+  readonly point: MemoryPoint;
+  readonly measuredMb?: number;
+  readonly predictedMb: number;
+  readonly measuredTrialMb?: number;
+  readonly predictedTrialMb: number;
+  /** (predicted − measured) / measured, on the process's peak. */
+  readonly error?: number;
+  readonly note?: string;
+}
+
+export function errorRows(outcomes: readonly MemoryOutcome[], calibration?: MemoryCalibration): ErrorRow[] {
+  return outcomes.map((outcome) => {
+    const prediction = predictPoint(outcome.point, calibration);
+    if (!isMeasured(outcome))
+      return { point: outcome.point, predictedMb: prediction.peakMb, predictedTrialMb: prediction.trialMb, note: outcome.error };
+    return {
+      point: outcome.point,
+      measuredMb: outcome.peakMb,
+      predictedMb: prediction.peakMb,
+      measuredTrialMb: outcome.peakMb - outcome.baselineMb,
+      predictedTrialMb: prediction.trialMb,
+      error: (prediction.peakMb - outcome.peakMb) / outcome.peakMb,
+    };
+  });
+}
+
+/** The error table in markdown, with the largest |error|. */
+export function formatErrorTable(rows: readonly ErrorRow[]): string {
+  const lines = [
+    '| backend | profile | px | filters | batch | val batch | measured MB | predicted MB | error | trial MB measured | trial MB predicted |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of rows) {
+    const { point } = row;
+    const filters = `${point.baseFilters}–${point.baseFilters * 2 ** (point.depth - 1)}`;
+    lines.push(
+      `| ${point.backend} | ${point.profile} | ${point.patch} | ${filters} | ${point.batch} | ${point.validationBatch} | ${row.measuredMb?.toFixed(0) ?? '—'} | ${row.predictedMb.toFixed(0)} | ${row.error === undefined ? (row.note ?? '') : `${(100 * row.error).toFixed(1)} %`} | ${row.measuredTrialMb?.toFixed(0) ?? '—'} | ${row.predictedTrialMb.toFixed(0)} |`,
+    );
+  }
+  const errors = rows.flatMap((row) => (row.error === undefined ? [] : [Math.abs(row.error)]));
+  if (errors.length > 0) lines.push('', `largest |error| ${(100 * Math.max(...errors)).toFixed(1)} % over ${errors.length} points`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeJson(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
