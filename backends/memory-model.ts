@@ -18,6 +18,8 @@ export interface MemoryQuery {
   readonly validationBatch: number;
   /** Training patches per epoch: the last batch holds the remainder (ONNX Runtime keeps a session for it). */
   readonly trainCount?: number;
+  /** Validation patches: a validation batch holds at most this many. */
+  readonly validationCount?: number;
   readonly profile: Profile;
   /** The frugal profile's micro-batch. @defaultValue 2 */
   readonly microBatch?: number;
@@ -55,7 +57,8 @@ const STAND_INS: Readonly<Record<string, string>> = { 'onnxruntime-cuda': 'onnxr
 
 /** The images of a trial's training and inference passes, as the profile and the backend batch them. */
 export function passWidths(query: MemoryQuery, coefficients: MemoryCoefficients): { train: number; infer: number } {
-  const { batch, validationBatch } = query;
+  const batch = Math.min(query.batch, query.trainCount ?? Number.POSITIVE_INFINITY);
+  const validationBatch = Math.min(query.validationBatch, query.validationCount ?? Number.POSITIVE_INFINITY);
   if (query.profile === 'frugal') {
     const micro = query.microBatch ?? FRUGAL_DEFAULTS.microBatch;
     return { train: Math.min(micro, batch), infer: Math.min(micro, validationBatch) };

@@ -2,9 +2,12 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { InvalidOptionError } from '../core/errors.js';
 import { Search, type SearchOptions } from '../core/search.js';
 import { configIdKey } from '../core/types.js';
-import type { ExecutorSpec } from '../executors/create-executor.js';
+import { createExecutor, type ExecutorSpec } from '../executors/create-executor.js';
+import type { Executor } from '../core/types.js';
+import { segmentationMemoryBudget } from '../segmentation/memory-admission.js';
 import type { LoadedDataset } from '../segmentation/dataset-loader.js';
 import { presetByName } from '../segmentation/presets.js';
 import { initBackend, resolveBackendName, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
@@ -14,6 +17,7 @@ import { integer } from './cli-values.js';
 import { addFlags, readFlags } from './flags.js';
 import { SEARCH_FLAGS } from './search-flags.js';
 import { addSegmentationOptions, prepareDataset, recordedCliSettings, segmentationSettings } from './segmentation-options.js';
+import { type MemoryCliOptions, processCapForBudget, processPeakRssMb, processRssMb, TUNE_MEMORY_FLAGS } from './memory-flags.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
 
@@ -39,11 +43,13 @@ export function tuneCommand(): Command {
       .addOption(new Option('--preset <name>', 'search space').choices(['default', 'study']).default('default')),
   );
   addFlags(command, TUNE_SEARCH_FLAGS);
+  addFlags(command, TUNE_MEMORY_FLAGS);
   return command
     .option('--workers <n>', 'worker threads (1 = in this thread)', integer('--workers'), Math.min(2, availableParallelism()))
     .option('--reuse-checkpoints', 'continue promoted configurations from their own weights', false)
     .action(async (opts) => {
       const flags = readFlags<SearchOptions>(opts, TUNE_SEARCH_FLAGS);
+      const memory = readFlags<MemoryCliOptions>(opts, TUNE_MEMORY_FLAGS);
       const logDir = flags.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const resume = flags.resume ?? false;
       // A resumed search trains exactly as the first one did, whatever the defaults are now.
@@ -69,6 +75,10 @@ export function tuneCommand(): Command {
         reuseCheckpoints: opts.reuseCheckpoints,
         depth: data.depth,
         baseFilters: data.baseFilters,
+        profile: memory.profile ?? 'standard',
+        ...(memory.microBatch === undefined ? {} : { frugal: { microBatch: memory.microBatch } }),
+        // One model alive per thread, and what its backend cached released with it: the budget counts on it.
+        releaseMemory: memory.memoryBudget !== undefined,
       };
       writeSegmentationRunSettings(logDir, {
         ...settings,
@@ -78,10 +88,36 @@ export function tuneCommand(): Command {
         maxPatches: data.maxPatches,
         workdir: path.resolve(logDir, 'work'),
       });
-      const executor = await segmentationExecutor(opts.workers, dataset, settings, logDir);
+      const spec = await segmentationExecutor(opts.workers, dataset, settings, logDir, {
+        memoryMb: memory.memoryMb,
+        processMemoryMb: memory.memoryBudget === undefined ? undefined : processCapForBudget(memory.memoryBudget),
+      });
+      // With a budget, the executor is started here so that what the process holds before any trial
+      // (threads, backends, data) is measured; the rule admits trials in what is left.
+      let executor: Executor | ExecutorSpec = spec;
+      let admission: ReturnType<typeof segmentationMemoryBudget> | undefined;
+      if (memory.memoryBudget !== undefined) {
+        executor = await createExecutor(spec);
+        const baselineMb = processRssMb();
+        try {
+          admission = segmentationMemoryBudget(memory.memoryBudget, baselineMb, {
+            ...settings,
+            dataset,
+            backend: backend.name,
+            microBatch: memory.microBatch,
+          });
+        } catch (error) {
+          await executor.close();
+          throw error;
+        }
+        process.stderr.write(
+          `memory budget ${memory.memoryBudget} MB: the process holds ${Math.round(baselineMb)} MB before any trial; trials start while their predicted peaks fit the rest\n`,
+        );
+      }
       const search = new Search({
         space: preset.space,
         executor,
+        admission,
         minBudget,
         maxBudget,
         eta: preset.eta,
@@ -90,7 +126,9 @@ export function tuneCommand(): Command {
         logDir,
         resume,
       });
-      const { result } = await runSearchFromCli(search);
+      const { result } = await runSearchFromCli(search).finally(async () => {
+        if (typeof executor === 'object' && 'submit' in executor) await executor.close();
+      });
       process.stdout.write(`${formatSummary(result, `segmentation search (${preset.name} preset: ${preset.description})`)}\n`);
       const incumbent = result.incumbent();
       if (incumbent) {
@@ -100,6 +138,8 @@ export function tuneCommand(): Command {
           `  incumbent ${configIdKey(incumbent.configId)}: validation loss ${incumbent.loss.toFixed(4)}, mean IoU ${metric('mean_iou')}, pixel accuracy ${metric('pixel_accuracy')}\n`,
         );
       }
+      const budget = memory.memoryBudget === undefined ? '' : ` (memory budget ${memory.memoryBudget} MB)`;
+      process.stdout.write(`  peak RSS of this process: ${Math.round(processPeakRssMb())} MB${budget}\n`);
       process.stdout.write(`  logs (hpbandster format): ${logDir}\n`);
       const { writeSearchReport } = await import('../report/index.js');
       const report = await writeSearchReport(result, path.join(logDir, 'report'), {
@@ -120,14 +160,24 @@ async function segmentationExecutor(
   dataset: LoadedDataset,
   settings: SegmentationJobSettings,
   logDir: string,
+  caps: { readonly memoryMb?: number; readonly processMemoryMb?: number },
 ): Promise<ExecutorSpec> {
   const workdir = path.join(logDir, 'work');
   if (workers > 1) {
     const objective = fileURLToPath(
       new URL(`../segmentation/pool-objective${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url),
     );
-    return { kind: 'thread-pool', objective, threads: workers, sharedData: segmentationSharedData(dataset, settings), workdir };
+    return {
+      kind: 'thread-pool',
+      objective,
+      threads: workers,
+      sharedData: segmentationSharedData(dataset, settings),
+      workdir,
+      ...(caps.memoryMb === undefined ? {} : { memoryMb: caps.memoryMb }),
+      ...(caps.processMemoryMb === undefined ? {} : { processMemoryMb: caps.processMemoryMb }),
+    };
   }
+  if (caps.memoryMb !== undefined) throw new InvalidOptionError('--memory-mb applies to worker threads: use it with --workers 2 or more');
   const backend = await initBackend(settings.backend);
   return {
     kind: 'inline',

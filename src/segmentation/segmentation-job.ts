@@ -1,5 +1,7 @@
 import { type AutoBackend, BackendUnavailableError, type BackendName, createBackend } from '../../backends/index.js';
 import type { Backend } from '../../backends/backend.js';
+import type { Profile } from '../../backends/frugal/frugal-backend.js';
+import type { FrugalOptions } from '../../backends/frugal/frugal-options.js';
 import type { SegmentationDataset } from './types.js';
 import type { TrainerDefaults } from './trainer-settings.js';
 import { datasetFromShared, datasetToShared } from './patch-set.js';
@@ -10,6 +12,12 @@ export interface SegmentationJobSettings extends TrainerDefaults {
   readonly backend: BackendName;
   readonly seed: number;
   readonly reuseCheckpoints: boolean;
+  /** The memory profile when no memory budget chooses one per trial. @defaultValue 'standard' */
+  readonly profile?: Profile;
+  /** The frugal profile's options. */
+  readonly frugal?: FrugalOptions;
+  /** Release the backend's caches after each trial (a memory budget counts on it). @defaultValue false */
+  readonly releaseMemory?: boolean;
 }
 
 const SETTINGS_KEY = 'segmentation.settings';

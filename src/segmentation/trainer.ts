@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Backend, BackendModel } from '../../backends/backend.js';
 import { inProfile, type Profile, PROFILES } from '../../backends/frugal/frugal-backend.js';
 import { type FrugalOptions, frugalOptions } from '../../backends/frugal/frugal-options.js';
+import { predictTrialMemory } from '../../backends/memory-model.js';
 import { AbortedError, OutOfMemoryError } from '../core/errors.js';
 import { invalidOption } from '../core/option-checks.js';
 import { Rng } from '../core/rng.js';
@@ -57,6 +58,10 @@ export interface TrialMemoryRecord extends TrialMemory {
   readonly micro_batch?: number;
   /** Why the profile is not the standard one (a memory budget's reason). */
   readonly profile_reason?: string;
+  /** The memory model's prediction of what the trial adds to the process at its peak (backends/memory-model.ts). */
+  readonly predicted_trial_mb: number;
+  /** Whether the model has a calibration for this backend (another's stood in otherwise). */
+  readonly prediction_calibrated: boolean;
 }
 
 /** A trained model and its history, for callers that keep using the model (the comparison). */
@@ -127,11 +132,23 @@ export async function trainModel(
     }
     if (checkpointDir) await saveCheckpoint(model, checkpointDir, epochs);
     const reason = ctx?.hints?.profile_reason;
+    const predicted = predictTrialMemory({
+      spec,
+      batch: settings.batchSize,
+      validationBatch: settings.validationBatchSize,
+      trainCount: dataset.train.count,
+      validationCount: dataset.validation.count,
+      profile,
+      microBatch: frugal.microBatch,
+      backend: options.backend.name,
+    });
     const memory: TrialMemoryRecord = {
       profile,
       ...(profile === 'frugal' ? { micro_batch: frugal.microBatch } : {}),
       ...(typeof reason === 'string' ? { profile_reason: reason } : {}),
       ...meter.stop(),
+      predicted_trial_mb: Math.round(predicted.trialMb),
+      prediction_calibrated: predicted.calibrated,
     };
     return { settings, history, continuedFrom, model, memory };
   } catch (error) {
