@@ -12,8 +12,6 @@ export interface MemoryCoefficients {
   readonly bytesPerTrainActivation: number;
   /** Per activation element per image of an inference pass. */
   readonly bytesPerInferActivation: number;
-  /** Whether a session (and its arena) is kept per training batch size: the epoch's last, smaller batch adds its own. */
-  readonly sessionPerBatchSize: boolean;
 }
 
 export interface MemoryCalibration {
@@ -33,7 +31,6 @@ export const MEMORY_CALIBRATION: MemoryCalibration = {
         bytesPerParameter: 24,
         bytesPerTrainActivation: 60,
         bytesPerInferActivation: 16,
-        sessionPerBatchSize: true,
       },
       frugal: {
         baselineMb: 180,
@@ -41,7 +38,6 @@ export const MEMORY_CALIBRATION: MemoryCalibration = {
         bytesPerParameter: 32,
         bytesPerTrainActivation: 60,
         bytesPerInferActivation: 16,
-        sessionPerBatchSize: false,
       },
     },
     wasm: {
@@ -51,7 +47,6 @@ export const MEMORY_CALIBRATION: MemoryCalibration = {
         bytesPerParameter: 24,
         bytesPerTrainActivation: 60,
         bytesPerInferActivation: 16,
-        sessionPerBatchSize: false,
       },
       frugal: {
         baselineMb: 170,
@@ -59,7 +54,6 @@ export const MEMORY_CALIBRATION: MemoryCalibration = {
         bytesPerParameter: 32,
         bytesPerTrainActivation: 60,
         bytesPerInferActivation: 16,
-        sessionPerBatchSize: false,
       },
     },
     cpu: {
@@ -69,7 +63,6 @@ export const MEMORY_CALIBRATION: MemoryCalibration = {
         bytesPerParameter: 24,
         bytesPerTrainActivation: 60,
         bytesPerInferActivation: 16,
-        sessionPerBatchSize: false,
       },
       frugal: {
         baselineMb: 170,
@@ -77,7 +70,6 @@ export const MEMORY_CALIBRATION: MemoryCalibration = {
         bytesPerParameter: 32,
         bytesPerTrainActivation: 60,
         bytesPerInferActivation: 16,
-        sessionPerBatchSize: false,
       },
     },
   },

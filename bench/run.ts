@@ -9,6 +9,7 @@ const modules: Record<string, string> = {
   parallel: './parallel.js',
   distributed: './dispatch-bullmq.js',
   backends: './backends.js',
+  memory: './memory.js',
   service: './service.js',
 };
 

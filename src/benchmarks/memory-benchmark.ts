@@ -146,20 +146,9 @@ export function spacePoints(
  * the fit minimises relative errors, small trials count as much as large ones); a coefficient that
  * comes out negative is fixed at 0 and the rest refitted.
  */
-export function fitCoefficients(
-  measurements: readonly MemoryMeasurement[],
-  template: Pick<MemoryCoefficients, 'sessionPerBatchSize'>,
-): MemoryCoefficients {
-  const template4 = {
-    ...template,
-    baselineMb: 0,
-    fixedMb: 0,
-    bytesPerParameter: 0,
-    bytesPerTrainActivation: 0,
-    bytesPerInferActivation: 0,
-  };
+export function fitCoefficients(measurements: readonly MemoryMeasurement[]): MemoryCoefficients {
   const rows = measurements.map((m) => {
-    const features = memoryFeatures(queryOf(m.point), template4);
+    const features = memoryFeatures(queryOf(m.point));
     return { x: [features[0], features[1] / MB, features[2] / MB, features[3] / MB], y: m.peakMb - m.baselineMb, w: 1 / m.peakMb ** 2 };
   });
   let active = [0, 1, 2, 3];
@@ -182,7 +171,6 @@ export function fitCoefficients(
     bytesPerParameter: round(theta[1], 2),
     bytesPerTrainActivation: round(theta[2], 2),
     bytesPerInferActivation: round(theta[3], 2),
-    sessionPerBatchSize: template.sessionPerBatchSize,
   };
 }
 
@@ -228,11 +216,6 @@ function queryOf(point: MemoryPoint) {
   };
 }
 
-/** Backends that keep a session, and its arena, per training batch size (ONNX Runtime's session cache). */
-export function keepsSessionPerBatchSize(backend: string): boolean {
-  return backend.startsWith('onnxruntime');
-}
-
 /** Fits every backend and profile measured; the calibration the model reads. */
 export function calibrate(measurements: readonly MemoryMeasurement[]): MemoryCalibration {
   const backends: Record<string, Partial<Record<Profile, MemoryCoefficients>>> = {};
@@ -243,9 +226,7 @@ export function calibrate(measurements: readonly MemoryMeasurement[]): MemoryCal
     for (const profile of ['standard', 'frugal'] as const) {
       const own = measurements.filter((m) => m.point.backend === backend && m.point.profile === profile);
       if (own.length < 4) continue;
-      backends[backend][profile] = fitCoefficients(own, {
-        sessionPerBatchSize: profile === 'standard' && keepsSessionPerBatchSize(backend),
-      });
+      backends[backend][profile] = fitCoefficients(own);
     }
   }
   const cpus = os.cpus();
@@ -312,4 +293,99 @@ export function formatErrorTable(rows: readonly ErrorRow[]): string {
 export function writeJson(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** One row of the profile comparison: the same trial in the standard and the frugal profile. */
+export interface ProfileComparison {
+  readonly backend: string;
+  readonly patch: number;
+  readonly batch: number;
+  readonly microBatch: number;
+  readonly standard: MemoryOutcome;
+  readonly frugal: MemoryOutcome;
+  /** frugal peak / standard peak, and the same for the trial's own memory (peak − baseline). */
+  readonly peakRatio?: number;
+  readonly trialRatio?: number;
+  /** frugal / standard seconds per epoch (median over epochs, both measured in this run). */
+  readonly timeRatio?: number;
+  /** Largest |frugal − standard| / standard over the epochs' training and validation losses. */
+  readonly lossDifference?: number;
+}
+
+/**
+ * The workload of the comparison at a patch size: 64 px, the CPU net (filters 8–64, depth 4) on 48
+ * training and 16 validation patches; 256 px, the study's net (filters 16–256) on the 64-patch subset;
+ * batch 16 (the study's default) and micro-batch 2, three epochs (one on backends that train the
+ * study net slowly).
+ */
+export function comparisonPoint(
+  backend: string,
+  patch: number,
+  profile: Profile,
+  options: { epochs?: number; microBatch?: number } = {},
+): MemoryPoint {
+  const study = patch >= 256;
+  return {
+    backend,
+    patch,
+    baseFilters: study ? 16 : 8,
+    depth: study ? 5 : 4,
+    batch: 16,
+    validationBatch: 16,
+    trainCount: study ? 51 : 48,
+    validationCount: study ? 13 : 16,
+    profile,
+    microBatch: options.microBatch ?? 2,
+    threads: study ? 2 : 1,
+    epochs: options.epochs ?? 3,
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Runs both profiles of a point and compares them. */
+export async function compareProfiles(
+  backend: string,
+  patch: number,
+  options: { epochs?: number; microBatch?: number } = {},
+): Promise<ProfileComparison> {
+  const standard = await measureInChild(comparisonPoint(backend, patch, 'standard', options));
+  const frugal = await measureInChild(comparisonPoint(backend, patch, 'frugal', options));
+  const base = { backend, patch, batch: 16, microBatch: options.microBatch ?? 2, standard, frugal };
+  if (!isMeasured(standard) || !isMeasured(frugal)) return base;
+  const losses = (m: MemoryMeasurement) => [...m.trainLosses, ...m.validationLosses];
+  const [a, b] = [losses(frugal), losses(standard)];
+  return {
+    ...base,
+    peakRatio: frugal.peakMb / standard.peakMb,
+    trialRatio: (frugal.peakMb - frugal.baselineMb) / (standard.peakMb - standard.baselineMb),
+    timeRatio: median(frugal.epochSeconds) / median(standard.epochSeconds),
+    lossDifference: Math.max(...a.map((value, i) => Math.abs(value - b[i]) / Math.abs(b[i]))),
+  };
+}
+
+export function formatComparisons(rows: readonly ProfileComparison[]): string {
+  const mbOf = (outcome: MemoryOutcome) => (isMeasured(outcome) ? outcome.peakMb.toFixed(0) : '—');
+  const secondsOf = (outcome: MemoryOutcome) => (isMeasured(outcome) ? median(outcome.epochSeconds).toFixed(1) : '—');
+  const lines = [
+    '| backend | px | batch | micro | standard peak MB | frugal peak MB | peak ratio | trial-memory ratio | standard s/epoch | frugal s/epoch | time ratio | loss curves differ by | note |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of rows) {
+    const notes = [row.standard, row.frugal].flatMap((outcome) =>
+      isMeasured(outcome) ? [] : [`${outcome.point.profile}: ${outcome.error}`],
+    );
+    const ratio = (value: number | undefined, unit = '') => (value === undefined ? '—' : `${value.toFixed(2)}${unit}`);
+    lines.push(
+      `| ${row.backend} | ${row.patch} | ${row.batch} | ${row.microBatch} | ${mbOf(row.standard)} | ${mbOf(row.frugal)} | ${ratio(row.peakRatio)} | ${ratio(row.trialRatio)} | ${secondsOf(row.standard)} | ${secondsOf(row.frugal)} | ${ratio(row.timeRatio, '×')} | ${row.lossDifference === undefined ? '—' : row.lossDifference.toExponential(1)} | ${notes.join('; ')} |`,
+    );
+  }
+  lines.push(
+    '',
+    "Each trial ran alone in a fresh process (peak RSS = VmHWM, the data and the backend included); both profiles of a row ran one after the other in this run. Loss curves: every epoch's training and validation loss, frugal against standard.",
+  );
+  return `${lines.join('\n')}\n`;
 }

@@ -61,3 +61,9 @@ export function processRssMb(): number {
 export function processCapForBudget(budgetMb: number): number {
   return Math.ceil(budgetMb * 1.05);
 }
+
+/** A MemoryBudget's option error in the flag's terms (`--memory-budget`, not `options.budgetMb`). */
+export function inMemoryFlagTerms(error: unknown): unknown {
+  if (error instanceof InvalidOptionError) error.message = error.message.replace('options.budgetMb', '--memory-budget');
+  return error;
+}

@@ -17,7 +17,14 @@ import { integer } from './cli-values.js';
 import { addFlags, readFlags } from './flags.js';
 import { SEARCH_FLAGS } from './search-flags.js';
 import { addSegmentationOptions, prepareDataset, recordedCliSettings, segmentationSettings } from './segmentation-options.js';
-import { type MemoryCliOptions, processCapForBudget, processPeakRssMb, processRssMb, TUNE_MEMORY_FLAGS } from './memory-flags.js';
+import {
+  inMemoryFlagTerms,
+  type MemoryCliOptions,
+  processCapForBudget,
+  processPeakRssMb,
+  processRssMb,
+  TUNE_MEMORY_FLAGS,
+} from './memory-flags.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
 
@@ -108,7 +115,7 @@ export function tuneCommand(): Command {
           });
         } catch (error) {
           await executor.close();
-          throw error;
+          throw inMemoryFlagTerms(error);
         }
         process.stderr.write(
           `memory budget ${memory.memoryBudget} MB: the process holds ${Math.round(baselineMb)} MB before any trial; trials start while their predicted peaks fit the rest\n`,
