@@ -44,15 +44,16 @@ export interface ThreadPoolExecutorOptions {
    * Memory cap of each thread in MiB, enforced two ways: V8's old-generation heap of the thread
    * (`maxOldGenerationSizeMb`), and by measurement for what V8 does not count (WebAssembly memory,
    * native backends' allocations): when the process's RSS exceeds what it held once the threads had
-   * started plus `threads × memoryMb`, the most recently started job is stopped. Either way the job
-   * fails as 'out-of-memory' (threads share one process, so a thread's own native memory cannot be
-   * told apart: the cap holds for the threads together). @defaultValue no cap
+   * started plus `threads × memoryMb`, the most recently started job is told to stop through its
+   * AbortSignal (its thread is not terminated: a native backend's run cannot be interrupted safely)
+   * and fails as 'out-of-memory' when it returns. Threads share one process, so a thread's own native
+   * memory cannot be told apart: the measured cap holds for the threads together. @defaultValue no cap
    */
   readonly memoryMb?: number;
   /**
    * The whole process's memory cap in MiB, enforced by measurement: when its RSS exceeds it, the most
-   * recently started job is stopped and fails as 'out-of-memory' (a memory budget's backstop: its
-   * admission rule may retry the job in a lighter profile). @defaultValue no cap
+   * recently started job is told to stop (as above) and fails as 'out-of-memory' (a memory budget's
+   * backstop: its admission rule may retry the job in a lighter profile). @defaultValue no cap
    */
   readonly processMemoryMb?: number;
   /** Memory given to each thread once (as `workerData`, never copied per task); objectives read it as `ctx.shared` or `threadSharedData()`. */
@@ -219,6 +220,10 @@ export class ThreadPoolExecutor implements Executor {
           return;
         }
         port1.postMessage({ type: 'abort', reason: reason === 'timeout' ? 'timeout' : 'aborted' } satisfies AbortMessage);
+        // A memory stop waits for the objective to return: terminating a thread inside a native
+        // backend's run (ONNX Runtime) can take the whole process down, and a terminated thread's
+        // native memory is not seen to come back.
+        if (reason === 'out-of-memory') return;
         graceTimer = setTimeout(() => {
           killedAfterGrace = true;
           kill.abort();
@@ -328,7 +333,7 @@ export class ThreadPoolExecutor implements Executor {
       const memory = running.memory;
       return failed(
         'out-of-memory',
-        `the process's RSS reached ${memory?.rssMb} MiB, over its cap of ${memory?.limitMb} MiB (${memory?.why}): the most recently started job was stopped${terminated}`,
+        `the process's RSS reached ${memory?.rssMb} MiB, over its cap of ${memory?.limitMb} MiB (${memory?.why}): the most recently started job was told to stop (its AbortSignal) and is recorded as out of memory`,
       );
     }
     if (ending === 'timeout') return failed('timeout', `the job ran past its timeout of ${this.timeoutMs} ms${terminated}`);

@@ -5,6 +5,7 @@ import { inProfile, type Profile, PROFILES } from '../../backends/frugal/frugal-
 import { type FrugalOptions, frugalOptions } from '../../backends/frugal/frugal-options.js';
 import { predictTrialMemory } from '../../backends/memory-model.js';
 import { AbortedError, OutOfMemoryError } from '../core/errors.js';
+import { nativeMetrics } from '../metrics/native.js';
 import { invalidOption } from '../core/option-checks.js';
 import { Rng } from '../core/rng.js';
 import { writeFileAtomic } from '../storage/write-file-atomic.js';
@@ -194,8 +195,12 @@ export async function trainObjective(
     run = await trainModel(config, epochs, options, ctx);
     run.model.dispose();
   } finally {
-    // One model alive per thread: what this trial's model made the backend cache goes with it.
-    if (options.releaseMemory) await options.backend.trim?.();
+    // One model alive per thread: what this trial's model made the backend cache goes with it, and
+    // the C heap gives the freed pages back (glibc keeps them otherwise, and a budget measures RSS).
+    if (options.releaseMemory) {
+      await options.backend.trim?.();
+      nativeMetrics().trimHeap();
+    }
   }
   const last = run.history.at(-1);
   if (!last) {
