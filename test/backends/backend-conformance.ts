@@ -291,6 +291,20 @@ export function backendConformance({ name, make }: ConformanceOptions): void {
       other.dispose();
     });
 
+    it('trim() (where offered) releases caches only: a live model goes on training and predicting the same', async (t) => {
+      if (!backend.trim) return t.skip(`${name} keeps no caches to trim`);
+      const trimmed = await model(NO_DROPOUT, { seed: 13 });
+      const kept = await model(NO_DROPOUT, { seed: 13 });
+      const batch = fixedBatch(NO_DROPOUT);
+      await trimmed.trainStep(batch);
+      await kept.trainStep(batch);
+      await backend.trim();
+      assert.equal(await trimmed.trainStep(batch), await kept.trainStep(batch));
+      assert.deepEqual(await trimmed.predict(batch.images, 2), await kept.predict(batch.images, 2));
+      trimmed.dispose();
+      kept.dispose();
+    });
+
     it('creating and disposing a model leaves memory() as it was; a disposed model refuses calls', async () => {
       const disposed = await noLeak(backend, 'createModel + dispose', async () => {
         const created = await model(SPEC, { seed: 5 });
