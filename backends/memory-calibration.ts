@@ -12,6 +12,13 @@ export interface MemoryCoefficients {
   readonly bytesPerTrainActivation: number;
   /** Per activation element per image of an inference pass. */
   readonly bytesPerInferActivation: number;
+  /** The training images count as images^trainExponent (fitted; 1 = linear in the batch). */
+  readonly trainExponent: number;
+  /**
+   * The largest fraction by which the fit fell short of a measured trial (0 when it never did): a
+   * memory budget adds it to every prediction, so that admission errs towards fewer trials at once.
+   */
+  readonly underestimate: number;
 }
 
 export interface MemoryCalibration {
@@ -21,55 +28,67 @@ export interface MemoryCalibration {
 }
 
 export const MEMORY_CALIBRATION: MemoryCalibration = {
-  machine: 'uncalibrated placeholder',
-  measuredAt: '',
+  machine: 'AMD EPYC ×2, node 20.20.2',
+  measuredAt: '2026-12-01T17:01:11.727Z',
   backends: {
     'onnxruntime-cpu': {
       standard: {
-        baselineMb: 180,
-        fixedMb: 50,
-        bytesPerParameter: 24,
-        bytesPerTrainActivation: 60,
-        bytesPerInferActivation: 16,
+        baselineMb: 199.7,
+        fixedMb: 28.8,
+        bytesPerParameter: 26.77,
+        bytesPerTrainActivation: 77.68,
+        bytesPerInferActivation: 10,
+        trainExponent: 0.95,
+        underestimate: 0.284,
       },
       frugal: {
-        baselineMb: 180,
-        fixedMb: 50,
-        bytesPerParameter: 32,
-        bytesPerTrainActivation: 60,
-        bytesPerInferActivation: 16,
+        baselineMb: 203.9,
+        fixedMb: 33.1,
+        bytesPerParameter: 65.24,
+        bytesPerTrainActivation: 0,
+        bytesPerInferActivation: 54.48,
+        trainExponent: 0.7,
+        underestimate: 0.075,
       },
     },
     wasm: {
       standard: {
-        baselineMb: 170,
-        fixedMb: 50,
-        bytesPerParameter: 24,
-        bytesPerTrainActivation: 60,
-        bytesPerInferActivation: 16,
+        baselineMb: 175.5,
+        fixedMb: 15.3,
+        bytesPerParameter: 27.94,
+        bytesPerTrainActivation: 91.58,
+        bytesPerInferActivation: 9,
+        trainExponent: 1,
+        underestimate: 0.094,
       },
       frugal: {
-        baselineMb: 170,
-        fixedMb: 50,
-        bytesPerParameter: 32,
-        bytesPerTrainActivation: 60,
-        bytesPerInferActivation: 16,
+        baselineMb: 181.1,
+        fixedMb: 13.9,
+        bytesPerParameter: 46.79,
+        bytesPerTrainActivation: 110.15,
+        bytesPerInferActivation: 0,
+        trainExponent: 0.9,
+        underestimate: 0.147,
       },
     },
     cpu: {
       standard: {
-        baselineMb: 170,
-        fixedMb: 50,
-        bytesPerParameter: 24,
-        bytesPerTrainActivation: 60,
-        bytesPerInferActivation: 16,
+        baselineMb: 161.7,
+        fixedMb: 28.1,
+        bytesPerParameter: 25.95,
+        bytesPerTrainActivation: 64.02,
+        bytesPerInferActivation: 0,
+        trainExponent: 1,
+        underestimate: 0.066,
       },
       frugal: {
-        baselineMb: 170,
-        fixedMb: 50,
-        bytesPerParameter: 32,
-        bytesPerTrainActivation: 60,
-        bytesPerInferActivation: 16,
+        baselineMb: 161.1,
+        fixedMb: 36.1,
+        bytesPerParameter: 40.36,
+        bytesPerTrainActivation: 0,
+        bytesPerInferActivation: 0,
+        trainExponent: 0.7,
+        underestimate: 0.168,
       },
     },
   },

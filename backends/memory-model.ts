@@ -34,6 +34,8 @@ export interface MemoryPrediction {
   readonly trialMb: number;
   /** baseline + trial: the peak RSS of a process running this trial alone. */
   readonly peakMb: number;
+  /** The trial's MB with the calibration's largest shortfall added (what a memory budget admits by). */
+  readonly conservativeTrialMb: number;
   /** False when the backend has no calibration of its own and another's coefficients stood in. */
   readonly calibrated: boolean;
 }
@@ -84,22 +86,30 @@ export function coefficientsFor(
   return { coefficients: standIn, calibrated: false };
 }
 
-/** The features the coefficients multiply: 1, weights, activations × training images, activations × inference images. */
-export function memoryFeatures(query: MemoryQuery): [number, number, number, number] {
+/** The features the coefficients multiply: 1, weights, activations × training images^exponent, activations × inference images. */
+export function memoryFeatures(query: MemoryQuery, trainExponent = 1): [number, number, number, number] {
   const widths = passWidths(query);
   const activations = activationsPerImage(query.spec);
-  return [1, parameterCount(query.spec), activations * widths.train, activations * widths.infer];
+  return [1, parameterCount(query.spec), activations * widths.train ** trainExponent, activations * widths.infer];
 }
 
 /** The predicted peak of one trial (see {@link MemoryPrediction}). */
-export function predictTrialMemory(query: MemoryQuery, calibration?: MemoryCalibration): MemoryPrediction {
-  const { coefficients, calibrated } = coefficientsFor(query.backend, query.profile, calibration);
-  const [, parameters, train, infer] = memoryFeatures(query);
+export function predictTrialMemory(query: MemoryQuery, calibration?: MemoryCalibration, given?: MemoryCoefficients): MemoryPrediction {
+  const { coefficients, calibrated } = given
+    ? { coefficients: given, calibrated: true }
+    : coefficientsFor(query.backend, query.profile, calibration);
+  const [, parameters, train, infer] = memoryFeatures(query, coefficients.trainExponent ?? 1);
   const trialMb =
     coefficients.fixedMb +
     (coefficients.bytesPerParameter * parameters +
       coefficients.bytesPerTrainActivation * train +
       coefficients.bytesPerInferActivation * infer) /
       MB;
-  return { baselineMb: coefficients.baselineMb, trialMb, peakMb: coefficients.baselineMb + trialMb, calibrated };
+  return {
+    baselineMb: coefficients.baselineMb,
+    trialMb,
+    peakMb: coefficients.baselineMb + trialMb,
+    conservativeTrialMb: trialMb * (1 + (coefficients.underestimate ?? 0)),
+    calibrated,
+  };
 }

@@ -47,14 +47,15 @@ export function predictSegmentationTrial(config: Configuration, profile: Profile
 
 /**
  * A memory budget for a segmentation search: each trial's demand is the memory model's prediction of
- * what it adds to the process at its peak, in the standard profile or, when that would not fit
- * alone, the frugal one. `baselineMb` is what the process holds once its threads and backends are up.
+ * what it adds to the process at its peak (plus the calibration's largest shortfall), in the standard
+ * profile or, when that would not fit alone, the frugal one. `baselineMb` is what the process holds once its threads and backends are up.
  */
 export function segmentationMemoryBudget(budgetMb: number, baselineMb: number, context: SegmentationMemoryContext): MemoryBudget {
   return new MemoryBudget({
     budgetMb,
     baselineMb,
     profiles: ['standard', 'frugal'],
-    demand: (config, _budget, profile) => predictSegmentationTrial(config, profile as Profile, context).trialMb,
+    // Conservative: the model's largest measured shortfall added, so that admission errs towards fewer trials at once.
+    demand: (config, _budget, profile) => predictSegmentationTrial(config, profile as Profile, context).conservativeTrialMb,
   });
 }
