@@ -88,4 +88,6 @@ export interface BackendMemory {
    * WebAssembly memory, which grows to a thread's largest need and never shrinks.
    */
   readonly heapBytes?: number;
+  /** The most that heap can ever grow to (tfjs-wasm: WebAssembly's 4 GB less 64 KiB). */
+  readonly heapLimitBytes?: number;
 }

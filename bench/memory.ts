@@ -1,6 +1,6 @@
 // `npm run bench memory [--quick]`: the frugal profile against the standard one (peak RSS, seconds per
 // epoch, loss curves; every trial alone in a fresh process) on ONNX Runtime and wasm, at 64 px and,
-// unless --quick, at 256 px (the study's net). `bandster bench memory --errors` adds the memory
+// unless --quick, at 256 px (the study's net); plain-JS tfjs (cpu) at 64 px only. `bandster bench memory --errors` adds the memory
 // model's error table. Run: `node --import tsx bench/memory.ts [--quick]`.
 import { pathToFileURL } from 'node:url';
 
@@ -11,6 +11,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
   for (const [backend, size, epochs] of [
     ['onnxruntime-cpu', 64, 3],
     ['wasm', 64, 3],
+    ['cpu', 64, 1],
     ...(options.quick
       ? []
       : ([

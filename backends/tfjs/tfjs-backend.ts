@@ -6,6 +6,9 @@ import type { Availability, Backend, BackendCapabilities, BackendMemory, Backend
 import { describeLoadError, tfjsFlavours, type TfjsFlavour, type TfjsFlavourName } from './flavours.js';
 import { TfjsUNetModel } from './tfjs-model.js';
 
+/** tfjs-backend-wasm's largest heap: emscripten's getHeapMax() in its build (4 GiB less one 64 KiB page). */
+const WASM_HEAP_LIMIT = 4294901760;
+
 /** Options of a tfjs backend. */
 export interface TfjsBackendOptions {
   /**
@@ -85,7 +88,7 @@ export class TfjsBackend implements Backend {
     const heapBytes = this.heapBytes();
     return heapBytes === undefined
       ? { bytes: memory.numBytes, tensors: memory.numTensors }
-      : { bytes: memory.numBytes, tensors: memory.numTensors, heapBytes };
+      : { bytes: memory.numBytes, tensors: memory.numTensors, heapBytes, heapLimitBytes: WASM_HEAP_LIMIT };
   }
 
   /** tfjs-wasm's WebAssembly memory in this thread (its heap only grows), once the backend exists. */

@@ -104,8 +104,19 @@ export async function trainModel(
     dropoutScale: settings.dropoutScale,
   };
   const seed = mixSeed(options.seed, ctx?.configId);
+  const predicted = predictTrialMemory({
+    spec,
+    batch: settings.batchSize,
+    validationBatch: settings.validationBatchSize,
+    trainCount: dataset.train.count,
+    validationCount: dataset.validation.count,
+    profile,
+    microBatch: frugal.microBatch,
+    backend: options.backend.name,
+  });
   let model: BackendModel;
   try {
+    checkHeapLimit(options.backend, predicted.conservativeTrialMb, profile);
     model = await backend.createModel(spec, { learningRate: settings.learningRate, loss: settings.loss, seed });
   } catch (error) {
     meter.stop();
@@ -133,16 +144,6 @@ export async function trainModel(
     }
     if (checkpointDir) await saveCheckpoint(model, checkpointDir, epochs);
     const reason = ctx?.hints?.profile_reason;
-    const predicted = predictTrialMemory({
-      spec,
-      batch: settings.batchSize,
-      validationBatch: settings.validationBatchSize,
-      trainCount: dataset.train.count,
-      validationCount: dataset.validation.count,
-      profile,
-      microBatch: frugal.microBatch,
-      backend: options.backend.name,
-    });
     const memory: TrialMemoryRecord = {
       profile,
       ...(profile === 'frugal' ? { micro_batch: frugal.microBatch } : {}),
@@ -157,6 +158,20 @@ export async function trainModel(
     model.dispose();
     throw asOutOfMemory(error, profile);
   }
+}
+
+/**
+ * Refuses, before anything is allocated, a trial whose predicted peak exceeds what the backend can
+ * ever allocate (tfjs-wasm's WebAssembly memory stops at 4 GB): running it would abort the
+ * WebAssembly module, which cannot train again in that thread. An OutOfMemoryError, so that a memory
+ * budget retries it frugally.
+ */
+function checkHeapLimit(backend: Backend, predictedMb: number, profile: Profile): void {
+  const limit = backend.memory().heapLimitBytes;
+  if (limit === undefined || predictedMb * 2 ** 20 <= limit) return;
+  throw new OutOfMemoryError(
+    `not started: its predicted peak of ${Math.round(predictedMb)} MB in the ${profile} profile exceeds the ${Math.round(limit / 2 ** 20)} MB ${backend.name} can allocate (a WebAssembly module that runs out of memory cannot be used again)`,
+  );
 }
 
 function trialProfile(value: unknown): Profile {

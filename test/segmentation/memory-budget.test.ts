@@ -87,3 +87,26 @@ test('a memory-aware search: large batches run frugal, every configuration is ev
     });
   assert.ok(peak <= 1.1 * budgetMb, `peak RSS ${peak.toFixed(0)} MB, budget ${budgetMb} MB (baseline ${baselineMb.toFixed(0)} MB)`);
 });
+
+test('a trial tfjs-wasm could never allocate is refused before it starts, as out of memory (the WebAssembly module stays usable)', async () => {
+  const { initBackend } = await import('../../src/segmentation/segmentation-job.js');
+  const { trainObjective } = await import('../../src/segmentation/trainer.js');
+  const backend = await initBackend('wasm');
+  const dataset: SegmentationDataset = { patchSize: 256, train: blockPatches(256, 30, 1), validation: blockPatches(256, 2, 2) };
+  const ctx = { configId: [0, 0, 0] as const, budget: 1, signal: new AbortController().signal, report: () => {} };
+  await assert.rejects(
+    trainObjective({ batchsize: 30, valbatchsize: 2, base_filters: 64 }, 1, ctx, { dataset, backend, seed: 1, depth: 5 }),
+    (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'ERR_OUT_OF_MEMORY');
+      assert.match(
+        error.message,
+        /not started: its predicted peak of \d+ MB in the standard profile exceeds the 4096 MB wasm can allocate/,
+      );
+      return true;
+    },
+  );
+  // The module was never pushed past its limit: a small trial still trains.
+  const small: SegmentationDataset = { patchSize: 32, train: blockPatches(32, 4, 1), validation: blockPatches(32, 2, 2) };
+  const result = await trainObjective({ batchsize: 2, base_filters: 4 }, 1, ctx, { dataset: small, backend, seed: 1, depth: 2 });
+  assert.ok(Number.isFinite(result.loss));
+});
