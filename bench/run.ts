@@ -10,6 +10,7 @@ const modules: Record<string, string> = {
   distributed: './dispatch-bullmq.js',
   backends: './backends.js',
   service: './service.js',
+  validation: './validation-batch.js',
 };
 
 if (!only || only === 'optimizers') {
