@@ -11,6 +11,7 @@ const modules: Record<string, string> = {
   backends: './backends.js',
   memory: './memory.js',
   service: './service.js',
+  validation: './validation-batch.js',
 };
 
 if (!only || only === 'optimizers') {

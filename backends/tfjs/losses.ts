@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
 import { BackendError } from '../backend-error.js';
 import type { LossCoefficients } from '../micro-batch.js';

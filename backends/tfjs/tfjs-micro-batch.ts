@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
 import type { Batch, LossKind } from '../backend.js';
 import type { DropoutStep } from '../dropout-masks.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
 import type { UNetSpec } from '../unet-spec.js';
 import type { Batch, BackendModel, ModelOptions } from '../backend.js';

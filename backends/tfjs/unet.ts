@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
 import { DropoutMasks } from '../dropout-masks.js';
 import { initialUNet } from '../unet-init.js';

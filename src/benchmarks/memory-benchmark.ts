@@ -280,7 +280,7 @@ export interface ErrorRow {
   readonly predictedMb: number;
   readonly measuredTrialMb?: number;
   readonly predictedTrialMb: number;
-  /** (predicted − measured) / measured, on the process's peak. */
+  /** (predicted − measured) / measured, on the process's peak (the measured baseline + the predicted trial). */
   readonly error?: number;
   readonly note?: string;
 }
@@ -290,13 +290,15 @@ export function errorRows(outcomes: readonly MemoryOutcome[], calibration?: Memo
     const prediction = predictPoint(outcome.point, calibration);
     if (!isMeasured(outcome))
       return { point: outcome.point, predictedMb: prediction.peakMb, predictedTrialMb: prediction.trialMb, note: outcome.error };
+    // The process's baseline is measured wherever the model is used (a budget measures the process
+    // before any trial): what the model predicts is the trial's addition to it.
     return {
       point: outcome.point,
       measuredMb: outcome.peakMb,
-      predictedMb: prediction.peakMb,
+      predictedMb: outcome.baselineMb + prediction.trialMb,
       measuredTrialMb: outcome.peakMb - outcome.baselineMb,
       predictedTrialMb: prediction.trialMb,
-      error: (prediction.peakMb - outcome.peakMb) / outcome.peakMb,
+      error: (outcome.baselineMb + prediction.trialMb - outcome.peakMb) / outcome.peakMb,
     };
   });
 }

@@ -13,6 +13,7 @@ import { presetByName } from '../segmentation/presets.js';
 import { initBackend, resolveBackendName, segmentationSharedData, type SegmentationJobSettings } from '../segmentation/segmentation-job.js';
 import { readSegmentationRunSettings, writeSegmentationRunSettings } from '../segmentation/segmentation-run.js';
 import { trainObjective } from '../segmentation/trainer.js';
+import { VALIDATION_LOSS_KINDS } from '../segmentation/trainer-settings.js';
 import { integer } from './cli-values.js';
 import { addFlags, readFlags } from './flags.js';
 import { SEARCH_FLAGS } from './search-flags.js';
@@ -54,6 +55,14 @@ export function tuneCommand(): Command {
   return command
     .option('--workers <n>', 'worker threads (1 = in this thread)', integer('--workers'), Math.min(2, availableParallelism()))
     .option('--reuse-checkpoints', 'continue promoted configurations from their own weights', false)
+    .addOption(
+      new Option(
+        '--validation-loss <kind>',
+        "the loss the search minimises: the study's mean of per-batch losses, or the loss over the whole validation set (independent of the validation batch size); both are logged",
+      )
+        .choices(VALIDATION_LOSS_KINDS)
+        .default('per-batch'),
+    )
     .action(async (opts) => {
       const flags = readFlags<SearchOptions>(opts, TUNE_SEARCH_FLAGS);
       const memory = readFlags<MemoryCliOptions>(opts, TUNE_MEMORY_FLAGS);
@@ -80,6 +89,7 @@ export function tuneCommand(): Command {
         backend: backend.name,
         seed: data.seed,
         reuseCheckpoints: opts.reuseCheckpoints,
+        validationLoss: opts.validationLoss,
         depth: data.depth,
         baseFilters: data.baseFilters,
         profile: memory.profile ?? 'standard',

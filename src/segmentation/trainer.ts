@@ -14,14 +14,20 @@ import { MemoryMeter, type TrialMemory } from './memory-meter.js';
 import { labelBatch, scaleBatch } from './patch-batches.js';
 import { trainerSettings, type TrainerDefaults, type TrainerSettings } from './trainer-settings.js';
 import { TrainingError } from './training-error.js';
-import { NUM_CLASSES, type PatchSet, type SegmentationDataset, type UNetSpec } from './types.js';
+import { type LossKind, NUM_CLASSES, type PatchSet, type SegmentationDataset, type UNetSpec } from './types.js';
 import { ValidationAccumulator, type ValidationMetrics } from './validation-metrics.js';
+import { WholeSetLoss } from './whole-set-loss.js';
 
 /** One epoch of a training run. */
 export interface EpochRecord extends ValidationMetrics {
   readonly epoch: number;
   readonly trainLoss: number;
+  /** The validation loss the objective returns (see {@link TrainerDefaults.validationLoss}). */
   readonly valLoss: number;
+  /** The study's validation loss: the mean of per-batch losses at the configuration's validation batch size. */
+  readonly valLossPerBatch: number;
+  /** The loss over the whole validation set at once: independent of the validation batch size (WholeSetLoss). */
+  readonly valLossWholeSet: number;
   readonly seconds: number;
 }
 
@@ -130,11 +136,13 @@ export async function trainModel(
     for (let epoch = continuedFrom + 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       const trainLoss = await trainEpoch(model, dataset.train, settings.batchSize, rng, ctx?.signal, meter);
-      const validation = await validate(model, dataset.validation, settings.validationBatchSize, ctx?.signal, meter);
+      const validation = await validateModel(model, dataset.validation, settings.validationBatchSize, settings.loss, ctx?.signal, meter);
       const record: EpochRecord = {
         epoch,
         trainLoss,
-        valLoss: validation.loss,
+        valLoss: settings.validationLoss === 'whole-set' ? validation.wholeSetLoss : validation.perBatchLoss,
+        valLossPerBatch: validation.perBatchLoss,
+        valLossWholeSet: validation.wholeSetLoss,
         ...validation.metrics,
         seconds: (performance.now() - started) / 1000,
       };
@@ -232,6 +240,8 @@ export async function trainObjective(
       continued_from_epoch: run.continuedFrom,
       memory: run.memory,
       train_loss: last.trainLoss,
+      val_loss_per_batch: last.valLossPerBatch,
+      val_loss_whole_set: last.valLossWholeSet,
       jaccard: last.jaccard,
       pixel_accuracy: last.pixelAccuracy,
       mean_iou: last.meanIou,
@@ -277,14 +287,20 @@ async function trainEpoch(
   return lossSum / Math.max(1, seen);
 }
 
-async function validate(
+/**
+ * One pass over the validation patches at `batchSize`: the study's per-batch loss (the mean of the
+ * backend's per-batch losses), the whole-set loss (independent of `batchSize`) and the metrics.
+ */
+export async function validateModel(
   model: BackendModel,
   set: PatchSet,
   batchSize: number,
-  signal: AbortSignal | undefined,
-  meter: MemoryMeter,
-): Promise<{ loss: number; metrics: ValidationMetrics }> {
+  loss: LossKind,
+  signal?: AbortSignal,
+  meter?: MemoryMeter,
+): Promise<{ perBatchLoss: number; wholeSetLoss: number; metrics: ValidationMetrics }> {
   const accumulator = new ValidationAccumulator();
+  const wholeSet = new WholeSetLoss(NUM_CLASSES);
   let lossSum = 0;
   for (let start = 0; start < set.count; start += batchSize) {
     throwIfAborted(signal);
@@ -292,10 +308,12 @@ async function validate(
     const images = scaleBatch(set, indices);
     const labels = labelBatch(set, indices);
     lossSum += (await model.evaluate({ size: indices.length, images, labels })) * indices.length;
-    accumulator.add(labels, await model.predict(images, indices.length), indices.length, set.patchSize);
-    meter.sample();
+    const probabilities = await model.predict(images, indices.length);
+    accumulator.add(labels, probabilities, indices.length, set.patchSize);
+    wholeSet.add(labels, probabilities);
+    meter?.sample();
   }
-  return { loss: lossSum / Math.max(1, set.count), metrics: accumulator.result() };
+  return { perBatchLoss: lossSum / Math.max(1, set.count), wholeSetLoss: wholeSet.loss(loss), metrics: accumulator.result() };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
