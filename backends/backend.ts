@@ -1,4 +1,7 @@
-import type { LossKind, UNetSpec } from '../src/segmentation/types.js';
+import type { MicroBatchSteps } from './micro-batch.js';
+import type { LossKind, UNetSpec } from './unet-spec.js';
+
+export type { LossKind, UNetSpec } from './unet-spec.js';
 
 /** Why a backend cannot be used here, and how to get it. */
 export interface Unavailable {
@@ -45,6 +48,11 @@ export interface BackendModel {
   exportState(): Promise<Uint8Array>;
   importState(state: Uint8Array): Promise<void>;
   dispose(): void;
+  /**
+   * Exact micro-batched steps (backends/micro-batch.ts), which the frugal profile drives; absent on
+   * a backend that cannot take them (the frugal profile then reports it unavailable).
+   */
+  microBatchSteps?(): MicroBatchSteps;
 }
 
 /**
@@ -59,7 +67,27 @@ export interface Backend {
   init(): Promise<void>;
   capabilities(): BackendCapabilities;
   /** Bytes (and tensors, where the backend counts them) currently held. */
-  memory(): { readonly bytes: number; readonly tensors?: number };
+  memory(): BackendMemory;
   createModel(spec: UNetSpec, options: ModelOptions): Promise<BackendModel>;
+  /**
+   * Releases what the backend keeps for speed beyond its live models' own state (ONNX Runtime's
+   * cached sessions and their memory arenas), so that memory a finished trial used returns to the
+   * system. The trainer calls it after each trial when memory counts. Optional.
+   */
+  trim?(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** What a backend holds, as it counts it. */
+export interface BackendMemory {
+  /** Bytes of the tensors (or state buffers) the backend's models hold now. */
+  readonly bytes: number;
+  readonly tensors?: number;
+  /**
+   * Bytes the backend has taken from the system for its own heap, where it has one: tfjs-wasm's
+   * WebAssembly memory, which grows to a thread's largest need and never shrinks.
+   */
+  readonly heapBytes?: number;
+  /** The most that heap can ever grow to (tfjs-wasm: WebAssembly's 4 GB less 64 KiB). */
+  readonly heapLimitBytes?: number;
 }

@@ -9,7 +9,9 @@ const modules: Record<string, string> = {
   parallel: './parallel.js',
   distributed: './dispatch-bullmq.js',
   backends: './backends.js',
+  memory: './memory.js',
   service: './service.js',
+  validation: './validation-batch.js',
   scheduler: './scheduler.js',
 };
 

@@ -8,6 +8,10 @@
 #include <optional>
 #include <string>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "args.h"
 #include "jobs.h"
 #include "kernels.h"
@@ -181,6 +185,17 @@ Napi::Value SumFloat32(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), pixelKernels(activeSimdPath()).sumFloats(values.data, values.length));
 }
 
+// Gives the C heap's free pages back to the system (glibc's malloc_trim, every arena): a training
+// backend's freed buffers otherwise stay in the process's RSS, which a memory budget measures. Not a
+// metrics kernel, but the addon is the project's one native module. False where there is no glibc.
+Napi::Value TrimHeap(const Napi::CallbackInfo& info) {
+#if defined(__GLIBC__)
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) != 0);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   std::string simdError;
   const std::optional<SimdPath> path = simdPathFromEnvironment(&simdError);
@@ -209,6 +224,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("simd", simd);
   exports.Set("sumUint8", Napi::Function::New(env, SumUint8, "sumUint8"));
   exports.Set("sumFloat32", Napi::Function::New(env, SumFloat32, "sumFloat32"));
+  exports.Set("trimHeap", Napi::Function::New(env, TrimHeap, "trimHeap"));
   return exports;
 }
 

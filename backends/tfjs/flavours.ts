@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
 import { cpuKernels } from './kernels/cpu/register-all.js';
 import type { KernelSet } from './kernels/registry.js';
@@ -89,11 +89,13 @@ export const tfjsFlavours: Readonly<Record<TfjsFlavourName, TfjsFlavour>> = {
     name: 'cpu',
     tfBackendName: 'cpu',
     device: 'cpu',
-    packageName: '@tensorflow/tfjs',
-    install: 'npm install @tensorflow/tfjs',
+    packageName: '@tensorflow/tfjs-backend-cpu',
+    install: 'npm install @tensorflow/tfjs-backend-cpu',
     kernels: cpuKernels,
     load: async () => {
-      if (!tf.findBackendFactory('cpu')) throw new Error('@tensorflow/tfjs registered no cpu backend');
+      // Importing the package registers its 'cpu' backend with tfjs-core.
+      await import('@tensorflow/tfjs-backend-cpu');
+      if (!tf.findBackendFactory('cpu')) throw new Error('@tensorflow/tfjs-backend-cpu registered no cpu backend');
     },
   },
 };

@@ -1,6 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
-import type { LossKind } from '../../src/segmentation/types.js';
+import { BackendError } from '../backend-error.js';
+import type { LossCoefficients } from '../micro-batch.js';
+import { type LossKind, LOSS_KINDS } from '../unet-spec.js';
 
 /** segmentation_models' SMOOTH (base/functional.py). */
 export const DICE_SMOOTH = 1e-5;
@@ -83,6 +85,53 @@ export function segmentationLoss(kind: LossKind, gt: tf.Tensor, pr: tf.Tensor): 
     case 'cross-entropy':
       return crossEntropyLoss(gt, pr);
     default:
-      throw new RangeError(`unknown loss ${String(kind)}`);
+      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.loss must be one of ${LOSS_KINDS.join(', ')} (got ${String(kind)})`);
   }
+}
+
+/** The per-class sums of a slice's probabilities: Σ gt·pr and Σ pr over images, rows and columns (float32). */
+export function classSums(gt: tf.Tensor, pr: tf.Tensor): { truePositives: tf.Tensor1D; predicted: tf.Tensor1D } {
+  return tf.tidy(() => ({
+    truePositives: tf.sum(tf.mul(gt, pr), [0, 1, 2]) as tf.Tensor1D,
+    predicted: tf.sum(pr, [0, 1, 2]) as tf.Tensor1D,
+  }));
+}
+
+/**
+ * The sum M over a slice of the per-element term a loss averages: focal −α·gt·(1 − p)²·log p, or
+ * cross-entropy −gt·log p, with p = clip(pr, ε, 1 − ε) as above; zero for 'dice'.
+ */
+export function meanTermSum(kind: LossKind, gt: tf.Tensor, pr: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    if (kind === 'dice') return tf.scalar(0);
+    const clipped = tf.clipByValue(pr, KERAS_EPSILON, 1 - KERAS_EPSILON);
+    if (kind === 'cross-entropy') return tf.neg(tf.sum(tf.mul(gt, tf.log(clipped)))) as tf.Scalar;
+    const complement = tf.sub(1, clipped);
+    return tf.sum(tf.mul(tf.mul(gt, tf.mul(tf.square(complement), tf.log(clipped))), -0.25)) as tf.Scalar;
+  });
+}
+
+/**
+ * A slice's surrogate of the batch loss (backends/micro-batch.ts): Σ_c a_c·TP_c + b_c·P_c + s·M. Its
+ * gradient is the slice's share of the whole batch loss's gradient. Returns it and M.
+ */
+export function surrogateLoss(
+  kind: LossKind,
+  gt: tf.Tensor,
+  pr: tf.Tensor,
+  coefficients: LossCoefficients,
+): { value: tf.Scalar; mean: tf.Scalar } {
+  return tf.tidy(() => {
+    const mean = meanTermSum(kind, gt, pr);
+    let value = tf.mul(mean, coefficients.meanScale) as tf.Scalar;
+    if (kind !== 'cross-entropy') {
+      const { truePositives, predicted } = classSums(gt, pr);
+      const dice = tf.add(
+        tf.sum(tf.mul(truePositives, tf.tensor1d(coefficients.truePositives))),
+        tf.sum(tf.mul(predicted, tf.tensor1d(coefficients.predicted))),
+      );
+      value = tf.add(value, dice) as tf.Scalar;
+    }
+    return { value, mean };
+  });
 }

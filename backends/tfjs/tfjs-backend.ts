@@ -1,9 +1,13 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
-import type { UNetSpec } from '../../src/segmentation/types.js';
-import type { Availability, Backend, BackendCapabilities, BackendModel, ModelOptions } from '../backend.js';
+import { BackendError, BackendUnavailableError } from '../backend-error.js';
+import { type UNetSpec, validateSpec } from '../unet-spec.js';
+import type { Availability, Backend, BackendCapabilities, BackendMemory, BackendModel, ModelOptions } from '../backend.js';
 import { describeLoadError, tfjsFlavours, type TfjsFlavour, type TfjsFlavourName } from './flavours.js';
 import { TfjsUNetModel } from './tfjs-model.js';
+
+/** tfjs-backend-wasm's largest heap: emscripten's getHeapMax() in its build (4 GiB less one 64 KiB page). */
+const WASM_HEAP_LIMIT = 4294901760;
 
 /** Options of a tfjs backend. */
 export interface TfjsBackendOptions {
@@ -35,14 +39,14 @@ export class TfjsBackend implements Backend {
   ) {
     const kernels = options.kernels ?? defaultTfjsBackendOptions.kernels;
     if (kernels !== 'bandster' && kernels !== 'stock')
-      throw new RangeError(`options.kernels must be 'bandster' or 'stock' (got ${String(kernels)})`);
+      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.kernels must be 'bandster' or 'stock' (got ${String(kernels)})`);
     this.name = flavour.name;
     this.options = { kernels };
   }
 
   static of(name: TfjsFlavourName, options?: TfjsBackendOptions): TfjsBackend {
     const flavour = tfjsFlavours[name];
-    if (!flavour) throw new RangeError(`unknown tfjs backend ${String(name)}`);
+    if (!flavour) throw new BackendError('ERR_BACKEND_UNKNOWN', `unknown tfjs backend ${String(name)}`);
     return new TfjsBackend(flavour, options);
   }
 
@@ -68,9 +72,8 @@ export class TfjsBackend implements Backend {
       await this.activate();
     })().catch((error: unknown) => {
       this.initialised = undefined;
-      throw new Error(`backend ${this.name} cannot start: ${describeLoadError(this.flavour, error)} (${this.flavour.install})`, {
-        cause: error,
-      });
+      if (error instanceof BackendError) throw error;
+      throw new BackendUnavailableError(this.name, describeLoadError(this.flavour, error), this.flavour.install, { cause: error });
     });
     return this.initialised;
   }
@@ -80,12 +83,23 @@ export class TfjsBackend implements Backend {
     return { train: canTrain, infer: true, device: this.flavour.device };
   }
 
-  memory(): { readonly bytes: number; readonly tensors?: number } {
+  memory(): BackendMemory {
     const memory = tf.memory();
-    return { bytes: memory.numBytes, tensors: memory.numTensors };
+    const heapBytes = this.heapBytes();
+    return heapBytes === undefined
+      ? { bytes: memory.numBytes, tensors: memory.numTensors }
+      : { bytes: memory.numBytes, tensors: memory.numTensors, heapBytes, heapLimitBytes: WASM_HEAP_LIMIT };
+  }
+
+  /** tfjs-wasm's WebAssembly memory in this thread (its heap only grows), once the backend exists. */
+  private heapBytes(): number | undefined {
+    if (this.flavour.tfBackendName !== 'wasm' || !this.initialised) return undefined;
+    const wasm = (tf.findBackend('wasm') as { wasm?: { HEAPU8?: Uint8Array } } | null)?.wasm;
+    return wasm?.HEAPU8?.length;
   }
 
   async createModel(spec: UNetSpec, options: ModelOptions): Promise<BackendModel> {
+    validateSpec(spec);
     await this.init();
     const model = await TfjsUNetModel.create(spec, options, () => this.activate());
     this.models.add(model);
@@ -105,6 +119,12 @@ export class TfjsBackend implements Backend {
   private async activate(): Promise<void> {
     if (tf.getBackend() === this.flavour.tfBackendName) return;
     const ok = await tf.setBackend(this.flavour.tfBackendName);
-    if (!ok) throw new Error(`tfjs could not initialise its ${this.flavour.tfBackendName} backend`);
+    if (!ok) {
+      throw new BackendUnavailableError(
+        this.name,
+        `tfjs could not initialise its ${this.flavour.tfBackendName} backend`,
+        this.flavour.install,
+      );
+    }
   }
 }

@@ -1,8 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tfjs-core.js';
 
-import type { UNetSpec } from '../../src/segmentation/types.js';
+import type { UNetSpec } from '../unet-spec.js';
 import type { Batch, BackendModel, ModelOptions } from '../backend.js';
+import { BackendError, checkLength } from '../backend-error.js';
+import { validateModelOptions } from '../model-options.js';
+import type { MicroBatchSteps } from '../micro-batch.js';
 import { segmentationLoss } from './losses.js';
+import { TfjsMicroBatchSteps } from './tfjs-micro-batch.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { UNet } from './unet.js';
 
@@ -20,6 +24,7 @@ interface AdamSlots {
 export class TfjsUNetModel implements BackendModel {
   private optimizer: tf.AdamOptimizer;
   private disposed = false;
+  private microBatch: TfjsMicroBatchSteps | undefined;
 
   private constructor(
     readonly net: UNet,
@@ -30,10 +35,7 @@ export class TfjsUNetModel implements BackendModel {
   }
 
   static async create(spec: UNetSpec, options: ModelOptions, activate: () => Promise<void>): Promise<TfjsUNetModel> {
-    if (!(options.learningRate > 0 && Number.isFinite(options.learningRate))) {
-      throw new RangeError(`options.learningRate must be a finite number > 0 (got ${options.learningRate})`);
-    }
-    if (!Number.isFinite(options.seed)) throw new RangeError(`options.seed must be a finite number (got ${options.seed})`);
+    validateModelOptions(options);
     await activate();
     const model = new TfjsUNetModel(new UNet(spec, options.seed), options, activate);
     await model.setOptimizerState(0, null);
@@ -100,17 +102,23 @@ export class TfjsUNetModel implements BackendModel {
     const specKeys = ['inputSize', 'inputChannels', 'classes', 'baseFilters', 'depth'] as const;
     for (const key of specKeys) {
       if (decoded.spec[key] !== this.spec[key]) {
-        throw new RangeError(`state: checkpoint is for spec.${key} = ${decoded.spec[key]}, this model has ${this.spec[key]}`);
+        throw new BackendError(
+          'ERR_BACKEND_CHECKPOINT',
+          `state: checkpoint is for spec.${key} = ${decoded.spec[key]}, this model has ${this.spec[key]}`,
+        );
       }
     }
     const variables = this.net.variables;
     if (decoded.arrays.length !== 3 * variables.length) {
-      throw new RangeError(`state: checkpoint holds ${decoded.arrays.length} arrays, expected ${3 * variables.length}`);
+      throw new BackendError(
+        'ERR_BACKEND_CHECKPOINT',
+        `state: checkpoint holds ${decoded.arrays.length} arrays, expected ${3 * variables.length}`,
+      );
     }
     decoded.arrays.forEach((array, index) => {
       const expected = variables[index % variables.length].shape;
       if (array.shape.length !== expected.length || array.shape.some((dimension, axis) => dimension !== expected[axis])) {
-        throw new RangeError(`state: array ${index} has shape [${array.shape}], expected [${expected}]`);
+        throw new BackendError('ERR_BACKEND_CHECKPOINT', `state: array ${index} has shape [${array.shape}], expected [${expected}]`);
       }
     });
     variables.forEach((variable, index) => {
@@ -122,9 +130,21 @@ export class TfjsUNetModel implements BackendModel {
     );
   }
 
+  microBatchSteps(): MicroBatchSteps {
+    this.microBatch ??= new TfjsMicroBatchSteps({
+      net: this.net,
+      loss: this.options.loss,
+      optimizer: () => this.optimizer,
+      ready: () => this.ready(),
+      batchTensors: (batch) => this.batchTensors(batch),
+    });
+    return this.microBatch;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.microBatch?.abortStep();
     this.optimizer.dispose();
     this.net.dispose();
   }
@@ -147,25 +167,25 @@ export class TfjsUNetModel implements BackendModel {
   }
 
   private async ready(): Promise<void> {
-    if (this.disposed) throw new Error('this model has been disposed');
+    if (this.disposed) throw new BackendError('ERR_BACKEND_DISPOSED', 'this model has been disposed');
     await this.activate();
   }
 
   private batchTensors(batch: Batch): { images: tf.Tensor4D; oneHot: tf.Tensor4D } {
     const { inputSize: side, inputChannels, classes } = this.spec;
-    if (!Number.isInteger(batch.size) || batch.size < 1) throw new RangeError(`batch.size must be a positive integer (got ${batch.size})`);
+    if (!Number.isInteger(batch.size) || batch.size < 1) {
+      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.size must be a positive integer (got ${batch.size})`);
+    }
     checkLength('batch.images', batch.images.length, batch.size * side * side * inputChannels);
     checkLength('batch.labels', batch.labels.length, batch.size * side * side);
     for (let i = 0; i < batch.labels.length; i++) {
-      if (batch.labels[i] >= classes) throw new RangeError(`batch.labels must be class ids < ${classes} (got ${batch.labels[i]} at ${i})`);
+      if (batch.labels[i] >= classes) {
+        throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.labels must be class ids < ${classes} (got ${batch.labels[i]} at ${i})`);
+      }
     }
     const images = tf.tensor4d(batch.images, [batch.size, side, side, inputChannels]);
     const labels = tf.tensor3d(Int32Array.from(batch.labels), [batch.size, side, side], 'int32');
     const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32') as tf.Tensor4D;
     return { images, oneHot };
   }
-}
-
-function checkLength(name: string, actual: number, expected: number): void {
-  if (actual !== expected) throw new RangeError(`${name} must hold ${expected} values (got ${actual})`);
 }

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { runOptimizerBenchmarks } from '../benchmarks/optimizer-report.js';
+import { benchBackendsCommand } from './bench-backends-command.js';
+import { benchMemoryCommand } from './bench-memory-command.js';
 
 export function benchCommand(): Command {
   const bench = new Command('bench').description('benchmarks');
@@ -11,5 +13,7 @@ export function benchCommand(): Command {
     .action(async (opts) => {
       await runOptimizerBenchmarks({ quick: opts.quick, outDir: opts.out, write: (text) => process.stdout.write(text) });
     });
+  bench.addCommand(benchBackendsCommand());
+  bench.addCommand(benchMemoryCommand());
   return bench;
 }

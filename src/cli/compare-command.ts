@@ -7,7 +7,8 @@ import type { Configuration } from '../core/types.js';
 import { compareRuns, toTrainingHistory, type ComparisonRunResult } from '../segmentation/comparison.js';
 import { initBackend } from '../segmentation/segmentation-job.js';
 import { integer } from './cli-values.js';
-import { addSegmentationOptions, prepareDataset, recordedSegmentationSettings, segmentationSettings } from './segmentation-options.js';
+import { readSegmentationRunSettings } from '../segmentation/segmentation-run.js';
+import { addSegmentationOptions, prepareDataset, recordedCliSettings, segmentationSettings } from './segmentation-options.js';
 import { writeFileNoFollow } from '../storage/no-follow.js';
 import { printErr, printOut } from './terminal-text.js';
 
@@ -38,7 +39,8 @@ export function compareCommand(): Command {
     if (prEpoch < 1 || prEpoch > opts.epochs) throw new InvalidOptionError(`--pr-epoch must be within [1, --epochs] (got ${prEpoch})`);
     const out: string = opts.out ?? path.join('runs', `compare-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
-    const settings = segmentationSettings(opts, opts.run === undefined ? {} : recordedSegmentationSettings(opts.run));
+    const recorded = opts.run === undefined ? undefined : readSegmentationRunSettings(opts.run);
+    const settings = segmentationSettings(opts, recorded === undefined ? {} : recordedCliSettings(recorded));
     const dataset = await prepareDataset(settings, false);
     const backend = await initBackend(settings.backend);
     const results = await compareRuns(

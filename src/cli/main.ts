@@ -25,6 +25,11 @@ const COMMANDS: readonly { readonly name: string; readonly summary: string; read
     load: async () => (await import('./compare-command.js')).compareCommand(),
   },
   {
+    name: 'export',
+    summary: "a run's incumbent as a standard ONNX inference model",
+    load: async () => (await import('./export-command.js')).exportCommand(),
+  },
+  {
     name: 'summary',
     summary: "summarise a run directory (ours or hpbandster's)",
     load: async () => (await import('./summary-command.js')).summaryCommand(),

@@ -4,6 +4,8 @@ import { readRunSettings } from '../storage/run-settings.js';
 import { addFlags, type FlagTable, inFlagTerms, readFlags, text } from './flags.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
+import { MEMORY_BUDGET_FLAG, type MemoryCliOptions } from './memory-flags.js';
+import { memoryBudgetForModule } from './memory-budget-module.js';
 import { readSpaceFile } from './space-file.js';
 import { EXECUTOR_FLAGS, type ExecutorFlagOptions, executorSpecFromFlags, SEARCH_FLAGS } from './search-flags.js';
 import { printErr, printOut } from './terminal-text.js';
@@ -41,27 +43,38 @@ export function runCommand(): Command {
   addFlags(command, RUN_INPUT_FLAGS);
   addFlags(command, RUN_SEARCH_FLAGS);
   addFlags(command, EXECUTOR_FLAGS);
+  addFlags(command, MEMORY_BUDGET_FLAG);
   return command.action(async (values: Record<string, unknown>) => {
     const inputs = readFlags<RunInputs>(values, RUN_INPUT_FLAGS) as RunInputs;
     const searchOptions = readFlags<SearchOptions>(values, RUN_SEARCH_FLAGS);
+    const { memoryBudget } = readFlags<MemoryCliOptions>(values, MEMORY_BUDGET_FLAG);
     const logDir = searchOptions.logDir ?? RUN_SEARCH_FLAGS.logDir.default;
     try {
       const space = readSpaceFile(inputs.space);
-      const executor = executorSpecFromFlags(
+      const spec = executorSpecFromFlags(
         readFlags<ExecutorFlagOptions>(values, EXECUTOR_FLAGS),
         { objective: inputs.objective, logDir, resume: searchOptions.resume, overwrite: searchOptions.overwrite },
         (message) => printErr(`warning: ${message}\n`),
       );
+      // Resuming without --iterations continues with the log's count.
       const nIterations = searchOptions.nIterations ?? (searchOptions.resume ? readRunSettings(logDir)?.nIterations : undefined) ?? 10;
-      const search = new Search({ ...searchOptions, space, executor, nIterations, logDir });
-      const { result, interrupted } = await runSearchFromCli(search, { progress: !inputs.json });
+      const budget = memoryBudget === undefined ? undefined : await memoryBudgetForModule(memoryBudget, inputs.objective, spec);
+      const search = new Search({
+        ...searchOptions,
+        space,
+        executor: budget?.executor ?? spec,
+        admission: budget?.admission,
+        nIterations,
+        logDir,
+      });
+      const { result, interrupted } = await runSearchFromCli(search, { progress: !inputs.json }).finally(() => budget?.executor.close());
       if (inputs.json) printOut(`${JSON.stringify(result.toJSON())}\n`);
       else {
         const note = interrupted ? ' (interrupted: run again with --resume to continue)' : '';
         printOut(`${formatSummary(result, `search finished${note}; logs in ${logDir}`)}\n`);
       }
     } catch (error) {
-      throw inFlagTerms(error, RUN_INPUT_FLAGS, RUN_SEARCH_FLAGS, EXECUTOR_FLAGS);
+      throw inFlagTerms(error, RUN_INPUT_FLAGS, RUN_SEARCH_FLAGS, EXECUTOR_FLAGS, MEMORY_BUDGET_FLAG);
     }
   });
 }

@@ -1,10 +1,7 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_NAMES, type BackendName } from '../../backends/index.js';
-import { RunLogError } from '../storage/run-log-error.js';
-import { RunLock } from '../storage/run-lock.js';
-import { writeFileAtomic } from '../storage/write-file-atomic.js';
+import type { SegmentationRunSettings } from '../segmentation/segmentation-run.js';
 import { loadDataset, type LoadedDataset } from '../segmentation/dataset-loader.js';
 import { generateSyntheticDataset } from '../segmentation/synthetic-dataset.js';
 import { addFlags, type FlagTable, integer, number, readFlags, text } from './flags.js';
@@ -101,32 +98,21 @@ export function segmentationSettings(
   return { ...SEGMENTATION_CLI_DEFAULTS, ...recorded, ...readFlags<SegmentationCliSettings>(values, SEGMENTATION_FLAGS) };
 }
 
-/** bandster's own file in a run directory written by `tune`: the data, net and backend settings the search trained with. */
-export const SEGMENTATION_RUN_FILE = 'segmentation.json';
-
-/**
- * Records the settings in the run directory, so `compare --run` and `--resume` train the same way.
- * Written just before the search takes the directory's lock, so a directory another process is
- * writing is refused first (RunLockError naming it): its settings stay the ones it trains with.
- */
-export function recordSegmentationSettings(logDir: string, settings: SegmentationCliSettings): void {
-  RunLock.refuseIfHeld(logDir);
-  fs.mkdirSync(logDir, { recursive: true });
-  writeFileAtomic(path.join(logDir, SEGMENTATION_RUN_FILE), `${JSON.stringify({ bandster: 1, ...settings }, null, 2)}\n`);
-}
-
-/** The settings a `tune` run recorded; empty for a run without them (e.g. written by hpbandster or `bandster run`). */
-export function recordedSegmentationSettings(logDir: string): Partial<SegmentationCliSettings> {
-  const file = path.join(logDir, SEGMENTATION_RUN_FILE);
-  if (!fs.existsSync(file)) return {};
-  try {
-    const { bandster: _, ...settings } = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<SegmentationCliSettings> & {
-      bandster?: number;
-    };
-    return settings;
-  } catch (error) {
-    throw new RunLogError('ERR_RUN_LOG_CORRUPT', file, undefined, `cannot be read: ${(error as Error).message}`);
-  }
+/** The settings a `tune` run recorded (segmentation.json), as the flags that would set them. */
+export function recordedCliSettings(recorded: SegmentationRunSettings): Partial<SegmentationCliSettings> {
+  const { data, synthScale, patch, maxPatches, depth, baseFilters, backend, seed } = recorded;
+  const settings: Partial<Record<keyof SegmentationCliSettings, unknown>> = {
+    data,
+    synthScale,
+    patch,
+    maxPatches,
+    depth,
+    baseFilters,
+    backend,
+    seed,
+  };
+  for (const key of Object.keys(settings) as (keyof SegmentationCliSettings)[]) if (settings[key] === undefined) delete settings[key];
+  return settings as Partial<SegmentationCliSettings>;
 }
 
 /** Loads the dataset the settings name, generating the synthetic one first when the folder does not exist. */

@@ -41,3 +41,15 @@ export class AbortedError extends BandsterError {
     super('ERR_ABORTED', message);
   }
 }
+
+/**
+ * An objective ran out of memory (a backend could not allocate, or a memory cap stopped it). Thrown
+ * by an objective, it becomes a failed outcome of kind 'out-of-memory' (not 'threw'), which a memory
+ * budget's admission rule may retry in a lighter profile.
+ */
+export class OutOfMemoryError extends BandsterError {
+  declare readonly code: 'ERR_OUT_OF_MEMORY';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_OUT_OF_MEMORY', message, options);
+  }
+}

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { AskTell, type AskedJob, type AskOptions, type JobRef, type OutstandingJob, type TellResult } from './ask-tell.js';
+import type { AdmissionRule } from './admission.js';
 import { AskTellError } from './ask-tell-error.js';
 import { InvalidOptionError } from './errors.js';
 import { runWithExecutor } from './executor-loop.js';
@@ -91,6 +92,12 @@ export interface SearchOptions<C extends Configuration = Configuration> {
    * naming the holder (a lock left by a process that died is taken over).
    */
   readonly lock?: RunLock;
+  /**
+   * Decides when each job of {@link Search.run} may start beyond the executor's capacity, and how
+   * (`ctx.hints`): a {@link MemoryBudget} admits queued jobs while their predicted peaks fit. Ask/tell
+   * callers decide that themselves.
+   */
+  readonly admission?: AdmissionRule;
   /**
    * Ask/tell: milliseconds a caller has to tell the result of a job it asked for; after that the
    * job is handed out again (see {@link Search.ask}). One ask can set its own.
@@ -203,7 +210,7 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
     }
     try {
       core.restore();
-      return await runWithExecutor(core, executor, this.emitEvent, runOptions.signal);
+      return await runWithExecutor(core, executor, this.emitEvent, runOptions.signal, options.admission);
     } finally {
       core.close();
       if (ownsExecutor) await executor.close();
@@ -412,6 +419,9 @@ function validateSearchOptions<C extends Configuration>(options: SearchOptions<C
       throw new InvalidOptionError(`options.executor must be an Executor or an executor spec (got ${String(options.executor)})`);
     }
     if (!isExecutor(options.executor)) validateExecutorSpec(options.executor);
+  }
+  if (options.admission !== undefined && typeof (options.admission as Partial<AdmissionRule> | null)?.admit !== 'function') {
+    throw new InvalidOptionError('options.admission must be an AdmissionRule (an object with admit(job, running))');
   }
   const optimizer = options.optimizer ?? SEARCH_DEFAULTS.optimizer;
   if (typeof optimizer === 'string' && !isOptimizerName(optimizer)) {

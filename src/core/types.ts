@@ -91,7 +91,15 @@ export interface TrialContext {
   report(step: number, loss: number): void;
   /** A working directory private to this configuration (for checkpoints), when the run has a log directory. */
   readonly workdir?: string;
+  /**
+   * How to run this attempt, as the search's admission rule chose it (e.g. `{ profile: 'frugal' }`
+   * from a memory budget); absent when nothing was chosen.
+   */
+  readonly hints?: JobHints;
 }
+
+/** Settings of one attempt of a job chosen by an admission rule (src/core/admission.ts); plain JSON values. */
+export type JobHints = Readonly<Record<string, string | number | boolean>>;
 
 /** What an objective returns. */
 export interface ObjectiveResult {
@@ -118,6 +126,8 @@ export interface Job {
   readonly onReport?: (step: number, loss: number) => void;
   /** Called by the executor when the objective actually starts (after queueing). */
   readonly onStart?: () => void;
+  /** Handed to the objective as `ctx.hints`. */
+  readonly hints?: JobHints;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { checkListenAddress } from '../service/access.js';
+import { listenChecked } from '../service/access.js';
 import { createHttpApp, type HttpAppOptions } from '../service/http-app.js';
 import { ServiceError } from '../service/service-error.js';
 import { isStudyName } from '../service/study-name.js';
@@ -40,13 +40,7 @@ export async function createDashboardServer(options: DashboardServerOptions): Pr
     app,
     follower,
     pagePath: `/studies/${encodeURIComponent(name)}/`,
-    async listen(host, port) {
-      checkListenAddress(host, options.token);
-      await app.listen({ host, port });
-      const address = app.server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-    },
+    listen: (host, port) => listenChecked(app, host, port, options.token),
     async close() {
       follower.close();
       await app.close();

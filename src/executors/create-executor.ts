@@ -39,7 +39,7 @@ export type ExecutorSpec = InlineExecutorSpec | ThreadPoolExecutorSpec | Distrib
 /** The options each kind takes: any other field is an error naming it, never silently ignored. */
 const OPTIONS_BY_KIND = {
   inline: ['objective', 'concurrency', 'timeoutMs', 'workdir'],
-  'thread-pool': ['objective', 'threads', 'timeoutMs', 'abortGraceMs', 'memoryMb', 'sharedData', 'workdir'],
+  'thread-pool': ['objective', 'threads', 'timeoutMs', 'abortGraceMs', 'memoryMb', 'processMemoryMb', 'sharedData', 'workdir'],
   distributed: [
     'redis',
     'queue',

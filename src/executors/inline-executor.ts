@@ -61,6 +61,7 @@ export class InlineExecutor implements Executor {
         signal: controller.signal,
         report: (step, loss) => job.onReport?.(step, loss),
         ...(this.options.workdir ? { workdir: `${this.options.workdir}/${job.configId.join('_')}` } : {}),
+        ...(job.hints === undefined ? {} : { hints: job.hints }),
       };
       let timedOut = false;
       let neverSettles!: (outcome: JobOutcome) => void;

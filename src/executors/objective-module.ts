@@ -11,6 +11,25 @@ import { ExecutorError } from './executor-error.js';
  * @throws ExecutorError (`ERR_OBJECTIVE_MODULE`) when the module cannot be imported or exports no function.
  */
 export async function importObjective(url: string): Promise<Objective> {
+  const loaded = await importObjectiveModule(url);
+  const compute =
+    loaded.compute ??
+    (typeof loaded.default === 'function' ? loaded.default : (loaded.default as Record<string, unknown> | undefined)?.compute);
+  if (typeof compute !== 'function') {
+    throw new ExecutorError(
+      'ERR_OBJECTIVE_MODULE',
+      `${url} must export a function compute(config, budget, ctx) (found exports: ${Object.keys(loaded).join(', ') || 'none'})`,
+    );
+  }
+  return compute as Objective;
+}
+
+/**
+ * Every export of an objective module (a file URL), e.g. a memory budget's `memoryDemand` beside
+ * `compute`; TypeScript through tsx as above.
+ * @throws ExecutorError (`ERR_OBJECTIVE_MODULE`) when the module cannot be imported.
+ */
+export async function importObjectiveModule(url: string): Promise<Record<string, unknown>> {
   let loaded: Record<string, unknown>;
   try {
     // tsx (and esbuild behind it) loads only when a TypeScript objective does.
@@ -23,14 +42,5 @@ export async function importObjective(url: string): Promise<Objective> {
     // The module's own error (not found, a syntax error, a throw at its top level), kept as the message.
     throw new ExecutorError('ERR_OBJECTIVE_MODULE', error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const compute =
-    loaded.compute ??
-    (typeof loaded.default === 'function' ? loaded.default : (loaded.default as Record<string, unknown> | undefined)?.compute);
-  if (typeof compute !== 'function') {
-    throw new ExecutorError(
-      'ERR_OBJECTIVE_MODULE',
-      `${url} must export a function compute(config, budget, ctx) (found exports: ${Object.keys(loaded).join(', ') || 'none'})`,
-    );
-  }
-  return compute as Objective;
+  return loaded;
 }

@@ -21,9 +21,12 @@ export function outcomeFromReturnValue(value: unknown): JobOutcome {
   return lossOutcome(loss, (info ?? {}) as Record<string, unknown>);
 }
 
-/** The outcome of an objective that threw. */
+/** The outcome of an objective that threw: 'out-of-memory' for an OutOfMemoryError, else 'threw'. */
 export function outcomeFromError(error: unknown): JobOutcome {
-  if (error instanceof Error) return { status: 'failed', error: { kind: 'threw', message: error.message, stack: error.stack } };
+  if (error instanceof Error) {
+    const kind = (error as { code?: unknown }).code === 'ERR_OUT_OF_MEMORY' ? 'out-of-memory' : 'threw';
+    return { status: 'failed', error: { kind, message: error.message, stack: error.stack } };
+  }
   return failed('threw', `the objective threw a non-Error value: ${describeValue(error)}`);
 }
 

@@ -41,21 +41,46 @@ export interface ThreadPoolExecutorOptions {
    * search stopped) before its thread is terminated and replaced. @defaultValue 1000
    */
   readonly abortGraceMs?: number;
-  /** Old-generation heap cap of each thread in MiB (V8 `maxOldGenerationSizeMb`); a job past it fails as 'out-of-memory'. @defaultValue no cap */
+  /**
+   * Memory cap of each thread in MiB, enforced two ways: V8's old-generation heap of the thread
+   * (`maxOldGenerationSizeMb`), and by measurement for what V8 does not count (WebAssembly memory,
+   * native backends' allocations): when the process's RSS exceeds what it held once the threads had
+   * started plus `threads × memoryMb`, the most recently started job is told to stop through its
+   * AbortSignal (its thread is not terminated: a native backend's run cannot be interrupted safely)
+   * and fails as 'out-of-memory' when it returns. Threads share one process, so a thread's own native
+   * memory cannot be told apart: the measured cap holds for the threads together. @defaultValue no cap
+   */
   readonly memoryMb?: number;
+  /**
+   * The whole process's memory cap in MiB, enforced by measurement: when its RSS exceeds it, the most
+   * recently started job is told to stop (as above) and fails as 'out-of-memory' (a memory budget's
+   * backstop: its admission rule may retry the job in a lighter profile). @defaultValue no cap
+   */
+  readonly processMemoryMb?: number;
   /** Memory given to each thread once (as `workerData`, never copied per task); objectives read it as `ctx.shared` or `threadSharedData()`. */
   readonly sharedData?: ThreadPoolSharedData;
   /** Directory under which each configuration gets a private working directory path (`ctx.workdir`). */
   readonly workdir?: string;
 }
 
-export const THREAD_POOL_EXECUTOR_DEFAULTS = Object.freeze({ timeoutMs: 0, abortGraceMs: 1000, startTimeoutMs: 60_000 });
+export const THREAD_POOL_EXECUTOR_DEFAULTS = Object.freeze({
+  timeoutMs: 0,
+  abortGraceMs: 1000,
+  startTimeoutMs: 60_000,
+  memorySampleMs: 100,
+});
 
-/** A job in flight: what is needed to end it from outside (abort, timeout, close). */
+type Ending = 'aborted' | 'timeout' | 'closed' | 'out-of-memory';
+
+/** A job in flight: what is needed to end it from outside (abort, timeout, close, a memory cap). */
 interface Running {
   /** Why the main thread ended it, once it did. */
-  ending: 'aborted' | 'timeout' | 'closed' | undefined;
-  end(reason: 'aborted' | 'timeout' | 'closed'): void;
+  ending: Ending | undefined;
+  /** When its objective started (ms, this thread's clock), once it did. */
+  startedMs: number | undefined;
+  /** What the memory watchdog measured when it stopped the job. */
+  memory?: { rssMb: number; limitMb: number; why: string };
+  end(reason: Ending): void;
 }
 
 /**
@@ -76,6 +101,9 @@ export class ThreadPoolExecutor implements Executor {
   private pool: Promise<Piscina> | undefined;
   private readonly running = new Set<Running>();
   private closed = false;
+  /** The process's RSS once the threads had started (the memoryMb cap counts from it). */
+  private baselineRss: number | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(options: ThreadPoolExecutorOptions) {
     validateOptions(options);
@@ -137,6 +165,46 @@ export class ThreadPoolExecutor implements Executor {
       if (reason !== undefined)
         throw new ExecutorError('ERR_OBJECTIVE_MODULE', `options.objective ${this.options.objective} cannot be used: ${reason}`);
     }
+    this.baselineRss = process.memoryUsage.rss();
+  }
+
+  /** Bytes the process may hold now (Infinity without a cap), and why. */
+  private memoryLimit(): { bytes: number; why: string } {
+    let limit = { bytes: Number.POSITIVE_INFINITY, why: '' };
+    const { memoryMb, processMemoryMb } = this.options;
+    if (processMemoryMb !== undefined) limit = { bytes: processMemoryMb * MIB, why: `the process's cap of ${processMemoryMb} MiB` };
+    if (memoryMb !== undefined && this.baselineRss !== undefined) {
+      const baseline = this.baselineRss;
+      const bytes = baseline + this.capacity * memoryMb * MIB;
+      if (bytes < limit.bytes)
+        limit = {
+          bytes,
+          why: `${Math.round(baseline / MIB)} MiB once the threads had started + ${this.capacity} threads × ${memoryMb} MiB (memoryMb)`,
+        };
+    }
+    return limit;
+  }
+
+  /** Samples the process's RSS while jobs run; past the cap, stops the most recently started job (one at a time). */
+  private watchMemory(): void {
+    if (this.watchdog || (this.options.memoryMb === undefined && this.options.processMemoryMb === undefined)) return;
+    this.watchdog = setInterval(() => {
+      if (this.running.size === 0) {
+        clearInterval(this.watchdog);
+        this.watchdog = undefined;
+        return;
+      }
+      const limit = this.memoryLimit();
+      const rss = process.memoryUsage.rss();
+      if (rss <= limit.bytes) return;
+      const started = [...this.running].filter((job) => job.startedMs !== undefined);
+      if (started.some((job) => job.ending === 'out-of-memory')) return;
+      const newest = started.filter((job) => !job.ending).sort((a, b) => (b.startedMs ?? 0) - (a.startedMs ?? 0))[0];
+      if (!newest) return;
+      newest.memory = { rssMb: Math.round(rss / MIB), limitMb: Math.round(limit.bytes / MIB), why: limit.why };
+      newest.end('out-of-memory');
+    }, THREAD_POOL_EXECUTOR_DEFAULTS.memorySampleMs);
+    this.watchdog.unref();
   }
 
   async submit(job: Job, signal: AbortSignal): Promise<JobOutcome> {
@@ -159,6 +227,7 @@ export class ThreadPoolExecutor implements Executor {
 
     const running: Running = {
       ending: undefined,
+      startedMs: undefined,
       end: (reason) => {
         if (running.ending) return;
         running.ending = reason;
@@ -168,7 +237,11 @@ export class ThreadPoolExecutor implements Executor {
           kill.abort();
           return;
         }
-        port1.postMessage({ type: 'abort', reason } satisfies AbortMessage);
+        port1.postMessage({ type: 'abort', reason: reason === 'timeout' ? 'timeout' : 'aborted' } satisfies AbortMessage);
+        // A memory stop waits for the objective to return: terminating a thread inside a native
+        // backend's run (ONNX Runtime) can take the whole process down, and a terminated thread's
+        // native memory is not seen to come back.
+        if (reason === 'out-of-memory') return;
         graceTimer = setTimeout(() => {
           killedAfterGrace = true;
           kill.abort();
@@ -180,6 +253,9 @@ export class ThreadPoolExecutor implements Executor {
         if (started) return;
         started = true;
         startedAt = message.startedAt;
+        running.startedMs = performance.now();
+        // Without start(), the threads' start-up is over once one runs an objective.
+        this.baselineRss ??= process.memoryUsage.rss();
         job.onStart?.();
         if (this.timeoutMs > 0 && !running.ending) timeoutTimer = setTimeout(() => running.end('timeout'), this.timeoutMs);
       } else if (message.type === 'report') {
@@ -198,6 +274,7 @@ export class ThreadPoolExecutor implements Executor {
     port1.on('message', onMessage);
     const link = followAbort(signal, () => running.end('aborted'));
     this.running.add(running);
+    this.watchMemory();
     const task: EvaluationTask = {
       kind: 'evaluate',
       loadTimeoutMs: this.timeoutMs,
@@ -205,6 +282,7 @@ export class ThreadPoolExecutor implements Executor {
       config: job.config,
       budget: job.budget,
       workdir: this.options.workdir === undefined ? undefined : path.join(this.options.workdir, job.configId.join('_')),
+      hints: job.hints,
       port: port2,
       control,
     };
@@ -225,7 +303,7 @@ export class ThreadPoolExecutor implements Executor {
       this.running.delete(running);
     }
     const stamp = (result: JobOutcome): JobOutcome => (startedAt === undefined ? result : { ...result, startedAt });
-    if (running.ending) return stamp(this.endedOutcome(running.ending, killedAfterGrace));
+    if (running.ending) return stamp(this.endedOutcome(running, killedAfterGrace));
     if (threadFailed) return stamp(this.threadFailure(threadError, control));
     return stamp(outcome ?? failed('worker-exit', 'the thread finished the task without sending its outcome'));
   }
@@ -237,6 +315,7 @@ export class ThreadPoolExecutor implements Executor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const running of this.running) running.end('closed');
     const pool = await this.pool?.catch(() => undefined);
     await pool?.destroy();
@@ -266,8 +345,16 @@ export class ThreadPoolExecutor implements Executor {
   }
 
   /** The outcome of a job this executor ended itself. */
-  private endedOutcome(ending: 'aborted' | 'timeout' | 'closed', killed: boolean): JobOutcome {
+  private endedOutcome(running: Running, killed: boolean): JobOutcome {
+    const ending = running.ending;
     const terminated = killed ? ` and did not return within ${this.abortGraceMs} ms of its AbortSignal; its thread was terminated` : '';
+    if (ending === 'out-of-memory') {
+      const memory = running.memory;
+      return failed(
+        'out-of-memory',
+        `the process's RSS reached ${memory?.rssMb} MiB, over its cap of ${memory?.limitMb} MiB (${memory?.why}): the most recently started job was told to stop (its AbortSignal) and is recorded as out of memory`,
+      );
+    }
     if (ending === 'timeout') return failed('timeout', `the job ran past its timeout of ${this.timeoutMs} ms${terminated}`);
     if (ending === 'closed')
       return failed('aborted', 'the executor was closed while the job was queued or running; its thread was terminated');
@@ -301,6 +388,8 @@ export class ThreadPoolExecutor implements Executor {
   }
 }
 
+const MIB = 2 ** 20;
+
 /** The thread-side handler beside this file: `.ts` when running from source (under tsx), `.js` when built. */
 function workerHandlerUrl(): string {
   const here = fileURLToPath(import.meta.url);
@@ -323,11 +412,12 @@ function validateOptions(options: ThreadPoolExecutorOptions): void {
   if (typeof options.objective !== 'string' || options.objective.trim() === '') {
     throw invalidOption('options.objective', 'the path or file URL of an ES module', options.objective);
   }
-  const { threads, timeoutMs, abortGraceMs, memoryMb, sharedData, workdir } = options;
+  const { threads, timeoutMs, abortGraceMs, memoryMb, processMemoryMb, sharedData, workdir } = options;
   if (threads !== undefined) checkInteger(threads, 'options.threads', { min: 1 });
   if (timeoutMs !== undefined) checkTimeoutMs(timeoutMs, 'options.timeoutMs');
   if (abortGraceMs !== undefined) checkDelayMs(abortGraceMs, 'options.abortGraceMs');
   if (memoryMb !== undefined) checkInteger(memoryMb, 'options.memoryMb', { min: 1 });
+  if (processMemoryMb !== undefined) checkInteger(processMemoryMb, 'options.processMemoryMb', { min: 1 });
   if (sharedData !== undefined && !(sharedData instanceof SharedArrayBuffer)) {
     const record = sharedData !== null && typeof sharedData === 'object' && Object.getPrototypeOf(sharedData) === Object.prototype;
     if (!record) throw invalidOption('options.sharedData', 'a SharedArrayBuffer or a record of them', sharedData);

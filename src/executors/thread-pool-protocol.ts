@@ -1,7 +1,7 @@
 // What the main thread and a ThreadPoolExecutor thread say to each other. Imported by both
 // sides; holds types and constants only, so that loading it in a thread costs nothing.
 import type { MessagePort } from 'node:worker_threads';
-import type { ConfigId, Configuration, JobOutcome } from '../core/types.js';
+import type { ConfigId, Configuration, JobHints, JobOutcome } from '../core/types.js';
 import type { ThreadPoolSharedData } from './thread-pool-shared.js';
 
 /** Given to every thread once, as its `workerData` (never copied per task). */
@@ -31,6 +31,8 @@ export interface EvaluationTask {
   readonly config: Configuration;
   readonly budget: number;
   readonly workdir: string | undefined;
+  /** The job's hints (`ctx.hints`). */
+  readonly hints: JobHints | undefined;
   /** Carries start, reports and the outcome to the main thread, and aborts to the thread. */
   readonly port: MessagePort;
   /** Int32Array view of `CONTROL.length` slots over a SharedArrayBuffer. */

@@ -117,6 +117,7 @@ async function evaluate(task: EvaluationTask): Promise<undefined> {
       signal: controller.signal,
       report: (step, loss) => send({ type: 'report', step, loss }),
       ...(task.workdir === undefined ? {} : { workdir: task.workdir }),
+      ...(task.hints === undefined ? {} : { hints: task.hints }),
       ...(data.shared === undefined ? {} : { shared: data.shared }),
     };
     outcome = outcomeFromReturnValue(await compute(task.config, task.budget, ctx));

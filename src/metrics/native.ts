@@ -67,6 +67,8 @@ export interface NativeMetricsAddon {
   /** Sum of every value, read once with the active SIMD path: the benchmark's streaming-read limit. */
   sumUint8(values: Uint8Array): number;
   sumFloat32(values: Float32Array): number;
+  /** Gives the C heap's free pages back to the system (glibc's malloc_trim); false where there is no glibc or nothing was released. */
+  trimHeap(): boolean;
 }
 
 // The package root: two levels above src/metrics/native.ts, three above the built dist/src/metrics/native.js.

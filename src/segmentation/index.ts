@@ -23,7 +23,16 @@ export { trainerSettings } from './trainer-settings.js';
 export type { TrainerDefaults, TrainerSettings } from './trainer-settings.js';
 export { defaultPreset, presetByName, studyPreset } from './presets.js';
 export type { SegmentationPreset } from './presets.js';
-export { segmentationSharedData } from './segmentation-job.js';
+export { resolveBackendName, segmentationSharedData } from './segmentation-job.js';
+export {
+  readSegmentationRunSettings,
+  SEGMENTATION_RUN_FILE,
+  type SegmentationRunSettings,
+  type TrainedWeights,
+  type TrainedWeightsOptions,
+  trainedWeights,
+  writeSegmentationRunSettings,
+} from './segmentation-run.js';
 export type { SegmentationJobSettings } from './segmentation-job.js';
 export { compareRuns, toTrainingHistory } from './comparison.js';
 export type { ComparedRun, ComparisonRunResult } from './comparison.js';

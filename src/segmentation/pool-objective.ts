@@ -24,6 +24,10 @@ function threadContext() {
   return thread;
 }
 
+// Loaded with the thread (the pool's start-up probe waits for it), so that a memory budget measures
+// the process with every thread's backend up before the first trial.
+if (threadSharedData() !== undefined) await threadContext().catch(() => undefined);
+
 export async function compute(config: Configuration, budget: number, ctx: ThreadTrialContext): Promise<ObjectiveResult> {
   const { dataset, settings, backend } = await threadContext();
   return trainObjective(config, budget, ctx, { ...settings, dataset, backend });

@@ -1,5 +1,7 @@
-import { createBackend, type BackendName } from '../../backends/index.js';
+import { type AutoBackend, BackendUnavailableError, type BackendName, createBackend } from '../../backends/index.js';
 import type { Backend } from '../../backends/backend.js';
+import type { Profile } from '../../backends/frugal/frugal-backend.js';
+import type { FrugalOptions } from '../../backends/frugal/frugal-options.js';
 import type { SegmentationDataset } from './types.js';
 import type { TrainerDefaults } from './trainer-settings.js';
 import { datasetFromShared, datasetToShared } from './patch-set.js';
@@ -10,6 +12,12 @@ export interface SegmentationJobSettings extends TrainerDefaults {
   readonly backend: BackendName;
   readonly seed: number;
   readonly reuseCheckpoints: boolean;
+  /** The memory profile when no memory budget chooses one per trial. @defaultValue 'standard' */
+  readonly profile?: Profile;
+  /** The frugal profile's options. */
+  readonly frugal?: FrugalOptions;
+  /** Release the backend's caches after each trial (a memory budget counts on it). @defaultValue false */
+  readonly releaseMemory?: boolean;
 }
 
 const SETTINGS_KEY = 'segmentation.settings';
@@ -39,15 +47,34 @@ export function segmentationJobFromShared(shared: Readonly<Record<string, Shared
   return { dataset: datasetFromShared(shared), settings };
 }
 
-/** Creates and initialises the configured backend (once per thread). */
-export async function initBackend(name: BackendName): Promise<Backend> {
+/**
+ * Creates and initialises the configured backend (once per thread); a backend that does not load here
+ * rejects with ERR_BACKEND_UNAVAILABLE, naming the reason and the install command.
+ */
+export async function initBackend(name: BackendName | Backend): Promise<Backend> {
   const backend = createBackend(name);
   const availability = await backend.availability();
-  if (!availability.available) {
-    throw new Error(
-      `backend ${name} is unavailable: ${availability.reason}${availability.install ? ` (install: ${availability.install})` : ''}`,
-    );
-  }
+  if (!availability.available) throw new BackendUnavailableError(backend.name, availability.reason, availability.install);
   await backend.init();
   return backend;
+}
+
+/**
+ * A concrete backend name for a job, checked before any work starts: 'auto' is resolved here, once,
+ * so that every worker thread of a pool uses the backend it chose (and none measures again), and
+ * `reason` says which and why; a named backend that does not load here rejects with
+ * ERR_BACKEND_UNAVAILABLE (the reason and the install command) rather than failing every job.
+ */
+export async function resolveBackendName(name: BackendName): Promise<{ name: BackendName; reason?: string }> {
+  if (name !== 'auto') {
+    const availability = await createBackend(name).availability();
+    if (!availability.available) throw new BackendUnavailableError(name, availability.reason, availability.install);
+    return { name };
+  }
+  const auto = createBackend('auto') as AutoBackend;
+  const availability = await auto.availability();
+  if (!availability.available) throw new BackendUnavailableError('auto', availability.reason, availability.install);
+  const choice = auto.choice!;
+  await auto.dispose();
+  return { name: choice.name as BackendName, reason: `auto chose ${choice.reason}` };
 }

@@ -1,5 +1,5 @@
 import type { Configuration } from '../core/types.js';
-import { checkInteger, checkNumber } from '../core/option-checks.js';
+import { checkInteger, checkNumber, checkOneOf } from '../core/option-checks.js';
 import type { LossKind } from './types.js';
 
 /** What one training run needs beyond the data: the tuned hyperparameters with their defaults filled in. */
@@ -11,7 +11,16 @@ export interface TrainerSettings {
   readonly baseFilters: number;
   readonly depth: number;
   readonly loss: LossKind;
+  readonly validationLoss: ValidationLossKind;
 }
+
+/**
+ * Which validation loss the objective returns: the study's mean of per-batch losses at the
+ * configuration's validation batch size, or the loss over the whole validation set at once
+ * (independent of how the set is cut into batches). Both are logged in every run's info.
+ */
+export type ValidationLossKind = 'per-batch' | 'whole-set';
+export const VALIDATION_LOSS_KINDS: readonly ValidationLossKind[] = ['per-batch', 'whole-set'];
 
 /** Settings that are not hyperparameters of the search (the net's depth, the loss, fallbacks). */
 export interface TrainerDefaults {
@@ -25,6 +34,8 @@ export interface TrainerDefaults {
   readonly depth?: number;
   /** @defaultValue 'dice-focal' */
   readonly loss?: LossKind;
+  /** @defaultValue 'per-batch' (the study's) */
+  readonly validationLoss?: ValidationLossKind;
 }
 
 /**
@@ -47,5 +58,6 @@ export function trainerSettings(config: Configuration, defaults: TrainerDefaults
     baseFilters: positiveInteger('base_filters', defaults.baseFilters ?? 16),
     depth: defaults.depth ?? 5,
     loss: defaults.loss ?? 'dice-focal',
+    validationLoss: checkOneOf(defaults.validationLoss ?? 'per-batch', 'options.validationLoss', VALIDATION_LOSS_KINDS),
   };
 }

@@ -32,24 +32,6 @@ export interface SegmentationDataset {
   readonly patchSize: number;
 }
 
-/** The U-Net's shape: base width and depth are parameters (16 filters and 5 levels reproduce the study). */
-export interface UNetSpec {
-  /** Patch side length in pixels (a multiple of 2^(depth−1)). */
-  readonly inputSize: number;
-  readonly inputChannels: 3;
-  readonly classes: number;
-  /** Filters of the first level; level k has baseFilters · 2^k. @defaultValue 16 */
-  readonly baseFilters: number;
-  /** Encoder levels including the bottleneck. @defaultValue 5 */
-  readonly depth: number;
-  /** Multiplies the study's dropout rates (0.2 per block, 0.3 at the bottleneck); 0 disables dropout. @defaultValue 1 */
-  readonly dropoutScale: number;
-}
-
-/** Which loss the model is trained on. */
-export type LossKind =
-  /** dice (class weights 1/6, segmentation_models semantics) + categorical focal (γ = 2, α = 0.25): the study's. */
-  | 'dice-focal'
-  /** unweighted dice: 1 − mean over classes of dice. */
-  | 'dice'
-  | 'cross-entropy';
+// The U-Net spec and the loss kinds belong to the backends, which build them; the trainer and the
+// rest of segmentation import them from there (segmentation imports backends, never the reverse).
+export type { LossKind, UNetSpec } from '../../backends/unet-spec.js';

@@ -40,3 +40,20 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? match[1] : undefined;
 }
+
+/**
+ * Starts `app` on `host`:`port` after {@link checkListenAddress}, and returns the URL it listens on
+ * (the actual port when `port` is 0), shared by `bandster serve` and `bandster dashboard`.
+ */
+export async function listenChecked(
+  app: { listen(options: { host: string; port: number }): Promise<unknown>; server: { address(): unknown } },
+  host: string,
+  port: number,
+  token: string | undefined,
+): Promise<string> {
+  checkListenAddress(host, token);
+  await app.listen({ host, port });
+  const address = app.server.address() as { port?: number } | null;
+  const actualPort = typeof address === 'object' && address?.port !== undefined ? address.port : port;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+}

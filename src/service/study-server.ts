@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerDashboard } from '../dashboard/dashboard-routes.js';
-import { checkListenAddress } from './access.js';
+import { listenChecked } from './access.js';
 import { createHttpApp, type HttpAppOptions } from './http-app.js';
 import { registerStudyRoutes } from './study-routes.js';
 import { StudyRegistry } from './study-registry.js';
@@ -50,13 +50,7 @@ export async function createStudyServer(options: StudyServerOptions): Promise<St
   return {
     app,
     studies,
-    async listen(host, port) {
-      checkListenAddress(host, options.token);
-      await app.listen({ host, port });
-      const address = app.server.address();
-      const actualPort = typeof address === 'object' && address ? address.port : port;
-      return `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-    },
+    listen: (host, port) => listenChecked(app, host, port, options.token),
     async close() {
       if (closed) return;
       closed = true;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../backends/tfjs/tfjs-core.js';
 
 import { createBackend } from '../../backends/index.js';
 import { wasmKernels } from '../../backends/tfjs/kernels/wasm/register-all.js';

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it, before } from 'node:test';
 
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../backends/tfjs/tfjs-core.js';
+// Registers tfjs's 'cpu' backend (the reference the tests compare against).
+import '@tensorflow/tfjs-backend-cpu';
 
 import { createBackend } from '../../backends/index.js';
 import { categoricalFocalLoss, crossEntropyLoss, diceLoss, segmentationLoss } from '../../backends/tfjs/losses.js';

@@ -102,17 +102,25 @@ test('--overwrite refuses a results.json that is a symbolic link, and its target
 });
 
 test('tune does not rewrite segmentation.json in a directory another process is writing', async (t) => {
-  const { recordSegmentationSettings, SEGMENTATION_CLI_DEFAULTS, SEGMENTATION_RUN_FILE } = await import(
-    '../../src/cli/segmentation-options.js'
-  );
+  const { writeSegmentationRunSettings, SEGMENTATION_RUN_FILE } = await import('../../src/segmentation/segmentation-run.js');
+  type Settings = Parameters<typeof writeSegmentationRunSettings>[1];
+  const settings = {
+    data: 'data',
+    patch: 64,
+    maxPatches: 0,
+    seed: 1,
+    backend: 'cpu',
+    reuseCheckpoints: false,
+    workdir: 'work',
+  } as unknown as Settings;
   const logDir = path.join(tempDir(t), 'run');
   const held = RunLock.acquire(logDir, { purpose: 'a test holder' });
   assert.throws(
-    () => recordSegmentationSettings(logDir, SEGMENTATION_CLI_DEFAULTS),
+    () => writeSegmentationRunSettings(logDir, settings),
     (error: unknown) => (error as { code?: string }).code === 'ERR_RUN_LOCKED' && /a test holder/.test((error as Error).message),
   );
   assert.ok(!fs.existsSync(path.join(logDir, SEGMENTATION_RUN_FILE)));
   held.release();
-  recordSegmentationSettings(logDir, SEGMENTATION_CLI_DEFAULTS);
+  writeSegmentationRunSettings(logDir, settings);
   assert.ok(fs.existsSync(path.join(logDir, SEGMENTATION_RUN_FILE)));
 });

@@ -16,43 +16,44 @@ function loggedPairs(dir: string): Set<string> {
   return new Set(loggedResults(dir));
 }
 
-test('kill -9 at any moment, then resume: nothing finished is lost or re-run, and the search completes', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-resume-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const logDir = path.join(dir, 'run');
-  const callsFile = path.join(dir, 'calls.log');
-  const kills = [800, 1200, 1000];
-  const reRunsOfLogged: string[] = [];
-  for (const delay of kills) {
-    const before = loggedPairs(logDir);
+for (const variant of ['', 'budget'] as const)
+  test(`kill -9 at any moment, then resume: nothing finished is lost or re-run, and the search completes${variant ? ' (with a memory budget admitting one job at a time)' : ''}`, async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-resume-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const logDir = path.join(dir, 'run');
+    const callsFile = path.join(dir, 'calls.log');
+    const kills = [800, 1200, 1000];
+    const reRunsOfLogged: string[] = [];
+    for (const delay of kills) {
+      const before = loggedPairs(logDir);
+      fs.appendFileSync(callsFile, '--- start\n');
+      const child = spawn(process.execPath, ['--import', 'tsx', script, logDir, callsFile, '11', variant], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      child.kill('SIGKILL');
+      await exited;
+      const calls = fs.readFileSync(callsFile, 'utf8').split('--- start\n').at(-1)!.split('\n').filter(Boolean);
+      reRunsOfLogged.push(...calls.filter((pair) => before.has(pair)));
+    }
+    const beforeFinal = loggedPairs(logDir);
+    assert.ok(
+      beforeFinal.size > 0 && beforeFinal.size < planned,
+      `the kills interrupted the search (${beforeFinal.size} of ${planned} logged)`,
+    );
     fs.appendFileSync(callsFile, '--- start\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, logDir, callsFile, '11'], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    child.kill('SIGKILL');
-    await exited;
-    const calls = fs.readFileSync(callsFile, 'utf8').split('--- start\n').at(-1)!.split('\n').filter(Boolean);
-    reRunsOfLogged.push(...calls.filter((pair) => before.has(pair)));
-  }
-  const beforeFinal = loggedPairs(logDir);
-  assert.ok(
-    beforeFinal.size > 0 && beforeFinal.size < planned,
-    `the kills interrupted the search (${beforeFinal.size} of ${planned} logged)`,
-  );
-  fs.appendFileSync(callsFile, '--- start\n');
-  const final = spawnSync(process.execPath, ['--import', 'tsx', script, logDir, callsFile, '11'], { encoding: 'utf8' });
-  assert.equal(final.status, 0, final.stderr);
-  const finalCalls = fs.readFileSync(callsFile, 'utf8').split('--- start\n').at(-1)!.split('\n').filter(Boolean);
-  reRunsOfLogged.push(...finalCalls.filter((pair) => beforeFinal.has(pair)));
-  assert.deepEqual(reRunsOfLogged, [], 'no evaluation that was in the log was run again');
+    const final = spawnSync(process.execPath, ['--import', 'tsx', script, logDir, callsFile, '11', variant], { encoding: 'utf8' });
+    assert.equal(final.status, 0, final.stderr);
+    const finalCalls = fs.readFileSync(callsFile, 'utf8').split('--- start\n').at(-1)!.split('\n').filter(Boolean);
+    reRunsOfLogged.push(...finalCalls.filter((pair) => beforeFinal.has(pair)));
+    assert.deepEqual(reRunsOfLogged, [], 'no evaluation that was in the log was run again');
 
-  const result = Result.fromDirectory(logDir);
-  assert.equal(result.nRuns, planned, 'every planned evaluation is in the log exactly once');
-  assert.equal(loggedPairs(logDir).size, planned);
-  assert.deepEqual(result.budgets, [1, 3, 9, 27]);
-  assert.ok(result.incumbent());
-  assert.deepEqual(JSON.parse(final.stdout).nRuns, planned);
-});
+    const result = Result.fromDirectory(logDir);
+    assert.equal(result.nRuns, planned, 'every planned evaluation is in the log exactly once');
+    assert.equal(loggedPairs(logDir).size, planned);
+    assert.deepEqual(result.budgets, [1, 3, 9, 27]);
+    assert.ok(result.incumbent());
+    assert.deepEqual(JSON.parse(final.stdout).nRuns, planned);
+  });
 
 test('resuming with a different space or budgets is refused with the differing option', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-resume-'));

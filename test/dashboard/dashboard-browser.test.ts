@@ -5,24 +5,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { createDashboardServer } from '../../src/dashboard/dashboard-server.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from '../helpers/chromium.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { call, lossOf, SMALL_STUDY, startServer } from '../service/service-helpers.js';
 
-/** Debian's chromium (CI installs it); playwright never downloads a browser here. */
-const CHROMIUM = process.env.BANDSTER_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const skip = fs.existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found: install Debian's chromium (CI's .ci/run does) to open the live dashboard in a real browser`;
+const skip = chromiumSkip('open the live dashboard in a real browser');
 
 /**
  * A headless Chromium that may reach this machine's loopback only: any other request (a CDN, a

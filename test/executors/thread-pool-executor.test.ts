@@ -87,8 +87,23 @@ describe('ThreadPoolExecutor: faults only a thread can have', () => {
     await withPool({ memoryMb: 48 }, async (executor) => {
       const error = errorOf(await run(executor, { mode: 'oom' }));
       assert.equal(error.kind, 'out-of-memory');
-      assert.match(error.message, /cap of 48 MiB/);
+      // V8's heap cap, or the measured cap (heap and native memory together) when it is reached first.
+      assert.match(error.message, /cap of 48 MiB|1 threads × 48 MiB \(memoryMb\)/);
       assert.equal((await run(executor, { mode: 'ok', value: 2 })).status, 'ok');
+    });
+  });
+
+  it('memory V8 does not count (ArrayBuffers) past the cap is measured: the job is stopped as out-of-memory', async () => {
+    await withPool({ memoryMb: 64 }, async (executor) => {
+      const error = errorOf(await run(executor, { mode: 'grow' }));
+      assert.equal(error.kind, 'out-of-memory');
+      assert.match(error.message, /the process's RSS reached \d+ MiB, over its cap of \d+ MiB \(.*1 threads × 64 MiB \(memoryMb\)\)/);
+      assert.equal((await run(executor, { mode: 'ok', value: 2 })).status, 'ok');
+    });
+    await withPool({ processMemoryMb: Math.round(process.memoryUsage.rss() / 2 ** 20) + 300 }, async (executor) => {
+      const error = errorOf(await run(executor, { mode: 'grow' }));
+      assert.equal(error.kind, 'out-of-memory');
+      assert.match(error.message, /the process's cap of \d+ MiB/);
     });
   });
 

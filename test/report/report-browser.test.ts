@@ -7,24 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { Result } from '../../src/core/result.js';
 import { pngSize, writeComparisonReport, writeSearchReport } from '../../src/report/index.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from '../helpers/chromium.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { syntheticHistories, syntheticPrecisionRecall } from './synthetic.js';
 
-/** Debian's chromium (CI installs it); playwright never downloads a browser here. */
-const CHROMIUM = process.env.BANDSTER_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const skip = fs.existsSync(CHROMIUM)
-  ? false
-  : `${CHROMIUM} not found: apt-get install chromium (CI's .ci/run does) to open the reports in a real browser`;
+const skip = chromiumSkip('open the reports in a real browser');
 
 /** Opens `html` in headless Chromium and checks every image as the browser decoded it. */
 async function checkPage(context: BrowserContext, html: string): Promise<void> {

@@ -7,7 +7,7 @@ import type { Backend } from '../../backends/backend.js';
 import { loadDataset } from '../../src/segmentation/dataset-loader.js';
 import { initBackend } from '../../src/segmentation/segmentation-job.js';
 import { generateSyntheticDataset } from '../../src/segmentation/synthetic-dataset.js';
-import { trainModel, trainObjective } from '../../src/segmentation/trainer.js';
+import { trainModel, trainObjective, validateModel } from '../../src/segmentation/trainer.js';
 import { trainerSettings } from '../../src/segmentation/trainer-settings.js';
 import type { SegmentationDataset } from '../../src/segmentation/types.js';
 import type { TrialContext } from '../../src/core/types.js';
@@ -46,7 +46,10 @@ test('settings come from either preset’s names with the study’s defaults', (
     baseFilters: 16,
     depth: 5,
     loss: 'dice-focal',
+    validationLoss: 'per-batch',
   });
+  assert.equal(trainerSettings({}, { validationLoss: 'whole-set' }).validationLoss, 'whole-set');
+  assert.throws(() => trainerSettings({}, { validationLoss: 'per-image' as never }), { code: 'ERR_INVALID_OPTION' });
   assert.throws(() => trainerSettings({ batchsize: 0 }), {
     code: 'ERR_INVALID_OPTION',
     message: /config\.batchsize must be an integer >= 1 \(got 0\)/,
@@ -116,4 +119,40 @@ test('an aborted signal stops training', async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(trainObjective(tiny, 2, { ...context(), signal: controller.signal }, options()), { code: 'ERR_ABORTED' });
+});
+
+test("the whole-set validation loss does not depend on the validation batch size; the study's per-batch mean does", async () => {
+  for (const loss of ['dice-focal', 'dice', 'cross-entropy'] as const) {
+    const run = await trainModel({ ...tiny, valbatchsize: 3 }, 1, { ...options(), loss });
+    try {
+      const set = dataset.validation;
+      const at = await Promise.all([1, 2, set.count].map((size) => validateModel(run.model, set, size, loss)));
+      const wholeSet = at.map((result) => result.wholeSetLoss);
+      for (const value of wholeSet) assert.ok(Math.abs(value - wholeSet[0]) <= 1e-9, `${loss}: ${wholeSet.join(', ')}`);
+      // One batch holding the whole set is the whole set: the backend's own loss agrees (float32 vs float64).
+      assert.ok(
+        Math.abs(at[2].perBatchLoss - wholeSet[0]) <= 1e-5 * Math.max(1, wholeSet[0]),
+        `${loss}: ${at[2].perBatchLoss} vs ${wholeSet[0]}`,
+      );
+      if (loss !== 'cross-entropy') {
+        // Dice sums over the batch, so cutting the set into batches changes the study's loss.
+        assert.ok(
+          Math.abs(at[0].perBatchLoss - at[2].perBatchLoss) > 1e-4,
+          `${loss}: per-batch ${at[0].perBatchLoss} vs ${at[2].perBatchLoss}`,
+        );
+      }
+      assert.ok(Math.abs(run.history[0].valLossWholeSet - wholeSet[0]) <= 1e-9, 'the trainer logged the same whole-set loss');
+    } finally {
+      run.model.dispose();
+    }
+  }
+});
+
+test('the objective returns the loss asked for and logs both', async () => {
+  const perBatch = await trainObjective(tiny, 1, context(), options());
+  const wholeSet = await trainObjective(tiny, 1, context(), { ...options(), validationLoss: 'whole-set' });
+  const info = (result: typeof perBatch) => result.info as Record<string, number>;
+  assert.equal(perBatch.loss, info(perBatch).val_loss_per_batch);
+  assert.equal(wholeSet.loss, info(wholeSet).val_loss_whole_set);
+  assert.equal(info(perBatch).val_loss_whole_set, info(wholeSet).val_loss_whole_set, 'same seed, same weights, same whole-set loss');
 });

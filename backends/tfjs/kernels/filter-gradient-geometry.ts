@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs-core.js';
 
 /** Attributes tfjs hands to a `Conv2DBackpropFilter` kernel. */
 export interface Conv2DBackpropFilterAttributes {

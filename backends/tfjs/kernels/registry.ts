@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tfjs-core.js';
 
 import { rememberStockKernel } from './stock-kernels.js';
 

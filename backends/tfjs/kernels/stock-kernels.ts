@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tfjs-core.js';
 
 /**
  * The stock kernels bandster's replaced, by backend and kernel name: `KernelSet.register` records them

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tfjs-core.js';
 
 import { filterGradientGeometry, type Conv2DBackpropFilterAttributes } from '../filter-gradient-geometry.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tfjs-core.js';
 
 import { stockKernel } from '../stock-kernels.js';
 import { runWasmKernel, withIntermediates, type KernelArguments } from './run-kernel.js';

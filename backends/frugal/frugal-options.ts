@@ -1,0 +1,28 @@
+import { BackendError } from '../backend-error.js';
+
+/** Options of the frugal profile. */
+export interface FrugalOptions {
+  /**
+   * Images per forward and backward pass: the configured batch is split into micro-batches of at
+   * most this many and the step stays exact (backends/micro-batch.ts). Peak activation memory
+   * follows this, not the batch size.
+   * @defaultValue 2
+   */
+  readonly microBatch?: number;
+  /** Images per forward pass of `evaluate` and `predict`. @defaultValue microBatch */
+  readonly evaluationChunk?: number;
+}
+
+export const FRUGAL_DEFAULTS = Object.freeze({ microBatch: 2 });
+
+/** The options with defaults filled in; ERR_BACKEND_INVALID_INPUT naming the field otherwise. */
+export function frugalOptions(options: FrugalOptions = {}): Required<FrugalOptions> {
+  const check = (field: string, value: unknown): number => {
+    if (!Number.isInteger(value) || (value as number) < 1)
+      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `options.${field} must be an integer >= 1 (got ${String(value)})`);
+    return value as number;
+  };
+  const microBatch = check('microBatch', options.microBatch ?? FRUGAL_DEFAULTS.microBatch);
+  const evaluationChunk = check('evaluationChunk', options.evaluationChunk ?? microBatch);
+  return { microBatch, evaluationChunk };
+}
