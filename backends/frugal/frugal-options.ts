@@ -15,8 +15,8 @@ export interface FrugalOptions {
    * Compute the encoder's activations again in each micro-batch's backward pass instead of keeping
    * them (activation checkpointing, backends/micro-batch.ts's MicroBatchOptions): less memory per
    * image of a micro-batch, at the cost of a second forward pass through the encoder. Exact.
-   * Measured (README, `bench memory --recompute`): tfjs-wasm's heap peak 0.83×; on ONNX Runtime the
-   * process's peak is not lower (its peak is not the kept encoder).
+   * Measured (README, `bench memory --recompute`): tfjs-wasm's heap peak 0.83×; ONNX Runtime's
+   * process peak 0.93× at micro-batch 8, unchanged at 2 (where its peak is not the kept encoder).
    * @defaultValue false
    */
   readonly recompute?: boolean;

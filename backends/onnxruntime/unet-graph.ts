@@ -71,7 +71,11 @@ export function unetForward(
   options: UNetForwardOptions = {},
 ): Value {
   const g = tape.graph;
-  const strategy = options.strategy ?? FASTEST_CONV_GRADIENTS;
+  // Recomputing, dx waits for dW (conv2d.ts's 'filter-first'): the backward pass holds less at once.
+  const strategy: ConvGradientStrategy = {
+    ...(options.strategy ?? FASTEST_CONV_GRADIENTS),
+    ...(options.recompute ? { order: 'filter-first' } : {}),
+  };
   const feeds = options.dropout ?? [];
   const recomputed = new Set(options.recompute ? recomputedLevels(spec) : []);
   let next = 0;

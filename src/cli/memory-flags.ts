@@ -40,7 +40,7 @@ export const TUNE_MEMORY_FLAGS = {
   recompute: {
     flag: '--recompute',
     description:
-      "in the frugal profile, compute the encoder's activations again in each micro-batch's backward pass instead of keeping them (exact; measured: a lower peak on tfjs, not on ONNX Runtime)",
+      "in the frugal profile, compute the encoder's activations again in each micro-batch's backward pass instead of keeping them (exact; a lower peak for some more time per step: see the README)",
   },
 } as const satisfies FlagTable<MemoryCliOptions>;
 
