@@ -1,4 +1,4 @@
-import type { MicroBatchSteps } from './micro-batch.js';
+import type { MicroBatchOptions, MicroBatchSteps } from './micro-batch.js';
 import type { LossKind, UNetSpec } from './unet-spec.js';
 
 export type { LossKind, UNetSpec } from './unet-spec.js';
@@ -49,10 +49,11 @@ export interface BackendModel {
   importState(state: Uint8Array): Promise<void>;
   dispose(): void;
   /**
-   * Exact micro-batched steps (backends/micro-batch.ts), which the frugal profile drives; absent on
-   * a backend that cannot take them (the frugal profile then reports it unavailable).
+   * Exact micro-batched steps (backends/micro-batch.ts), which the frugal profile drives, taken as
+   * `options` say; absent on a backend that cannot take them (the frugal profile then reports it
+   * unavailable).
    */
-  microBatchSteps?(): MicroBatchSteps;
+  microBatchSteps?(options?: MicroBatchOptions): MicroBatchSteps;
 }
 
 /**

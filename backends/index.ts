@@ -22,7 +22,7 @@ export type {
 export { BackendError, type BackendErrorCode, BackendUnavailableError } from './backend-error.js';
 export { FrugalBackend, inProfile, type Profile, PROFILES } from './frugal/frugal-backend.js';
 export { FRUGAL_DEFAULTS, type FrugalOptions } from './frugal/frugal-options.js';
-export type { ClassSums, ImageSlice, LossCoefficients, MicroBatchSteps } from './micro-batch.js';
+export type { ClassSums, ImageSlice, LossCoefficients, MicroBatchOptions, MicroBatchSteps } from './micro-batch.js';
 export { defaultSpeedCacheFile } from './backend-speed-cache.js';
 export {
   defaultOnnxRuntimeBackendOptions,

@@ -33,6 +33,17 @@ export interface LossCoefficients {
   readonly meanScale: number;
 }
 
+/** How a model's micro-batch steps are taken. */
+export interface MicroBatchOptions {
+  /**
+   * Compute the encoder's activations again in each slice's backward pass instead of keeping them
+   * from its forward pass (activation checkpointing of backends/unet-spec.ts's recomputedLevels):
+   * less memory held per image, one more forward pass of the encoder per slice. Exact: the same ops
+   * on the same values, dropout masks replayed. @defaultValue false
+   */
+  readonly recompute?: boolean;
+}
+
 /**
  * One training step taken slice by slice, exactly: the same weights result as a whole-batch step
  * (up to float rounding), because dropout masks are the whole batch's (replayed per slice) and each

@@ -100,6 +100,17 @@ export function dropoutSitesOf(spec: UNetSpec): DropoutSite[] {
 }
 
 /**
+ * The encoder levels whose activations the frugal profile's recomputation (`recompute`) does not keep
+ * for the backward pass but computes again there, on every backend: each level above the bottleneck,
+ * its two convolutions, dropout and max-pooling as one segment whose input is kept (activation
+ * checkpointing). These hold the encoder's large feature maps; the bottleneck's are
+ * (inputSize / 2^(depth−1))² · filters, too small to be worth a second forward pass.
+ */
+export function recomputedLevels(spec: UNetSpec): number[] {
+  return Array.from({ length: spec.depth - 1 }, (_, level) => level);
+}
+
+/**
  * The layers in the order every backend keeps them (and checkpoints and Adam's slots follow): the
  * encoder's two 3×3 convolutions per level, then per decoder level the 2×2 transposed convolution
  * and two 3×3 convolutions, then the 1×1 output. The study's Keras model, layer for layer.

@@ -1,9 +1,10 @@
-// `npm run bench [name] [--quick]`: every benchmark of the project, each printing its table and
+// `npm run bench [name] [--quick] [--recompute]`: every benchmark of the project, each printing its table and
 // its ratios against baselines measured in the same run.
 import { runOptimizerBenchmarks } from '../src/benchmarks/optimizer-report.js';
 
 const only = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
 const quick = process.argv.includes('--quick');
+const recompute = process.argv.includes('--recompute');
 const modules: Record<string, string> = {
   metrics: './metrics.js',
   parallel: './parallel.js',
@@ -25,6 +26,6 @@ for (const [name, path] of Object.entries(modules)) {
   const bench = (await import(path).catch((error: Error) => {
     process.stdout.write(`unavailable: ${error.message}\n`);
     return undefined;
-  })) as { run: (options?: { quick?: boolean }) => Promise<void> } | undefined;
-  await bench?.run({ quick });
+  })) as { run: (options?: { quick?: boolean; recompute?: boolean }) => Promise<void> } | undefined;
+  await bench?.run({ quick, recompute });
 }

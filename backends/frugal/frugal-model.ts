@@ -51,7 +51,7 @@ export class FrugalModel implements BackendModel {
     options: ModelOptions,
     private readonly frugal: Required<FrugalOptions>,
   ) {
-    const steps = inner.microBatchSteps?.();
+    const steps = inner.microBatchSteps?.({ recompute: frugal.recompute });
     if (!steps)
       throw new BackendError('ERR_BACKEND_UNAVAILABLE', 'the backend offers no micro-batch steps: the frugal profile cannot use it');
     this.steps = steps;

@@ -10,7 +10,7 @@ import { add, concat, mul, reduceSum, reshape, slice1d } from './onnx-ops.js';
 import { OnnxGraph, type Value } from './onnx-graph.js';
 import { surrogateLossOp } from './ops/index.js';
 import { Tape } from './tape.js';
-import { dropoutMask, TRAINING_IO } from './training-graph.js';
+import { dropoutInputs, TRAINING_IO } from './training-graph.js';
 import { dropoutSites, imagesToNchw, type LayerWeights, oneHot, unetForward } from './unet-graph.js';
 import { flatSize, weightSlots } from './weight-layout.js';
 
@@ -38,16 +38,12 @@ function sliceForward(
   batch: number,
   tape: Tape,
   watch: boolean,
+  recompute = false,
 ): { probabilities: Value; gt: Value; tensors: Value[]; imageWeights: Value } {
   const side = spec.inputSize;
   const images = g.input(TRAINING_IO.images, 'float', [batch, side, side, spec.inputChannels]);
   const labels = g.input(TRAINING_IO.labels, 'uint8', [batch, side, side]);
-  const masks = dropoutSites(spec, batch).map((site, index) => {
-    const [n, c, h, w] = site.shape;
-    const bits = g.input(TRAINING_IO.dropBits(index), 'uint8', [n, h, w, c]);
-    const keep = g.input(TRAINING_IO.keepScale(index), 'float', []);
-    return g.scope('dropout', () => dropoutMask(g, bits, keep));
-  });
+  const dropout = dropoutInputs(g, dropoutSites(spec, batch));
   const slots = weightSlots(spec);
   const weights = g.input(TRAINING_IO.weights, 'float', [flatSize(slots)]);
   const tensors = g.scope('state', () =>
@@ -56,7 +52,7 @@ function sliceForward(
   if (watch) tape.watch(...tensors);
   const layers: LayerWeights[] = [];
   for (let i = 0; i < tensors.length; i += 2) layers.push({ kernel: tensors[i], bias: tensors[i + 1] });
-  const probabilities = g.scope('forward', () => unetForward(tape, spec, imagesToNchw(g, images), layers, masks));
+  const probabilities = g.scope('forward', () => unetForward(tape, spec, imagesToNchw(g, images), layers, { dropout, recompute }));
   const imageWeights = reshape(g, g.input(MICRO_BATCH_IO.imageWeights, 'float', [batch]), [batch, 1, 1, 1]);
   return { probabilities, gt: oneHot(g, labels, spec.classes), tensors, imageWeights };
 }
@@ -76,12 +72,14 @@ export function buildClassSumsGraph(spec: UNetSpec, batch: number): Uint8Array {
 /**
  * Pass 2: a slice's forward and backward pass of its surrogate S = Σ pr·(gt·a + b) + s·M, with the
  * gradient added to `gradient_in`. Inputs beyond the shared ones: coefficient_tp, coefficient_pr
- * [C], mean_scale [], gradient_in [P]; outputs gradient_out [P] and mean_sum [] (M).
+ * [C], mean_scale [], gradient_in [P]; outputs gradient_out [P] and mean_sum [] (M). With
+ * `recompute`, the encoder's activations are computed again in the backward pass rather than kept
+ * (unet-graph.ts, ops/checkpoint.ts).
  */
-export function buildGradientGraph(spec: UNetSpec, batch: number, loss: LossKind): Uint8Array {
-  const g = new OnnxGraph(`bandster_unet_gradient_${spec.inputSize}px_b${batch}`);
+export function buildGradientGraph(spec: UNetSpec, batch: number, loss: LossKind, recompute = false): Uint8Array {
+  const g = new OnnxGraph(`bandster_unet_gradient_${spec.inputSize}px_b${batch}${recompute ? '_recompute' : ''}`);
   const tape = new Tape(g);
-  const { probabilities, gt, tensors, imageWeights } = sliceForward(g, spec, batch, tape, true);
+  const { probabilities, gt, tensors, imageWeights } = sliceForward(g, spec, batch, tape, true, recompute);
   const classes = spec.classes;
   const a = g.input(MICRO_BATCH_IO.coefficientTruePositives, 'float', [classes]);
   const b = g.input(MICRO_BATCH_IO.coefficientPredicted, 'float', [classes]);

@@ -2,7 +2,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import type { Batch, LossKind } from '../backend.js';
 import { type DropoutMasks, type DropoutStep, keepScale } from '../dropout-masks.js';
-import type { ClassSums, ImageSlice, LossCoefficients, MicroBatchSteps } from '../micro-batch.js';
+import type { ClassSums, ImageSlice, LossCoefficients, MicroBatchOptions, MicroBatchSteps } from '../micro-batch.js';
 import { dropoutSitesOf, type UNetSpec } from '../unet-spec.js';
 import { buildAdamGraph, buildClassSumsGraph, buildGradientGraph, MICRO_BATCH_IO } from './micro-batch-graphs.js';
 import type { Ort } from './ort-loader.js';
@@ -47,6 +47,10 @@ export interface OrtMicroBatchModel {
  * then serves the whole trial: each ORT session keeps its own memory arena at its largest run, so
  * a session per slice size would add an arena per size (measured at 256 px, micro-batch 2, batch 5:
  * 0.91 GB against 0.75 GB with padding).
+ *
+ * With `recompute`, the gradient graph recomputes the encoder's activations in its backward part
+ * (ops/checkpoint.ts): one graph and one session still, whose planner frees each encoder activation
+ * after its forward use.
  */
 export class OrtMicroBatchSteps implements MicroBatchSteps {
   private step: DropoutStep | undefined;
@@ -59,6 +63,8 @@ export class OrtMicroBatchSteps implements MicroBatchSteps {
   /** Images per run of the slice graphs: the largest slice met so far. */
   private width = 0;
   private padded: { images: Float32Array; labels: Uint8Array; weights: Float32Array; real: number } | undefined;
+  /** How the steps are taken (set by the model's microBatchSteps(options)). */
+  options: MicroBatchOptions = {};
 
   constructor(private readonly model: OrtMicroBatchModel) {
     this.accumulated = this.flat();
@@ -98,9 +104,10 @@ export class OrtMicroBatchSteps implements MicroBatchSteps {
     const fetches = { [MICRO_BATCH_IO.gradientOut]: this.spare.tensor, [MICRO_BATCH_IO.meanSum]: this.meanTensor };
     const loss = this.model.loss;
     const width = this.width;
+    const recompute = this.options.recompute === true;
     await this.model.withSession(
-      `gradient/${shapeKey(spec)}/${width}/${loss}`,
-      () => buildGradientGraph(spec, width, loss),
+      `gradient/${shapeKey(spec)}/${width}/${loss}${recompute ? '/recompute' : ''}`,
+      () => buildGradientGraph(spec, width, loss, recompute),
       (session) => session.run(feeds, fetches),
     );
     [this.accumulated, this.spare] = [this.spare, this.accumulated];

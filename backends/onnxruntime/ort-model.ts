@@ -1,7 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import type { BackendModel, Batch, ModelOptions } from '../backend.js';
-import type { MicroBatchSteps } from '../micro-batch.js';
+import type { MicroBatchOptions, MicroBatchSteps } from '../micro-batch.js';
 import { BackendError, checkLength } from '../backend-error.js';
 import { DropoutMasks, keepScale } from '../dropout-masks.js';
 import { validateModelOptions } from '../model-options.js';
@@ -115,7 +115,7 @@ export class OrtUNetModel implements BackendModel {
     return this.current.bytes + this.spare.bytes + (this.microBatch ? (2 * this.current.bytes) / 3 : 0);
   }
 
-  microBatchSteps(): MicroBatchSteps {
+  microBatchSteps(options: MicroBatchOptions = {}): MicroBatchSteps {
     if (!this.microBatch) {
       const model = this;
       this.microBatch = new OrtMicroBatchSteps({
@@ -141,6 +141,7 @@ export class OrtUNetModel implements BackendModel {
         },
       });
     }
+    this.microBatch.options = options;
     return this.microBatch;
   }
 

@@ -40,7 +40,19 @@ export class Tape {
    * A value `of` does not depend on gets no gradient: an error, as it means a wiring mistake.
    */
   gradients(of: Value, seed: Value, wrt: readonly Value[]): Value[] {
-    const gradients = new Map<string, Value>([[of.name, seed]]);
+    return this.gradientsOf([of], [seed], wrt);
+  }
+
+  /**
+   * Gradients of `wrt` given the gradients `seeds` of several values `of` (undefined: that value does
+   * not reach the loss), as a checkpointed segment with two outputs needs (ops/checkpoint.ts).
+   */
+  gradientsOf(of: readonly Value[], seeds: readonly (Value | undefined)[], wrt: readonly Value[]): Value[] {
+    const gradients = new Map<string, Value>();
+    of.forEach((value, index) => {
+      const seed = seeds[index];
+      if (seed) gradients.set(value.name, seed);
+    });
     for (let index = this.records.length - 1; index >= 0; index--) {
       const { op, applied } = this.records[index];
       const outputGradients = applied.outputs.map((output) => gradients.get(output.name));
@@ -56,7 +68,7 @@ export class Tape {
     }
     return wrt.map((value) => {
       const gradient = gradients.get(value.name);
-      if (!gradient) throw new Error(`${value.name} does not reach ${of.name}: no gradient`);
+      if (!gradient) throw new Error(`${value.name} does not reach ${of.map((value) => value.name).join(', ')}: no gradient`);
       return gradient;
     });
   }

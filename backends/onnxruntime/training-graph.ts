@@ -4,11 +4,20 @@
 // onnxruntime-node has no training API.
 import type { LossKind, UNetSpec } from '../unet-spec.js';
 import { adamUpdate } from './adam-graph.js';
-import { cast, concat, reshape, slice1d, transpose, where } from './onnx-ops.js';
-import { OnnxGraph, type Value } from './onnx-graph.js';
+import { concat, reshape, slice1d } from './onnx-ops.js';
+import { OnnxGraph } from './onnx-graph.js';
 import type { ConvGradientStrategy } from './ops/index.js';
 import { Tape } from './tape.js';
-import { type DropoutSite, dropoutSites, imagesToNchw, type LayerWeights, oneHot, unetForward, unetLoss } from './unet-graph.js';
+import {
+  type DropoutFeed,
+  type DropoutSite,
+  dropoutSites,
+  imagesToNchw,
+  type LayerWeights,
+  oneHot,
+  unetForward,
+  unetLoss,
+} from './unet-graph.js';
 import { flatSize, weightSlots } from './weight-layout.js';
 
 /** Names of the training graph's inputs and outputs. */
@@ -68,12 +77,7 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
   const images = g.input(TRAINING_IO.images, 'float', [batch, side, side, spec.inputChannels]);
   const labels = g.input(TRAINING_IO.labels, 'uint8', [batch, side, side]);
   const sites = dropoutSites(spec, batch);
-  const masks = sites.map((site, index) => {
-    const [n, c, h, w] = site.shape;
-    const bits = g.input(TRAINING_IO.dropBits(index), 'uint8', [n, h, w, c]);
-    const keep = g.input(TRAINING_IO.keepScale(index), 'float', []);
-    return g.scope('dropout', () => dropoutMask(g, bits, keep));
-  });
+  const dropout = dropoutInputs(g, sites);
   const weights = g.input(TRAINING_IO.weights, 'float', [size]);
   const firstMoment = g.input(TRAINING_IO.firstMoment, 'float', [size]);
   const secondMoment = g.input(TRAINING_IO.secondMoment, 'float', [size]);
@@ -89,7 +93,9 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
   const layers: LayerWeights[] = [];
   for (let i = 0; i < tensors.length; i += 2) layers.push({ kernel: tensors[i], bias: tensors[i + 1] });
 
-  const probabilities = g.scope('forward', () => unetForward(tape, spec, imagesToNchw(g, images), layers, masks, options.strategy));
+  const probabilities = g.scope('forward', () =>
+    unetForward(tape, spec, imagesToNchw(g, images), layers, { dropout, strategy: options.strategy }),
+  );
   const lossValue = g.scope('loss', () => unetLoss(tape, loss, probabilities, oneHot(g, labels, spec.classes)));
   const gradients = g.scope('backward', () => tape.gradients(lossValue, g.constFloat(1), tensors));
   const gradient = g.scope('state', () =>
@@ -108,7 +114,13 @@ export function buildTrainingGraph(options: TrainingGraphOptions): TrainingGraph
   return { model: g.encode(), parameterCount: size, dropoutSites: sites, nodeCount: g.nodeCount };
 }
 
-/** A dropout site's float mask [N, C, H, W] from its drop bits [N, H, W, C]: 0 where dropped, the keep scale elsewhere. */
-export function dropoutMask(g: OnnxGraph, bits: Value, keep: Value): Value {
-  return where(g, cast(g, transpose(g, bits, [0, 3, 1, 2]), 'bool'), g.constFloat(0), keep);
+/** Each dropout site's graph inputs: its drop bits [N, H, W, C] uint8 (NHWC: the order they are drawn in) and keep scale []. */
+export function dropoutInputs(g: OnnxGraph, sites: readonly DropoutSite[]): DropoutFeed[] {
+  return sites.map((site, index) => {
+    const [n, c, h, w] = site.shape;
+    return {
+      bits: g.input(TRAINING_IO.dropBits(index), 'uint8', [n, h, w, c]),
+      keep: g.input(TRAINING_IO.keepScale(index), 'float', []),
+    };
+  });
 }

@@ -2,9 +2,10 @@ import * as tf from './tfjs-core.js';
 
 import type { Batch, LossKind } from '../backend.js';
 import type { DropoutStep } from '../dropout-masks.js';
-import type { ClassSums, ImageSlice, LossCoefficients, MicroBatchSteps } from '../micro-batch.js';
+import type { ClassSums, ImageSlice, LossCoefficients, MicroBatchOptions, MicroBatchSteps } from '../micro-batch.js';
 import { dropoutSitesOf } from '../unet-spec.js';
 import { classSums, surrogateLoss } from './losses.js';
+import { recomputedGradients } from './recomputed-gradients.js';
 import type { UNet } from './unet.js';
 
 /** What the micro-batch steps need from their model. */
@@ -23,10 +24,14 @@ export interface TfjsMicroBatchHost {
  * Exact micro-batched steps on tfjs: each slice's forward pass sees the masks the whole batch's
  * step would have drawn (a {@link DropoutStep}), gradients of the surrogates are summed in tensors
  * kept between slices, and Adam applies the sum as `minimize` applies a whole batch's gradient.
+ * With `recompute`, a slice's gradients come from recomputed-gradients.ts (the encoder's activations
+ * computed again rather than kept; the masks replayed from the same {@link DropoutStep}).
  */
 export class TfjsMicroBatchSteps implements MicroBatchSteps {
   private step: DropoutStep | undefined;
   private accumulated: Record<string, tf.Tensor> | undefined;
+  /** How the steps are taken (set by the model's microBatchSteps(options)). */
+  options: MicroBatchOptions = {};
 
   constructor(private readonly host: TfjsMicroBatchHost) {}
 
@@ -52,15 +57,19 @@ export class TfjsMicroBatchSteps implements MicroBatchSteps {
     let mean: tf.Scalar | undefined;
     const { grads } = tf.tidy(() => {
       const { images, oneHot } = this.host.batchTensors(batch);
+      const net = this.host.net;
       const dropout = this.dropout(index);
-      const result = tf.variableGrads(() => {
-        const surrogate = surrogateLoss(this.host.loss, oneHot, this.host.net.forward(images, dropout), coefficients);
-        mean = tf.keep(surrogate.mean);
-        return surrogate.value;
-      }, this.host.net.variables);
+      const surrogate = (probabilities: tf.Tensor4D): tf.Scalar => {
+        const terms = surrogateLoss(this.host.loss, oneHot, probabilities, coefficients);
+        mean = tf.keep(terms.mean);
+        return terms.value;
+      };
+      const gradients = this.options.recompute
+        ? recomputedGradients(net, images, net.dropoutOf(dropout), surrogate)
+        : tf.variableGrads(() => surrogate(net.forward(images, dropout)), net.variables).grads;
       const previous = this.accumulated;
-      if (!previous) return { grads: result.grads };
-      return { grads: Object.fromEntries(Object.entries(result.grads).map(([name, grad]) => [name, tf.add(previous[name], grad)])) };
+      if (!previous) return { grads: gradients };
+      return { grads: Object.fromEntries(Object.entries(gradients).map(([name, grad]) => [name, tf.add(previous[name], grad)])) };
     });
     if (this.accumulated) tf.dispose(Object.values(this.accumulated));
     this.accumulated = grads;

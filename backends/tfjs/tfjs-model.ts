@@ -4,7 +4,7 @@ import type { UNetSpec } from '../unet-spec.js';
 import type { Batch, BackendModel, ModelOptions } from '../backend.js';
 import { BackendError, checkLength } from '../backend-error.js';
 import { validateModelOptions } from '../model-options.js';
-import type { MicroBatchSteps } from '../micro-batch.js';
+import type { MicroBatchOptions, MicroBatchSteps } from '../micro-batch.js';
 import { segmentationLoss } from './losses.js';
 import { TfjsMicroBatchSteps } from './tfjs-micro-batch.js';
 import { decodeState, encodeState } from './state-codec.js';
@@ -130,7 +130,7 @@ export class TfjsUNetModel implements BackendModel {
     );
   }
 
-  microBatchSteps(): MicroBatchSteps {
+  microBatchSteps(options: MicroBatchOptions = {}): MicroBatchSteps {
     this.microBatch ??= new TfjsMicroBatchSteps({
       net: this.net,
       loss: this.options.loss,
@@ -138,6 +138,7 @@ export class TfjsUNetModel implements BackendModel {
       ready: () => this.ready(),
       batchTensors: (batch) => this.batchTensors(batch),
     });
+    this.microBatch.options = options;
     return this.microBatch;
   }
 

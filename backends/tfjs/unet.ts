@@ -18,6 +18,9 @@ export interface UNetLayer {
 /** Site `site`'s dropout mask (0 or the keep scale, NHWC) for an activation of `size` elements. */
 export type DropoutSource = (site: number, size: number) => Float32Array;
 
+/** Dropout applied at a site: `input` with site `site`'s mask at `rate`, or `input` itself when off. */
+export type SiteDropout = (input: tf.Tensor4D, site: number, rate: number) => tf.Tensor4D;
+
 let modelCounter = 0;
 
 /**
@@ -60,35 +63,35 @@ export class UNet {
    * batch's masks slice by slice).
    */
   forward(images: tf.Tensor4D, training: boolean | DropoutSource): tf.Tensor4D {
-    const layer = (() => {
-      let index = 0;
-      return () => this.layers[index++];
-    })();
-    const conv3x3 = (input: tf.Tensor4D): tf.Tensor4D => {
-      const { kernel, bias } = layer();
-      return tf.fused.conv2d({ x: input, filter: kernel as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' });
-    };
-    const scale = this.spec.dropoutScale;
-    let site = 0;
-    const dropout = (input: tf.Tensor4D, rate: number): tf.Tensor4D => {
-      if (training === false || rate <= 0) return input;
-      const mask = training === true ? this.dropoutMasks.nhwc(input.size, rate) : training(site++, input.size);
-      return tf.mul(input, tf.tensor(mask, input.shape)) as tf.Tensor4D;
-    };
+    const dropout = this.dropoutOf(training);
     const skips: tf.Tensor4D[] = [];
     let hidden = images;
-    for (let level = 0; level < this.spec.depth; level++) {
-      const bottleneck = level === this.spec.depth - 1;
-      hidden = conv3x3(hidden);
-      hidden = dropout(hidden, (bottleneck ? BOTTLENECK_DROPOUT : BLOCK_DROPOUT) * scale);
-      hidden = conv3x3(hidden);
-      if (!bottleneck) {
-        skips.push(hidden);
-        hidden = tf.maxPool(hidden, 2, 2, 'valid');
-      }
+    for (let level = 0; level < this.spec.depth - 1; level++) {
+      hidden = this.encoderLevel(level, hidden, dropout);
+      skips.push(hidden);
+      hidden = tf.maxPool(hidden, 2, 2, 'valid');
     }
-    for (let level = this.spec.depth - 2; level >= 0; level--) {
-      const { kernel, bias } = layer();
+    return this.decode(hidden, skips, dropout);
+  }
+
+  /**
+   * Encoder level `level` (below the bottleneck, or the bottleneck itself): its two 3×3 convolutions
+   * with the level's dropout (site `level`) between them; the level's output before pooling.
+   */
+  encoderLevel(level: number, input: tf.Tensor4D, dropout: SiteDropout): tf.Tensor4D {
+    const rate = (level === this.spec.depth - 1 ? BOTTLENECK_DROPOUT : BLOCK_DROPOUT) * this.spec.dropoutScale;
+    const first = this.conv3x3(this.layers[2 * level], input);
+    return this.conv3x3(this.layers[2 * level + 1], dropout(first, level, rate));
+  }
+
+  /** The bottleneck, the decoder and the output from the last encoder level's pooled output and the skips: probabilities. */
+  decode(pooled: tf.Tensor4D, skips: readonly tf.Tensor4D[], dropout: SiteDropout): tf.Tensor4D {
+    const depth = this.spec.depth;
+    let hidden = this.encoderLevel(depth - 1, pooled, dropout);
+    let index = 2 * depth;
+    let site = depth;
+    for (let level = depth - 2; level >= 0; level--) {
+      const { kernel, bias } = this.layers[index++];
       const [batch, height, width] = hidden.shape;
       const filters = kernel.shape[2] as number;
       const upsampled = tf.add(
@@ -96,13 +99,26 @@ export class UNet {
         bias,
       ) as tf.Tensor4D;
       hidden = tf.concat([upsampled, skips[level]], 3); // Keras: concatenate([u, c])
-      hidden = conv3x3(hidden);
-      hidden = dropout(hidden, BLOCK_DROPOUT * scale);
-      hidden = conv3x3(hidden);
+      hidden = this.conv3x3(this.layers[index++], hidden);
+      hidden = dropout(hidden, site++, BLOCK_DROPOUT * this.spec.dropoutScale);
+      hidden = this.conv3x3(this.layers[index++], hidden);
     }
-    const { kernel, bias } = layer();
+    const { kernel, bias } = this.layers[index];
     const logits = tf.fused.conv2d({ x: hidden, filter: kernel as tf.Tensor4D, strides: 1, pad: 'valid', bias });
     return tf.softmax(logits) as tf.Tensor4D;
+  }
+
+  /** Dropout at each site as `training` says: off, fresh masks in site order, or a source's masks. */
+  dropoutOf(training: boolean | DropoutSource): SiteDropout {
+    return (input, site, rate) => {
+      if (training === false || rate <= 0) return input;
+      const mask = training === true ? this.dropoutMasks.nhwc(input.size, rate) : training(site, input.size);
+      return tf.mul(input, tf.tensor(mask, input.shape)) as tf.Tensor4D;
+    };
+  }
+
+  private conv3x3({ kernel, bias }: UNetLayer, input: tf.Tensor4D): tf.Tensor4D {
+    return tf.fused.conv2d({ x: input, filter: kernel as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'relu' });
   }
 
   /** The model's dropout generator (Keras's inverted dropout, masks drawn in JS from the model's seed). */

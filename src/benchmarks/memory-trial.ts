@@ -24,6 +24,8 @@ export interface MemoryPoint {
   readonly validationCount: number;
   readonly profile: Profile;
   readonly microBatch?: number;
+  /** The frugal profile recomputes the encoder's activations in the backward pass (FrugalOptions.recompute). */
+  readonly recompute?: boolean;
   /** ONNX Runtime's intra-op threads. @defaultValue 1 */
   readonly threads?: number;
   /** @defaultValue 1 */
@@ -114,7 +116,10 @@ export async function measureTrial(point: MemoryPoint): Promise<MemoryMeasuremen
       seed: 1,
       depth: point.depth,
       profile: point.profile,
-      frugal: point.microBatch === undefined ? undefined : { microBatch: point.microBatch },
+      frugal:
+        point.microBatch === undefined && point.recompute === undefined
+          ? undefined
+          : { microBatch: point.microBatch, recompute: point.recompute },
       onEpoch: (record) => {
         epochSeconds.push(record.seconds);
       },

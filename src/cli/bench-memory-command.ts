@@ -16,6 +16,7 @@ import {
   spacePoints,
   writeJson,
 } from '../benchmarks/memory-benchmark.js';
+import { compareRecompute, formatRecompute } from '../benchmarks/recompute-benchmark.js';
 import type { MemoryCalibration } from '../../backends/memory-calibration.js';
 import { InvalidOptionError } from '../core/errors.js';
 import { integer } from './cli-values.js';
@@ -42,6 +43,8 @@ export function benchMemoryCommand(): Command {
     .option('--epochs <n>', 'epochs per trial', integer('--epochs'), 3)
     .option('--micro-batch <n>', 'the frugal profile’s micro-batch', integer('--micro-batch'), 2)
     .option('--no-compare', 'skip the profile comparison')
+    .option('--recompute', 'also compare the frugal profile with and without recomputing the encoder’s activations', false)
+    .option('--repeats <n>', 'repeats of the --recompute comparison (alternated)', integer('--repeats'), 3)
     .option('--errors', 'measure the memory model’s error over the default and study spaces', false)
     .option('--spaces <list>', 'which spaces --errors measures: default, study', 'default,study')
     .option('--calibrate', 'refit the memory model to the --errors measurements and write backends/memory-calibration.ts', false)
@@ -62,6 +65,16 @@ export function benchMemoryCommand(): Command {
           }
         process.stdout.write(`${formatComparisons(rows)}\n`);
         json.comparisons = rows;
+      }
+      if (opts.recompute) {
+        const rows = [];
+        for (const backend of backends)
+          for (const size of sizes) {
+            log(`  ${backend} at ${size} px: frugal, encoder kept and recomputed…`);
+            rows.push(await compareRecompute(backend, size, { repeats: opts.repeats, microBatch: opts.microBatch }));
+          }
+        process.stdout.write(`${formatRecompute(rows)}\n`);
+        json.recompute = rows;
       }
       if (opts.errors || opts.calibrate) {
         const spaces = list(String(opts.spaces));

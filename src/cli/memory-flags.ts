@@ -10,6 +10,8 @@ export interface MemoryCliOptions {
   readonly memoryMb: number;
   readonly profile: Profile;
   readonly microBatch: number;
+  /** The frugal profile recomputes the encoder's activations in the backward pass. */
+  readonly recompute: boolean;
 }
 
 export const MEMORY_BUDGET_FLAG = {
@@ -35,6 +37,11 @@ export const TUNE_MEMORY_FLAGS = {
     defaultText: 'standard',
   },
   microBatch: { flag: '--micro-batch <n>', description: 'images per pass in the frugal profile', parse: positiveInteger, defaultText: '2' },
+  recompute: {
+    flag: '--recompute',
+    description:
+      "in the frugal profile, compute the encoder's activations again in each micro-batch's backward pass instead of keeping them (exact; a lower peak for some more time per step: see the README)",
+  },
 } as const satisfies FlagTable<MemoryCliOptions>;
 
 function positiveInteger(text: string, flag: string): number {

@@ -93,7 +93,9 @@ export function tuneCommand(): Command {
         depth: data.depth,
         baseFilters: data.baseFilters,
         profile: memory.profile ?? 'standard',
-        ...(memory.microBatch === undefined ? {} : { frugal: { microBatch: memory.microBatch } }),
+        ...(memory.microBatch === undefined && !memory.recompute
+          ? {}
+          : { frugal: { microBatch: memory.microBatch, ...(memory.recompute ? { recompute: true } : {}) } }),
         // One model alive per thread, and what its backend cached released with it: the budget counts on it.
         releaseMemory: memory.memoryBudget !== undefined,
       };

@@ -63,6 +63,8 @@ export interface TrialMemoryRecord extends TrialMemory {
   readonly profile: Profile;
   /** The frugal profile's micro-batch. */
   readonly micro_batch?: number;
+  /** The frugal profile recomputed the encoder's activations (FrugalOptions.recompute); absent otherwise. */
+  readonly recompute?: true;
   /** Why the profile is not the standard one (a memory budget's reason). */
   readonly profile_reason?: string;
   /** The memory model's prediction of what the trial adds to the process at its peak (backends/memory-model.ts). */
@@ -154,7 +156,7 @@ export async function trainModel(
     const reason = ctx?.hints?.profile_reason;
     const memory: TrialMemoryRecord = {
       profile,
-      ...(profile === 'frugal' ? { micro_batch: frugal.microBatch } : {}),
+      ...(profile === 'frugal' ? { micro_batch: frugal.microBatch, ...(frugal.recompute ? { recompute: true } : {}) } : {}),
       ...(typeof reason === 'string' ? { profile_reason: reason } : {}),
       ...meter.stop(),
       predicted_trial_mb: Math.round(predicted.trialMb),

@@ -243,12 +243,18 @@ export function backendConformance({ name, make }: ConformanceOptions): void {
     });
 
     // The frugal profile (backends/frugal/) on this backend: micro-batched steps are the standard step.
-    const frugal = (microBatch: number) => new FrugalBackend(backend, { microBatch, evaluationChunk: microBatch });
-    for (const loss of ['dice-focal', 'dice', 'cross-entropy'] as LossKind[]) {
-      it(`frugal profile: one step in micro-batches gives the standard step's weights and moments (${loss}, dropout off, ≤ 1e-5 relative)`, async () => {
+    // With `recompute`, each slice's backward pass computes the encoder's activations again instead of keeping them.
+    const frugal = (microBatch: number, recompute = false) =>
+      new FrugalBackend(backend, { microBatch, evaluationChunk: microBatch, recompute });
+    for (const [loss, recompute] of (['dice-focal', 'dice', 'cross-entropy'] as LossKind[]).flatMap((loss) => [
+      [loss, false] as const,
+      [loss, true] as const,
+    ])) {
+      const how = recompute ? ', encoder recomputed' : '';
+      it(`frugal profile: one step in micro-batches gives the standard step's weights and moments (${loss}${how}, dropout off, ≤ 1e-5 relative)`, async () => {
         const options = { learningRate: 1e-3, loss, seed: 21 };
         const standard = await backend.createModel(NO_DROPOUT, options);
-        const micro = await frugal(2).createModel(NO_DROPOUT, options);
+        const micro = await frugal(2, recompute).createModel(NO_DROPOUT, options);
         const batch = fixedBatch(NO_DROPOUT, 5); // slices of 2, 2 and 1
         const [expected, actual] = [await standard.trainStep(batch), await micro.trainStep(batch)];
         assert.ok(Math.abs(actual - expected) <= 1e-5 * expected, `loss ${actual} vs ${expected}`);
@@ -278,6 +284,24 @@ export function backendConformance({ name, make }: ConformanceOptions): void {
       const evaluated = [await micro.evaluate(batch), await standard.evaluate(batch)];
       assert.ok(Math.abs(evaluated[0] - evaluated[1]) <= 1e-5 * evaluated[1], `evaluate ${evaluated[0]} vs ${evaluated[1]}`);
       assert.ok(relativeError(await micro.predict(batch.images, 3), await standard.predict(batch.images, 3)) <= 1e-5);
+      standard.dispose();
+      micro.dispose();
+    });
+
+    it('frugal profile, encoder recomputed: with dropout on, the recomputation replays the masks (2 steps give the standard weights)', async () => {
+      const options = { learningRate: 1e-3, loss: 'dice-focal' as const, seed: 23 };
+      const standard = await backend.createModel(SPEC, options);
+      const micro = await frugal(2, true).createModel(SPEC, options);
+      const batch = fixedBatch(SPEC, 3);
+      const [a, b] = [await trainSteps(micro, batch, 2), await trainSteps(standard, batch, 2)];
+      for (let step = 0; step < 2; step++)
+        assert.ok(Math.abs(a[step] - b[step]) <= 1e-5 * b[step], `step ${step}: ${a[step]} vs ${b[step]}`);
+      const weights = async (made: BackendModel) => {
+        const state = decodeState(await made.exportState());
+        return state.arrays.slice(0, state.arrays.length / 3).flatMap((array) => Array.from(array.values));
+      };
+      const error = relativeError(await weights(micro), await weights(standard));
+      assert.ok(error <= 1e-5, `weights: relative error ${error}`);
       standard.dispose();
       micro.dispose();
     });

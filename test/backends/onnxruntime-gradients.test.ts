@@ -20,6 +20,7 @@ import {
   crossEntropyLossOp,
   diceLossOp,
   dropoutOp,
+  FASTEST_CONV_GRADIENTS,
   focalLossOp,
   type GradientOp,
   maxPoolOp,
@@ -146,6 +147,17 @@ const CASES: OpCase[] = [
       }),
     ),
   ),
+  {
+    name: "conv2d 3×3 'same', filter gradient first (dx gated on dW, as the recomputing graph orders it)",
+    op: conv2dOp,
+    attributes: { pad: 1, strategy: { ...FASTEST_CONV_GRADIENTS, order: 'filter-first' } },
+    inputs: [
+      { shape: [N, 3, 8, 8], differentiable: true },
+      { shape: [5, 3, 3, 3], differentiable: true },
+      { shape: [5], differentiable: true },
+    ],
+    tfjs: conv(1, 3),
+  },
   {
     name: 'conv2d 1×1 (the output layer)',
     op: conv2dOp,

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import type { SearchOptions } from '../../src/core/search.js';
 import { addFlags, type FlagTable, inFlagTerms, integer, number, readFlags } from '../../src/cli/flags.js';
+import { type MemoryCliOptions, TUNE_MEMORY_FLAGS } from '../../src/cli/memory-flags.js';
 import { SEARCH_FLAGS } from '../../src/cli/search-flags.js';
 
 test('a flag table is typed against the options it sets: a drifted name or type does not compile', () => {
@@ -41,4 +42,22 @@ test("a library error names the flag that set the option, not the API's field", 
   assert.equal(error.message, '--min-budget must be a number > 0 (got -1)');
   const other = new Error('options.minBudget is not ours to rename');
   assert.equal(inFlagTerms(other, SEARCH_FLAGS), other, 'errors that are not bandster errors are left alone');
+});
+
+test('the memory flags: --profile frugal --micro-batch 4 --recompute set the frugal options; without --recompute it stays absent', async () => {
+  const parse = async (argv: string[]) => {
+    const command = addFlags(new Command('x').exitOverride(), TUNE_MEMORY_FLAGS);
+    let values: Record<string, unknown> = {};
+    command.action((opts: Record<string, unknown>) => {
+      values = opts;
+    });
+    await command.parseAsync(argv, { from: 'user' });
+    return readFlags<MemoryCliOptions>(values, TUNE_MEMORY_FLAGS);
+  };
+  assert.deepEqual(await parse(['--profile', 'frugal', '--micro-batch', '4', '--recompute']), {
+    profile: 'frugal',
+    microBatch: 4,
+    recompute: true,
+  });
+  assert.deepEqual(await parse(['--profile', 'frugal']), { profile: 'frugal' });
 });

@@ -1,5 +1,6 @@
 // The closed op set the U-Net's training graph is built from; every op has a gradient test.
 export { addOp } from './add.js';
+export { type CheckpointAttributes, checkpointOp } from './checkpoint.js';
 export { concatChannelsOp } from './concat.js';
 export { type Conv2dAttributes, type ConvGradientStrategy, conv2dOp, FASTEST_CONV_GRADIENTS } from './conv2d.js';
 export { convTranspose2x2Op } from './conv-transpose.js';
