@@ -44,6 +44,20 @@ export const TUNE_MEMORY_FLAGS = {
   },
 } as const satisfies FlagTable<MemoryCliOptions>;
 
+/**
+ * Flags that cannot act on this run, as warnings: --micro-batch and --recompute tune the frugal
+ * profile, which no trial uses unless --profile frugal is given or a budget sends a configuration
+ * there. Said rather than refused, as the flags are harmless, but a user comparing runs must know.
+ */
+export function frugalFlagsWithoutEffect(memory: Partial<MemoryCliOptions>): string[] {
+  if (memory.profile === 'frugal' || memory.memoryBudget !== undefined) return [];
+  const idle = [...(memory.microBatch === undefined ? [] : ['--micro-batch']), ...(memory.recompute ? ['--recompute'] : [])];
+  if (idle.length === 0) return [];
+  return [
+    `${idle.join(' and ')} ${idle.length === 1 ? 'has' : 'have'} no effect: no trial runs in the frugal profile (add --profile frugal, or --memory-budget to run configurations too big for the standard profile frugally)`,
+  ];
+}
+
 function positiveInteger(text: string, flag: string): number {
   const value = integer(text, flag);
   if (value < 1) throw new InvalidOptionError(`${flag} must be an integer >= 1 (got ${value})`);

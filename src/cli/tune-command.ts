@@ -25,6 +25,7 @@ import {
   processPeakRssMb,
   processRssMb,
   TUNE_MEMORY_FLAGS,
+  frugalFlagsWithoutEffect,
 } from './memory-flags.js';
 import { formatSummary } from './print-summary.js';
 import { runSearchFromCli } from './run-search.js';
@@ -66,6 +67,7 @@ export function tuneCommand(): Command {
     .action(async (opts) => {
       const flags = readFlags<SearchOptions>(opts, TUNE_SEARCH_FLAGS);
       const memory = readFlags<MemoryCliOptions>(opts, TUNE_MEMORY_FLAGS);
+      for (const warning of frugalFlagsWithoutEffect(memory)) process.stderr.write(`warning: ${warning}\n`);
       const logDir = flags.logDir ?? path.join('runs', `tune-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const resume = flags.resume ?? false;
       // A resumed search trains exactly as the first one did, whatever the defaults are now.

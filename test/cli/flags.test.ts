@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import type { SearchOptions } from '../../src/core/search.js';
 import { addFlags, type FlagTable, inFlagTerms, integer, number, readFlags } from '../../src/cli/flags.js';
-import { type MemoryCliOptions, TUNE_MEMORY_FLAGS } from '../../src/cli/memory-flags.js';
+import { frugalFlagsWithoutEffect, type MemoryCliOptions, TUNE_MEMORY_FLAGS } from '../../src/cli/memory-flags.js';
 import { SEARCH_FLAGS } from '../../src/cli/search-flags.js';
 
 test('a flag table is typed against the options it sets: a drifted name or type does not compile', () => {
@@ -60,4 +60,15 @@ test('the memory flags: --profile frugal --micro-batch 4 --recompute set the fru
     recompute: true,
   });
   assert.deepEqual(await parse(['--profile', 'frugal']), { profile: 'frugal' });
+});
+
+test('--micro-batch and --recompute without a frugal trial are named in a warning; with one they are not', () => {
+  assert.deepEqual(frugalFlagsWithoutEffect({}), []);
+  assert.deepEqual(frugalFlagsWithoutEffect({ recompute: false }), []);
+  const both = frugalFlagsWithoutEffect({ microBatch: 4, recompute: true });
+  assert.equal(both.length, 1);
+  assert.match(both[0] ?? '', /--micro-batch and --recompute have no effect/);
+  assert.match(frugalFlagsWithoutEffect({ recompute: true })[0] ?? '', /^--recompute has no effect/);
+  assert.deepEqual(frugalFlagsWithoutEffect({ recompute: true, profile: 'frugal' }), []);
+  assert.deepEqual(frugalFlagsWithoutEffect({ microBatch: 4, memoryBudget: 2000 }), []);
 });
