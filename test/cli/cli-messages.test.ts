@@ -1,47 +1,20 @@
 // Issue 12, item 11: what the command line says when it is given the wrong kind of file, and what
 // reaches the terminal from file and hyperparameter names (control characters, escaped).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Search } from '../../src/core/search.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster, smallRunArgs } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
-const objective = fileURLToPath(new URL('./fixtures/gated-objective.mjs', import.meta.url));
 const ESCAPE = '\u001b';
-
-function bandster(...args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
-}
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-msg-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('--space errors name the flag and the file: a folder, bad JSON, a document that is not a space', (t) => {
   const dir = tempDir(t);
-  const run = (space: string) =>
-    bandster(
-      'run',
-      '--space',
-      space,
-      '--objective',
-      objective,
-      '--min-budget',
-      '1',
-      '--max-budget',
-      '9',
-      '--log-dir',
-      path.join(dir, 'run'),
-    );
+  const run = (space: string) => runBandster([...smallRunArgs({ space }), '--log-dir', path.join(dir, 'run')]);
   const folder = run(dir);
   assert.equal(folder.status, 2);
   assert.equal(folder.stderr, `error: --space ${dir}: is a directory, not a file\n`, 'no EISDIR stack');
@@ -61,7 +34,7 @@ test('--space errors name the flag and the file: a folder, bad JSON, a document 
 test('dataset info on a file says it is a file, not that the folder is missing', (t) => {
   const file = path.join(tempDir(t), 'image.png');
   fs.writeFileSync(file, 'not a folder');
-  const info = bandster('dataset', 'info', file, '--patch', '8');
+  const info = runBandster(['dataset', 'info', file, '--patch', '8']);
   assert.equal(info.status, 2);
   assert.match(info.stdout + info.stderr, /image\.png: is a file, not a folder/);
   assert.doesNotMatch(info.stdout + info.stderr, /no such folder/);
@@ -70,7 +43,7 @@ test('dataset info on a file says it is a file, not that the folder is missing',
 test('control characters in file and hyperparameter names reach the terminal escaped', async (t) => {
   const dir = tempDir(t);
   const hostile = path.join(dir, `run${ESCAPE}[2J${ESCAPE}]0;pwned\u0007`);
-  const missing = bandster('summary', hostile);
+  const missing = runBandster(['summary', hostile]);
   assert.equal(missing.status, 2);
   assert.ok(!missing.stderr.includes(ESCAPE) && !missing.stderr.includes('\u0007'), JSON.stringify(missing.stderr));
   assert.match(missing.stderr, /run\\x1b\[2J\\x1b\]0;pwned\\x07: no such run directory/);
@@ -87,7 +60,7 @@ test('control characters in file and hyperparameter names reach the terminal esc
     seed: 1,
     logDir: hostile,
   }).run();
-  const summary = bandster('summary', hostile);
+  const summary = runBandster(['summary', hostile]);
   assert.equal(summary.status, 0, summary.stderr);
   assert.ok(!summary.stdout.includes(ESCAPE), JSON.stringify(summary.stdout));
   assert.match(summary.stdout, /^ {4}lr\\x1b\[31m = /m);

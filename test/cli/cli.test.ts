@@ -1,40 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fixturePath, HPBANDSTER_RUN } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { REPO_ROOT, runBandster, smallRunArgs } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
 const objective = fileURLToPath(new URL('./fixtures/objective.ts', import.meta.url));
-
-function bandster(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: root });
-}
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-cli-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('bandster run: ConfigSpace JSON + TypeScript objective, JSON result, hpbandster logs; refuses to overwrite; --resume runs nothing twice', (t) => {
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
   const calls = path.join(dir, 'calls');
   const args = [
-    'run',
-    '--space',
-    fixturePath('configspace/v1.2/study.json'),
-    '--objective',
-    objective,
-    '--min-budget',
-    '1',
-    '--max-budget',
-    '9',
+    ...smallRunArgs({ space: fixturePath('configspace/v1.2/study.json'), objective }),
     '--iterations',
     '4',
     '--seed',
@@ -42,7 +22,7 @@ test('bandster run: ConfigSpace JSON + TypeScript objective, JSON result, hpband
     '--log-dir',
     logDir,
   ];
-  const first = bandster([...args, '--json'], { BANDSTER_TEST_CALLS: calls });
+  const first = runBandster([...args, '--json'], { env: { BANDSTER_TEST_CALLS: calls } });
   assert.equal(first.status, 0, first.stderr);
   const result = JSON.parse(first.stdout);
   assert.equal(result.runs.length, 13 + 4 + 3 + 13);
@@ -52,54 +32,36 @@ test('bandster run: ConfigSpace JSON + TypeScript objective, JSON result, hpband
   const callsAfterFirst = fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length;
   assert.equal(callsAfterFirst, 33);
 
-  const again = bandster(args);
+  const again = runBandster(args);
   assert.equal(again.status, 2);
   assert.match(again.stderr, /error: .*(configs|results)\.json/);
 
-  const resumed = bandster([...args, '--resume', '--iterations', '5', '--json'], { BANDSTER_TEST_CALLS: calls });
+  const resumed = runBandster([...args, '--resume', '--iterations', '5', '--json'], { env: { BANDSTER_TEST_CALLS: calls } });
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.equal(JSON.parse(resumed.stdout).runs.length, 33 + 4);
   assert.equal(fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length, callsAfterFirst + 4, 'only the new iteration ran');
 });
 
 test('bandster summary reads hpbandster’s own run and reports what hpbandster reports', () => {
-  const summary = bandster(['summary', HPBANDSTER_RUN, '--json']);
+  const summary = runBandster(['summary', HPBANDSTER_RUN, '--json']);
   assert.equal(summary.status, 0, summary.stderr);
   assert.deepEqual(JSON.parse(summary.stdout), JSON.parse(fs.readFileSync(path.join(HPBANDSTER_RUN, 'expected_summary.json'), 'utf8')));
-  const text = bandster(['summary', HPBANDSTER_RUN]);
+  const text = runBandster(['summary', HPBANDSTER_RUN]);
   assert.match(text.stdout, /incumbent 7-0-3: loss -6\.699588477366255 at budget 243/);
 });
 
 test('bad flags and files are errors that name the flag and the value', (t) => {
   const dir = tempDir(t);
-  const eta = bandster(['run', '--space', 'x.json', '--objective', objective, '--min-budget', '1', '--max-budget', '9', '--eta', 'fast']);
+  const eta = runBandster([...smallRunArgs({ space: 'x.json', objective }), '--eta', 'fast']);
   assert.notEqual(eta.status, 0);
   assert.match(eta.stderr, /--eta must be a number \(got "fast"\)/);
-  const missing = bandster([
-    'run',
-    '--space',
-    path.join(dir, 'nope.json'),
-    '--objective',
-    objective,
-    '--min-budget',
-    '1',
-    '--max-budget',
-    '9',
-  ]);
+  const missing = runBandster(smallRunArgs({ space: path.join(dir, 'nope.json'), objective }));
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /--space .*nope\.json: no such file/);
   const noCompute = path.join(dir, 'bad.mjs');
   fs.writeFileSync(noCompute, 'export const x = 1;\n');
-  const bad = bandster([
-    'run',
-    '--space',
-    fixturePath('configspace/v0.4/study.json'),
-    '--objective',
-    noCompute,
-    '--min-budget',
-    '1',
-    '--max-budget',
-    '9',
+  const bad = runBandster([
+    ...smallRunArgs({ space: fixturePath('configspace/v0.4/study.json'), objective: noCompute }),
     '--log-dir',
     path.join(dir, 'r'),
   ]);
@@ -109,7 +71,7 @@ test('bad flags and files are errors that name the flag and the value', (t) => {
 
 test('bandster demo runs the counting-ones search and prints the incumbent and where the logs are', (t) => {
   const logDir = path.join(tempDir(t), 'demo');
-  const demo = bandster(['demo', '--iterations', '3', '--log-dir', logDir]);
+  const demo = runBandster(['demo', '--iterations', '3', '--log-dir', logDir]);
   assert.equal(demo.status, 0, demo.stderr);
   assert.match(demo.stdout, /incumbent \d+-\d+-\d+: loss -\d/);
   assert.match(demo.stdout, /normalised regret 0\.\d+/);
@@ -123,16 +85,8 @@ test('a TypeScript objective outside any "type": "module" package loads', (t) =>
     path.join(dir, 'objective.ts'),
     'export function compute(config: { batchsize: number }, budget: number): number {\n  return config.batchsize / budget;\n}\n',
   );
-  const run = bandster([
-    'run',
-    '--space',
-    fixturePath('configspace/v0.4/study.json'),
-    '--objective',
-    path.join(dir, 'objective.ts'),
-    '--min-budget',
-    '1',
-    '--max-budget',
-    '9',
+  const run = runBandster([
+    ...smallRunArgs({ space: fixturePath('configspace/v0.4/study.json'), objective: path.join(dir, 'objective.ts') }),
     '--iterations',
     '1',
     '--seed',
@@ -147,8 +101,8 @@ test('a TypeScript objective outside any "type": "module" package loads', (t) =>
 
 test("the README's example: bandster run with examples/space.json and examples/objective.ts", (t) => {
   const dir = tempDir(t);
-  const example = (name: string): string => path.join(root, 'examples', name);
-  const run = bandster([
+  const example = (name: string): string => path.join(REPO_ROOT, 'examples', name);
+  const run = runBandster([
     'run',
     '--space',
     example('space.json'),

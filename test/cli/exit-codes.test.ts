@@ -3,50 +3,21 @@
 // search where every job failed (3) or an objective ended the process (4); 130/143 for signals are
 // checked in test/core/scheduler-responsiveness.test.ts.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster, smallRunArgs } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
-const space = fileURLToPath(new URL('./fixtures/x-space.json', import.meta.url));
 const objective = fileURLToPath(new URL('./fixtures/never-settles.mjs', import.meta.url));
 const neverLoads = fileURLToPath(new URL('./fixtures/never-loads.mjs', import.meta.url));
 
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-exit-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 function run(logDir: string, mode: string, ...flags: string[]) {
-  return spawnSync(
-    process.execPath,
-    [
-      bin,
-      'run',
-      '--space',
-      space,
-      '--objective',
-      objective,
-      '--min-budget',
-      '1',
-      '--max-budget',
-      '9',
-      '--iterations',
-      '2',
-      '--seed',
-      '7',
-      '--log-dir',
-      logDir,
-      ...flags,
-    ],
-    { encoding: 'utf8', cwd: root, env: { ...process.env, BANDSTER_TEST_MODE: mode }, timeout: 120_000 },
-  );
+  return runBandster([...smallRunArgs({ objective }), '--iterations', '2', '--seed', '7', '--log-dir', logDir, ...flags], {
+    env: { BANDSTER_TEST_MODE: mode },
+    timeout: 120_000,
+  });
 }
 
 test('jobs whose promise never settles fail, each named on stderr, and the search goes on (no silent exit 13)', (t) => {
@@ -84,27 +55,11 @@ test('process.exit() in an objective ends bandster with status 4 and a message n
 
 test('a module whose top-level await never settles is an error, inline and (bounded by --timeout) in threads', (t) => {
   const dir = tempDir(t);
-  const args = (logDir: string, ...flags: string[]) => [
-    bin,
-    'run',
-    '--space',
-    space,
-    '--objective',
-    neverLoads,
-    '--min-budget',
-    '1',
-    '--max-budget',
-    '9',
-    '--log-dir',
-    logDir,
-    ...flags,
-  ];
-  const inline = spawnSync(process.execPath, args(path.join(dir, 'a')), { encoding: 'utf8', cwd: root, timeout: 60_000 });
+  const args = (logDir: string, ...flags: string[]) => [...smallRunArgs({ objective: neverLoads }), '--log-dir', logDir, ...flags];
+  const inline = runBandster(args(path.join(dir, 'a')), { timeout: 60_000 });
   assert.equal(inline.status, 2, inline.stderr);
   assert.match(inline.stderr, /error: --objective .*never-loads\.mjs cannot be loaded: its top-level code never finished/);
-  const threads = spawnSync(process.execPath, args(path.join(dir, 'b'), '--workers', '1', '--timeout', '1500'), {
-    encoding: 'utf8',
-    cwd: root,
+  const threads = runBandster(args(path.join(dir, 'b'), '--workers', '1', '--timeout', '1500'), {
     timeout: 60_000,
     killSignal: 'SIGKILL',
   });

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const objective = fileURLToPath(new URL('./fixtures/memory-objective.ts', import.meta.url));
 
 test('bandster run --memory-budget: the module’s memoryDemand decides; too big for standard runs frugal (said on stderr and in the log), too big for both fails with the reason', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-memory-cli-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-memory-cli-');
   const logDir = path.join(dir, 'run');
   const base = [
     'run',
@@ -28,14 +25,7 @@ test('bandster run --memory-budget: the module’s memoryDemand decides; too big
     '--seed',
     '7',
   ];
-  const run = spawnSync(
-    process.execPath,
-    [path.join(root, 'bin/bandster.js'), ...base, '--objective', objective, '--memory-budget', '100000', '--log-dir', logDir],
-    {
-      encoding: 'utf8',
-      cwd: root,
-    },
-  );
+  const run = runBandster([...base, '--objective', objective, '--memory-budget', '100000', '--log-dir', logDir]);
   assert.equal(run.status, 0, run.stderr);
   const result = Result.fromDirectory(logDir);
   assert.ok(result.nRuns > 10);
@@ -51,20 +41,15 @@ test('bandster run --memory-budget: the module’s memoryDemand decides; too big
   }
   assert.match(run.stderr, /warning: \d+-\d+-\d+ on budget \d+: runs in the frugal profile/);
   // Without memoryDemand the budget cannot be kept: a clear error, exit code 2.
-  const other = spawnSync(
-    process.execPath,
-    [
-      path.join(root, 'bin/bandster.js'),
-      ...base,
-      '--objective',
-      fileURLToPath(new URL('./fixtures/objective.ts', import.meta.url)),
-      '--memory-budget',
-      '4000',
-      '--log-dir',
-      path.join(dir, 'other'),
-    ],
-    { encoding: 'utf8', cwd: root },
-  );
+  const other = runBandster([
+    ...base,
+    '--objective',
+    fileURLToPath(new URL('./fixtures/objective.ts', import.meta.url)),
+    '--memory-budget',
+    '4000',
+    '--log-dir',
+    path.join(dir, 'other'),
+  ]);
   assert.equal(other.status, 2);
   assert.match(other.stderr, /--memory-budget needs the objective module to export memoryDemand\(config, budget, profile\)/);
 });

@@ -1,33 +1,14 @@
 // Issue 12 through the command line: one writer per run directory (item 1), log files that are
 // links refused (item 7), and the "already holds a run" error in the CLI's terms (item 11).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RunLock } from '../../src/storage/run-lock.js';
 import { loggedResults } from '../helpers/run-logs.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
-const objective = fileURLToPath(new URL('./fixtures/gated-objective.mjs', import.meta.url));
-const space = fileURLToPath(new URL('./fixtures/x-space.json', import.meta.url));
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-cli-dir-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function runArgs(): string[] {
-  return [bin, 'run', '--space', space, '--objective', objective, '--min-budget', '1', '--max-budget', '9'];
-}
-
-function bandster(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, ...env }, cwd: root });
-}
+import { tempDir } from '../helpers/temp-dir.js';
+import { BANDSTER_BIN, REPO_ROOT, runBandster, smallRunArgs } from '../helpers/cli.js';
 
 /** Resolves once `file` exists (the child announces an event by creating it). */
 async function fileAppears(file: string, child: { exitCode: number | null }): Promise<void> {
@@ -41,9 +22,9 @@ test('a second bandster run on a directory being written is refused, naming the 
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
   const gate = path.join(dir, 'gate');
-  const common = [...runArgs(), '--iterations', '1', '--seed', '4', '--log-dir', logDir];
-  const first = spawn(process.execPath, [...common, '--json'], {
-    cwd: root,
+  const common = [...smallRunArgs(), '--iterations', '1', '--seed', '4', '--log-dir', logDir];
+  const first = spawn(process.execPath, [BANDSTER_BIN, ...common, '--json'], {
+    cwd: REPO_ROOT,
     env: { ...process.env, BANDSTER_TEST_GATE: gate },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,7 +35,7 @@ test('a second bandster run on a directory being written is refused, naming the 
   await fileAppears(`${gate}.started`, first);
 
   for (const flag of ['--resume', '--overwrite']) {
-    const second = bandster([...common, flag]);
+    const second = runBandster([...common, flag]);
     assert.equal(second.status, 2, second.stderr);
     assert.match(
       second.stderr,
@@ -74,14 +55,14 @@ test('a lock held by another program is respected; a new run in a used directory
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
   const held = RunLock.acquire(logDir, { purpose: 'a test holder' });
-  const refused = bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir]);
+  const refused = runBandster([...smallRunArgs(), '--iterations', '1', '--log-dir', logDir]);
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, new RegExp(`locked by a test holder \\(pid ${process.pid} on `));
   assert.deepEqual(fs.readdirSync(logDir), ['bandster.lock'], 'nothing written');
   held.release();
 
-  assert.equal(bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
-  const again = bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir]);
+  assert.equal(runBandster([...smallRunArgs(), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
+  const again = runBandster([...smallRunArgs(), '--iterations', '1', '--log-dir', logDir]);
   assert.equal(again.status, 2);
   assert.match(again.stderr, /configs\.json: already holds a run: set --resume to continue it, or --overwrite to replace it\n/);
   assert.doesNotMatch(again.stderr, /mode '(append|overwrite)'|options\./);
@@ -90,12 +71,12 @@ test('a lock held by another program is respected; a new run in a used directory
 test('--overwrite refuses a results.json that is a symbolic link, and its target is left alone', (t) => {
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
-  assert.equal(bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
+  assert.equal(runBandster([...smallRunArgs(), '--iterations', '1', '--log-dir', logDir, '--json']).status, 0);
   const target = path.join(dir, 'elsewhere.txt');
   fs.writeFileSync(target, 'precious\n');
   fs.rmSync(path.join(logDir, 'results.json'));
   fs.symlinkSync(target, path.join(logDir, 'results.json'));
-  const refused = bandster([...runArgs(), '--iterations', '1', '--log-dir', logDir, '--overwrite']);
+  const refused = runBandster([...smallRunArgs(), '--iterations', '1', '--log-dir', logDir, '--overwrite']);
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /error: .*results\.json: cannot open: it is a symbolic link/);
   assert.equal(fs.readFileSync(target, 'utf8'), 'precious\n');

@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { BANDSTER_BIN } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
 const tracer = fileURLToPath(new URL('./fixtures/trace-imports.mjs', import.meta.url));
 const HEAVY = ['@tensorflow', 'vega', 'sharp', 'esbuild', 'tsx', '@resvg', 'piscina', 'bullmq'];
 
 /** The npm packages a bandster command loads. */
 function packagesLoadedBy(args: string[], t: { after: (fn: () => void) => void }): { packages: Set<string>; status: number | null } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-startup-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-startup-');
   const traceFile = path.join(dir, 'trace');
   fs.writeFileSync(traceFile, '');
-  const child = spawnSync(process.execPath, ['--import', tracer, bin, ...args], {
+  const child = spawnSync(process.execPath, ['--import', tracer, BANDSTER_BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, TRACE_FILE: traceFile },
   });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { on } from 'node:events';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
@@ -14,12 +13,7 @@ import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { loggedResults } from '../helpers/run-logs.js';
 import { RUN_LOCK_FILE } from '../../src/storage/run-lock.js';
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-ask-tell-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 const small = { minBudget: 1, maxBudget: 9, eta: 3 } as const;
 const benchmark = countingOnes({ categorical: 2, continuous: 2 });

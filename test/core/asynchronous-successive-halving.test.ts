@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
 import { AsynchronousSuccessiveHalving } from '../../src/core/asynchronous-successive-halving.js';
@@ -10,6 +7,7 @@ import { configIdKey, type Objective } from '../../src/core/types.js';
 import { InlineExecutor } from '../../src/executors/inline-executor.js';
 import type { BracketPlan } from '../../src/optimizers/bracket-plan.js';
 import { budgetLadder } from '../../src/optimizers/budgets.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** ASHA on budgets 1, 3, 9 that samples `maxNewConfigs` new configurations (ids in batches of at most 9). */
 function asha(maxNewConfigs: number) {
@@ -54,8 +52,7 @@ test('ASHA never promotes a failure and stops after its quota of new configurati
 });
 
 test('an asynchronous search keeps every worker busy and logs hpbandster ids', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-asha-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-asha-');
   const benchmark = countingOnes({ categorical: 2, continuous: 2 });
   let running = 0;
   const concurrencySamples: number[] = [];
@@ -122,8 +119,7 @@ test('an asynchronous search keeps every worker busy and logs hpbandster ids', a
 });
 
 test('an interrupted asynchronous search resumes from its rungs without re-running finished jobs', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-asha-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-asha-');
   const benchmark = countingOnes({ categorical: 2, continuous: 2 });
   const calls: string[] = [];
   const objective: Objective = async (config, budget, ctx) => {

@@ -1,9 +1,6 @@
 // What a search tells its generator: placements with proposals, running jobs before their results,
 // the run's length and a way to warn — the generic notifications DEHB and parallel-aware BOHB use.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
 import type { Rng } from '../../src/core/rng.js';
@@ -13,6 +10,7 @@ import { InlineExecutor } from '../../src/executors/inline-executor.js';
 import { hyperbandPlan } from '../../src/optimizers/bracket-plan.js';
 import type { ConfigGenerator, PendingJob, Placement, Proposal } from '../../src/optimizers/config-generator.js';
 import type { ConfigurationSpace } from '../../src/space/configuration-space.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 class RecordingGenerator implements ConfigGenerator {
   readonly events: string[] = [];
@@ -98,8 +96,7 @@ test('ASHA: jobs are announced without placements', async () => {
 });
 
 test('a resumed (here: extended) search announces each replayed job right before its logged result, and proposes only new slots', async (t) => {
-  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-notify-'));
-  t.after(() => fs.rmSync(logDir, { recursive: true, force: true }));
+  const logDir = tempDir(t, 'bandster-notify-');
   const first = await record({ logDir, nIterations: 3 });
   const logged = first.result.nRuns;
   const { generator, result } = await record({ logDir, resume: true, nIterations: 4 });

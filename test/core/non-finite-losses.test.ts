@@ -4,7 +4,6 @@
 // counts once.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Result } from '../../src/core/result.js';
@@ -13,12 +12,7 @@ import { configIdKey, type Executor, type Objective } from '../../src/core/types
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { parsePythonJson } from '../../src/storage/python-json.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-nonfinite-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const lossOf = (config: { x: number }, budget: number): number => config.x + 1 / budget;

@@ -2,9 +2,7 @@
 // evaluations) unless told it is meant (allowLargePlan / --allow-large-plan), and refuses at once,
 // override or not, a ladder it could not even hold (1e-300 … 1e300 crashed V8 with exit 133).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +12,9 @@ import { PLAN_SIZE_LIMIT } from '../../src/optimizers/budgets.js';
 import { PlanTooLargeError } from '../../src/optimizers/plan-size.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const objective: Objective = (config, budget) => (config as { x: number }).x + 1 / budget;
 
@@ -61,21 +59,14 @@ test('a ladder that cannot be held (1e-300 … 1e300) is refused at once, even w
 });
 
 test('bandster run refuses such plans with exit 2 and names the flags; it prints the plan before starting', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-plan-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-plan-');
   const spaceFile = fileURLToPath(new URL('../cli/fixtures/x-space.json', import.meta.url));
   const objectiveFile = fileURLToPath(new URL('../cli/fixtures/gated-objective.mjs', import.meta.url));
   const run = (...flags: string[]) =>
-    spawnSync(
-      process.execPath,
-      [bin, 'run', '--space', spaceFile, '--objective', objectiveFile, '--log-dir', path.join(dir, 'run'), ...flags],
-      {
-        encoding: 'utf8',
-        cwd: root,
-        timeout: 60_000,
-        killSignal: 'SIGKILL',
-      },
-    );
+    runBandster(['run', '--space', spaceFile, '--objective', objectiveFile, '--log-dir', path.join(dir, 'run'), ...flags], {
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
   const huge = run('--min-budget', '1e-300', '--max-budget', '1e300', '--iterations', '1');
   assert.equal(huge.status, 2, huge.stderr.slice(-500));
   assert.match(huge.stderr, /^error: .*--min-budget.*--max-budget.*--eta/);

@@ -2,29 +2,20 @@
 // reported a partial result — another incumbent — while `summary` read the whole log); the CLI
 // resumes with the log's count when --iterations is not given.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { InvalidOptionError } from '../../src/core/errors.js';
 import { Result } from '../../src/core/result.js';
 import { Search } from '../../src/core/search.js';
 import type { Objective } from '../../src/core/types.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster, smallRunArgs } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const objective: Objective = (config, budget) => (config as { x: number }).x + 1 / budget;
 const options = { space, objective, minBudget: 1, maxBudget: 9, eta: 3, seed: 6 } as const;
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-resume-n-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function needsAtLeast(held: number, got: number): (error: unknown) => boolean {
   return (error) =>
@@ -52,23 +43,7 @@ for (const asynchronous of [false, true]) {
 test('bandster run --resume without --iterations continues with the log’s count; fewer is refused naming the flag', (t) => {
   const dir = tempDir(t);
   const logDir = path.join(dir, 'run');
-  const bin = path.join(root, 'bin/bandster.js');
-  const base = [
-    bin,
-    'run',
-    '--space',
-    fileURLToPath(new URL('../cli/fixtures/x-space.json', import.meta.url)),
-    '--objective',
-    fileURLToPath(new URL('../cli/fixtures/gated-objective.mjs', import.meta.url)),
-    '--min-budget',
-    '1',
-    '--max-budget',
-    '9',
-    '--log-dir',
-    logDir,
-    '--json',
-  ];
-  const run = (...flags: string[]) => spawnSync(process.execPath, [...base, ...flags], { encoding: 'utf8', cwd: root });
+  const run = (...flags: string[]) => runBandster([...smallRunArgs(), '--log-dir', logDir, '--json', ...flags]);
   const first = run('--iterations', '3');
   assert.equal(first.status, 0, first.stderr);
   const firstRuns = JSON.parse(first.stdout).nRuns;

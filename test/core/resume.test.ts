@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
 import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
 import { loggedResults } from '../helpers/run-logs.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const script = fileURLToPath(new URL('./fixtures/resumable-search.ts', import.meta.url));
 const planned = plannedEvaluations(hyperbandPlan({ minBudget: 1, maxBudget: 27, eta: 3 }), 12);
@@ -18,8 +18,7 @@ function loggedPairs(dir: string): Set<string> {
 
 for (const variant of ['', 'budget'] as const)
   test(`kill -9 at any moment, then resume: nothing finished is lost or re-run, and the search completes${variant ? ' (with a memory budget admitting one job at a time)' : ''}`, async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-resume-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir(t, 'bandster-resume-');
     const logDir = path.join(dir, 'run');
     const callsFile = path.join(dir, 'calls.log');
     const kills = [800, 1200, 1000];
@@ -56,8 +55,7 @@ for (const variant of ['', 'budget'] as const)
   });
 
 test('resuming with a different space or budgets is refused with the differing option', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-resume-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-resume-');
   const { countingOnes } = await import('../../src/benchmarks/counting-ones.js');
   const { Search } = await import('../../src/core/search.js');
   const benchmark = countingOnes({ categorical: 2, continuous: 2 });

@@ -3,7 +3,6 @@
 // error naming the holder instead of interleaving its lines with the first one's.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { InvalidOptionError } from '../../src/core/errors.js';
@@ -12,16 +11,11 @@ import type { Objective } from '../../src/core/types.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
 import { RUN_LOCK_FILE, RunLock, RunLockError } from '../../src/storage/run-lock.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const objective: Objective = (config, budget) => (config as { x: number }).x + 1 / budget;
 const options = { space, objective, optimizer: 'hyperband', minBudget: 1, maxBudget: 9, eta: 3, nIterations: 1, seed: 2 } as const;
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-lock-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function isLocked(error: unknown): boolean {
   return error instanceof RunLockError && error.code === 'ERR_RUN_LOCKED' && error.message.includes(`pid ${process.pid}`);

@@ -5,10 +5,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { AsynchronousSuccessiveHalving } from '../../src/core/asynchronous-successive-halving.js';
 import { Rng } from '../../src/core/rng.js';
 import type { ScheduledJob, Scheduler } from '../../src/core/scheduler.js';
@@ -18,8 +16,9 @@ import { hyperbandPlan } from '../../src/optimizers/bracket-plan.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
 import { ReferenceAsha } from './fixtures/reference-asha.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { BANDSTER_BIN, REPO_ROOT, smallRunArgs } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const instant: Objective = (config, budget) => (config as { x: number }).x + 1 / budget;
 
@@ -47,26 +46,10 @@ for (const [signal, status] of [
   ['SIGTERM', 143],
 ] as const) {
   test(`bandster run with an instant objective and a large rung stops on the first ${signal} (exit ${status})`, async (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-sigint-'));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir(t, 'bandster-sigint-');
     const logDir = path.join(dir, 'run');
-    const args = [
-      path.join(root, 'bin/bandster.js'),
-      'run',
-      '--space',
-      fileURLToPath(new URL('../cli/fixtures/x-space.json', import.meta.url)),
-      '--objective',
-      fileURLToPath(new URL('../cli/fixtures/gated-objective.mjs', import.meta.url)),
-      '--min-budget',
-      '1',
-      '--max-budget',
-      '1e5',
-      '--iterations',
-      '1',
-      '--log-dir',
-      logDir,
-    ];
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [BANDSTER_BIN, ...smallRunArgs({ maxBudget: '1e5' }), '--iterations', '1', '--log-dir', logDir];
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     t.after(() => child.kill('SIGKILL'));
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));

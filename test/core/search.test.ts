@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
@@ -9,12 +8,7 @@ import { Search, type SearchOptions } from '../../src/core/search.js';
 import { configIdKey, type Objective } from '../../src/core/types.js';
 import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
 import { InlineExecutor } from '../../src/executors/inline-executor.js';
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-search-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 const small = { minBudget: 1, maxBudget: 9, eta: 3 } as const;
 

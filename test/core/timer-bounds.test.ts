@@ -2,41 +2,25 @@
 // --timeout fail every job at once. Every path that ends in a timer either refuses such a value
 // with an error naming it, or (leases) waits in chunks so any duration works.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RunFollower } from '../../src/dashboard/run-follower.js';
 import { MAX_TIMER_DELAY_MS } from '../../src/core/option-checks.js';
 import { Search } from '../../src/core/search.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster, smallRunArgs } from '../helpers/cli.js';
 
 test('bandster run --timeout beyond 2^31 − 1 ms is refused, naming the flag and the bound', () => {
-  const run = spawnSync(
-    process.execPath,
-    [
-      path.join(root, 'bin/bandster.js'),
-      'run',
-      '--space',
-      fileURLToPath(new URL('../cli/fixtures/x-space.json', import.meta.url)),
-      '--objective',
-      fileURLToPath(new URL('../cli/fixtures/gated-objective.mjs', import.meta.url)),
-      '--min-budget',
-      '1',
-      '--max-budget',
-      '9',
-      '--log-dir',
-      path.join(os.tmpdir(), 'bandster-never-written'),
-      '--timeout',
-      String(MAX_TIMER_DELAY_MS + 1),
-    ],
-    { encoding: 'utf8', cwd: root },
-  );
+  const run = runBandster([
+    ...smallRunArgs(),
+    '--log-dir',
+    path.join(os.tmpdir(), 'bandster-never-written'),
+    '--timeout',
+    String(MAX_TIMER_DELAY_MS + 1),
+  ]);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /error: --timeout must be a number in \[0, 2147483647\] \(0 = no timeout\) \(got 2147483648\)/);
 });
@@ -81,8 +65,7 @@ test('an ask/tell lease longer than a timer can hold neither expires at once nor
 });
 
 test('the dashboard follower refuses a poll interval a timer cannot hold', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-follow-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-follow-');
   for (const pollMs of [0, MAX_TIMER_DELAY_MS + 1, Number.NaN]) {
     assert.throws(
       () => RunFollower.open(dir, { pollMs }),

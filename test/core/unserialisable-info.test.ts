@@ -2,9 +2,6 @@
 // is a failed run with the reason — inline and in a thread pool — never the end of the search,
 // and a resumed search does not meet it again.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
@@ -12,16 +9,11 @@ import { Search } from '../../src/core/search.js';
 import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
 import { compute } from './fixtures/unserialisable-info-objective.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const objectiveModule = fileURLToPath(new URL('./fixtures/unserialisable-info-objective.ts', import.meta.url));
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const options = { space, optimizer: 'hyperband', minBudget: 1, maxBudget: 9, eta: 3, nIterations: 2, seed: 11 } as const;
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-info-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** Checks that every run whose info could not be written failed with the reason, and every other one succeeded. */
 function checkRuns(result: Result): void {

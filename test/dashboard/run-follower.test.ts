@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Search } from '../../src/core/search.js';
@@ -8,12 +7,7 @@ import type { DashboardEvent } from '../../src/dashboard/dashboard-data.js';
 import { RunFollower } from '../../src/dashboard/run-follower.js';
 import { readConfigSpaceJson } from '../../src/space/configspace-json.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-follow-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** Resolves with the next event of `type` from `follower`. */
 function next<T extends DashboardEvent['type']>(follower: RunFollower, type: T): Promise<Extract<DashboardEvent, { type: T }>> {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DISTRIBUTED_RUN_FILE, distributedRunId } from '../../src/distributed/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('distributedRunId: a new id per new search, the recorded one on resume, a new one on overwrite', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-runid-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-runid-');
   const logDir = path.join(dir, 'run');
   const first = distributedRunId(logDir);
   assert.match(first, /^[A-Za-z0-9_-]+$/);

@@ -1,12 +1,10 @@
 // Child processes of the distributed tests: `bandster` commands, log and call-file readers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BANDSTER_BIN, REPO_ROOT } from '../helpers/cli.js';
 
-export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const recordingObjective = fileURLToPath(new URL('./fixtures/recording-objective.ts', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
 
 export interface Child {
   readonly process: ChildProcess;
@@ -17,7 +15,11 @@ export interface Child {
 }
 
 export function bandster(args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BANDSTER_BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

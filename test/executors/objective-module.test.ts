@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { importObjective } from '../../src/executors/objective-module.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('an objective module that cannot be imported, or exports no function, is an ERR_OBJECTIVE_MODULE error', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-objective-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-objective-');
   const write = (name: string, text: string): string => {
     fs.writeFileSync(path.join(dir, name), text);
     return pathToFileURL(path.join(dir, name)).href;

@@ -1,40 +1,21 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fixturePath } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster, smallRunArgs } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
 const objective = fileURLToPath(new URL('../cli/fixtures/objective.ts', import.meta.url));
 
-function bandster(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: root });
-}
-
 test('bandster run --workers 2: a TypeScript objective in worker threads, every planned run, hpbandster logs', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-pool-cli-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-pool-cli-');
   const logDir = path.join(dir, 'run');
   const calls = path.join(dir, 'calls');
-  const args = [
-    'run',
-    '--space',
-    fixturePath('configspace/v1.2/study.json'),
-    '--objective',
-    objective,
-    '--min-budget',
-    '1',
-    '--max-budget',
-    '9',
-    '--iterations',
-    '2',
-  ];
-  const result = bandster([...args, '--seed', '3', '--workers', '2', '--memory-mb', '256', '--json', '--log-dir', logDir], {
-    BANDSTER_TEST_CALLS: calls,
+  const args = [...smallRunArgs({ space: fixturePath('configspace/v1.2/study.json'), objective }), '--iterations', '2'];
+  const result = runBandster([...args, '--seed', '3', '--workers', '2', '--memory-mb', '256', '--json', '--log-dir', logDir], {
+    env: { BANDSTER_TEST_CALLS: calls },
   });
   assert.equal(result.status, 0, result.stderr);
   const parsed = JSON.parse(result.stdout);
@@ -43,13 +24,13 @@ test('bandster run --workers 2: a TypeScript objective in worker threads, every 
   assert.equal(fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length, 17, 'the objective ran in the threads, once per run');
   assert.equal(fs.readFileSync(path.join(logDir, 'results.json'), 'utf8').split('\n').filter(Boolean).length, 17);
 
-  const memoryAlone = bandster([...args, '--memory-mb', '64', '--log-dir', path.join(dir, 'r2')]);
+  const memoryAlone = runBandster([...args, '--memory-mb', '64', '--log-dir', path.join(dir, 'r2')]);
   assert.equal(memoryAlone.status, 2);
   assert.match(memoryAlone.stderr, /--memory-mb does not apply to the inline executor \(only to: thread-pool\)/);
-  const zero = bandster([...args, '--workers', '0', '--log-dir', path.join(dir, 'r3')]);
+  const zero = runBandster([...args, '--workers', '0', '--log-dir', path.join(dir, 'r3')]);
   assert.equal(zero.status, 2);
   assert.match(zero.stderr, /--workers must be an integer >= 1 \(got 0\)/);
-  const missing = bandster([...args, '--objective', path.join(dir, 'missing.ts'), '--workers', '2', '--log-dir', path.join(dir, 'r4')]);
+  const missing = runBandster([...args, '--objective', path.join(dir, 'missing.ts'), '--workers', '2', '--log-dir', path.join(dir, 'r4')]);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /missing\.ts cannot be used: Cannot find module/);
 });

@@ -11,6 +11,7 @@ import type { Job, JobOutcome } from '../../src/core/types.js';
 import { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from '../../src/executors/thread-pool-executor.js';
 import { hyperbandPlan, plannedEvaluations } from '../../src/optimizers/bracket-plan.js';
 import { executorConformance } from './executor-conformance.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const behaviour = fixture('behaviour-objective.ts');
@@ -259,8 +260,7 @@ test('ThreadPoolExecutor: a record of shared buffers arrives as a record; jobs s
 });
 
 test('ThreadPoolExecutor: TypeScript and JavaScript objective modules, and a clear error for a bad one', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-pool-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-pool-');
   // As in a real ESM project (tsx 4.23 on Node 20.20 cannot import a .ts file outside one).
   fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
   // TypeScript-only syntax (enum, type annotations, a .js specifier resolving to .ts) in the thread fixture.

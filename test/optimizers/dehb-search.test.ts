@@ -1,8 +1,6 @@
 // DEHB inside a real search: hpbandster-format logs, resume (replay) and warm start.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +10,8 @@ import { Search, type SearchOptions } from '../../src/core/search.js';
 import { configIdKey, type Objective } from '../../src/core/types.js';
 import { InlineExecutor } from '../../src/executors/inline-executor.js';
 import { fixturePath, HPBANDSTER_RUN } from '../helpers/fixtures.js';
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-dehb-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster, smallRunArgs } from '../helpers/cli.js';
 
 const benchmark = countingOnes({ categorical: 3, continuous: 3, seed: 2 });
 const base = {
@@ -170,33 +164,22 @@ test('asynchronous DEHB (ASHA promotions, DE proposals at the lowest rung) compl
 });
 
 test('bandster run --optimizer dehb', (t) => {
-  const root = fileURLToPath(new URL('../..', import.meta.url));
   const logDir = path.join(tempDir(t), 'cli');
-  const run = spawnSync(
-    process.execPath,
-    [
-      path.join(root, 'bin/bandster.js'),
-      'run',
-      '--space',
-      fixturePath('configspace/v1.2/study.json'),
-      '--objective',
-      fileURLToPath(new URL('../cli/fixtures/objective.ts', import.meta.url)),
-      '--optimizer',
-      'dehb',
-      '--min-budget',
-      '1',
-      '--max-budget',
-      '9',
-      '--iterations',
-      '4',
-      '--seed',
-      '3',
-      '--log-dir',
-      logDir,
-      '--json',
-    ],
-    { encoding: 'utf8', cwd: root },
-  );
+  const run = runBandster([
+    ...smallRunArgs({
+      space: fixturePath('configspace/v1.2/study.json'),
+      objective: fileURLToPath(new URL('../cli/fixtures/objective.ts', import.meta.url)),
+    }),
+    '--optimizer',
+    'dehb',
+    '--iterations',
+    '4',
+    '--seed',
+    '3',
+    '--log-dir',
+    logDir,
+    '--json',
+  ]);
   assert.equal(run.status, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).runs.length, 13 + 4 + 3 + 13);
   assert.equal(JSON.parse(fs.readFileSync(path.join(logDir, 'run.json'), 'utf8')).optimizer, 'dehb');

@@ -2,7 +2,6 @@
 // specs): random search, BOHB and a generator written outside the package all pass this suite.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
@@ -15,6 +14,7 @@ import type { GeneratorFactory } from '../../src/optimizers/optimizer.js';
 import { readConfigSpaceJson } from '../../src/space/configspace-json.js';
 import type { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { fixtureText } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** Log floats and integers, categoricals, an ordinal, a constant, two conditions and a forbidden clause. */
 function conditionalSpace(): ConfigurationSpace {
@@ -96,8 +96,7 @@ export function generatorConformance(name: string, factory: GeneratorFactory, op
 
   test(`${name}: plugs into a Search as an Optimizer object: planned evaluations, hpbandster logs, its name in run.json`, async (t) => {
     const space = conditionalSpace();
-    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-generator-'));
-    t.after(() => fs.rmSync(logDir, { recursive: true, force: true }));
+    const logDir = tempDir(t, 'bandster-generator-');
     const plan = hyperbandPlan({ minBudget: 1, maxBudget: 9, eta: 3 });
     const seen: Configuration[] = [];
     const search = new Search({

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { assertPicture } from './png-checks.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bandster = (args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'bin/bandster.js'), ...args], { encoding: 'utf8', cwd: root });
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster } from '../helpers/cli.js';
 
 test('bandster compare trains default and tuned side by side and writes histories, the three pictures and comparison.html', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-compare-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-compare-');
   const out = path.join(dir, 'out');
   const data = [
     '--data',
@@ -29,7 +23,7 @@ test('bandster compare trains default and tuned side by side and writes historie
     '--backend',
     'wasm',
   ];
-  const compare = bandster([
+  const compare = runBandster([
     'compare',
     ...data,
     '--epochs',
@@ -61,10 +55,10 @@ test('bandster compare trains default and tuned side by side and writes historie
   const html = fs.readFileSync(path.join(out, 'comparison.html'), 'utf8');
   assert.match(html, /loss-curves\.png|data:image\/png;base64/);
 
-  const neither = bandster(['compare', ...data, '--epochs', '1']);
+  const neither = runBandster(['compare', ...data, '--epochs', '1']);
   assert.equal(neither.status, 2);
   assert.match(neither.stderr, /give exactly one of --run DIR and --tuned JSON/);
-  const badJson = bandster(['compare', ...data, '--tuned', '{batch']);
+  const badJson = runBandster(['compare', ...data, '--tuned', '{batch']);
   assert.equal(badJson.status, 2);
   assert.match(badJson.stderr, /--tuned must be a JSON object of hyperparameters \(got "\{batch"/);
 });

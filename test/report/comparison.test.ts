@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { renderLossCurves, renderPrecisionRecall, selectTopHardPatches, writeComparisonReport } from '../../src/report/index.js';
 import { assertPicture } from './png-checks.js';
 import { patchItem, syntheticHistories, syntheticPatches, syntheticPrecisionRecall } from './synthetic.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('renderLossCurves: both runs on one chart, IoU below; fixed width, not blank', async () => {
   const histories = syntheticHistories();
@@ -51,8 +51,7 @@ test('renderPrecisionRecall: averaged panel and one small chart per class; fixed
 });
 
 test('writeComparisonReport: the PNGs and comparison.html embedding them', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-comparison-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-comparison-');
   const size = 24;
   const batch = syntheticPatches(30, size);
   const chosen = selectTopHardPatches(batch.accuracy, batch.labels, size);

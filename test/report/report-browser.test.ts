@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +9,7 @@ import { pngSize, writeComparisonReport, writeSearchReport } from '../../src/rep
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from '../helpers/chromium.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { syntheticHistories, syntheticPrecisionRecall } from './synthetic.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const skip = chromiumSkip('open the reports in a real browser');
 
@@ -47,8 +47,7 @@ test('the reports open in headless Chromium without errors, every picture decode
   skip,
   timeout: 60_000,
 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-browser-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-browser-');
   const search = await writeSearchReport(Result.fromDirectory(HPBANDSTER_RUN), path.join(dir, 'search'), {
     source: HPBANDSTER_RUN,
     scale: 1.5,

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
 import { Result } from '../../src/core/result.js';
 import { Search } from '../../src/core/search.js';
@@ -13,19 +10,8 @@ import { InlineExecutor } from '../../src/executors/inline-executor.js';
 import { SEARCH_CHART_NAMES, bestConfigurations, searchCharts, writeSearchReport } from '../../src/report/index.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { assertPicture } from './png-checks.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
-
-function bandster(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
-}
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-report-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster } from '../helpers/cli.js';
 
 interface WrittenReport {
   html: string;
@@ -52,7 +38,7 @@ async function assertReport(written: WrittenReport, out: string): Promise<void> 
 
 test('bandster report on hpbandster’s own run: six pictures and report.html with its summary and best configurations', async (t) => {
   const out = path.join(tempDir(t), 'report');
-  const report = bandster(['report', HPBANDSTER_RUN, '--out', out, '--json']);
+  const report = runBandster(['report', HPBANDSTER_RUN, '--out', out, '--json']);
   assert.equal(report.status, 0, report.stderr);
   const written = JSON.parse(report.stdout) as WrittenReport;
   await assertReport(written, out);
@@ -68,7 +54,7 @@ test('bandster report on hpbandster’s own run: six pictures and report.html wi
   assert.match(best, /<td class="num">1<\/td><td><code>7-0-3<\/code><\/td><td class="num">−6\.6996<\/td>/);
   assert.match(best, /<code>float_3<\/code>/);
 
-  const text = bandster(['report', HPBANDSTER_RUN, '--out', out, '--scale', '1', '--top', '3']);
+  const text = runBandster(['report', HPBANDSTER_RUN, '--out', out, '--scale', '1', '--top', '3']);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /report .*report\.html\n {2}losses-over-time\.png +900×\d+ +Losses over time/);
 });
@@ -100,7 +86,7 @@ test('bandster report on a bandster run with failures: failed runs counted and m
   assert.ok(calls === result.nRuns);
 
   const out = path.join(dir, 'report');
-  const report = bandster(['report', logDir, '--out', out, '--json']);
+  const report = runBandster(['report', logDir, '--out', out, '--json']);
   assert.equal(report.status, 0, report.stderr);
   await assertReport(JSON.parse(report.stdout) as WrittenReport, out);
   const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
@@ -137,7 +123,7 @@ test('searchCharts says why a picture is left out instead of drawing an empty on
 test('bandster report without --out writes ./report-<run name> and leaves the run directory as it was', (t) => {
   const cwd = tempDir(t);
   const before = fs.readdirSync(HPBANDSTER_RUN).sort();
-  const report = spawnSync(process.execPath, [bin, 'report', HPBANDSTER_RUN, '--json', '--scale', '1'], { encoding: 'utf8', cwd });
+  const report = runBandster(['report', HPBANDSTER_RUN, '--json', '--scale', '1'], { cwd });
   assert.equal(report.status, 0, report.stderr);
   const written = JSON.parse(report.stdout) as { html: string };
   assert.equal(path.dirname(written.html), path.join(cwd, `report-${path.basename(HPBANDSTER_RUN)}`));

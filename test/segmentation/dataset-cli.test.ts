@@ -1,32 +1,23 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = path.join(root, 'bin/bandster.js');
-
-function bandster(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: root });
-}
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster } from '../helpers/cli.js';
 
 test('bandster dataset synth writes a dataset; dataset info --json reports tiles, patches and class pixels; problems exit 2 naming each file', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-dataset-cli-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-dataset-cli-');
   const data = path.join(dir, 'data');
 
-  const synth = bandster(['dataset', 'synth', '--out', data, '--tiles', '3', '--seed', '2', '--scale', '0.1', '--images-per-tile', '2']);
+  const synth = runBandster(['dataset', 'synth', '--out', data, '--tiles', '3', '--seed', '2', '--scale', '0.1', '--images-per-tile', '2']);
   assert.equal(synth.status, 0, synth.stderr);
   assert.match(synth.stdout, /wrote 6 images in 3 tiles to .*data/);
   assert.ok(fs.existsSync(path.join(data, 'Tile 3', 'masks', 'image_part_002.png')));
-  const again = bandster(['dataset', 'synth', '--out', data, '--seed', '2']);
+  const again = runBandster(['dataset', 'synth', '--out', data, '--seed', '2']);
   assert.equal(again.status, 2);
   assert.match(again.stderr, /error: .*data: folder is not empty/);
 
-  const info = bandster(['dataset', 'info', data, '--patch', '16', '--json']);
+  const info = runBandster(['dataset', 'info', data, '--patch', '16', '--json']);
   assert.equal(info.status, 0, info.stderr);
   const report = JSON.parse(info.stdout);
   assert.deepEqual(
@@ -49,7 +40,7 @@ test('bandster dataset synth writes a dataset; dataset info --json reports tiles
   );
   assert.deepEqual(report.problems, []);
 
-  const text = bandster(['dataset', 'info', data, '--patch', '16']);
+  const text = runBandster(['dataset', 'info', data, '--patch', '16']);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /3 tiles, 6 images, 90 patches of 16×16/);
   assert.match(text.stdout, /Tile 2 +2 images +18 patches +51×54/);
@@ -58,7 +49,7 @@ test('bandster dataset synth writes a dataset; dataset info --json reports tiles
   assert.match(text.stdout, /no problems/);
 
   // At 60 px, Tile 2's 51×54 images hold no patch: a problem, not a silent empty tile.
-  const large = bandster(['dataset', 'info', data, '--patch', '60', '--json']);
+  const large = runBandster(['dataset', 'info', data, '--patch', '60', '--json']);
   assert.equal(large.status, 2);
   const largeReport = JSON.parse(large.stdout);
   assert.deepEqual(
@@ -68,20 +59,20 @@ test('bandster dataset synth writes a dataset; dataset info --json reports tiles
 
   fs.rmSync(path.join(data, 'Tile 2', 'masks', 'image_part_001.png'));
   fs.writeFileSync(path.join(data, 'Tile 3', 'images', 'image_part_002.jpg'), 'broken');
-  const bad = bandster(['dataset', 'info', data, '--patch', '16', '--json']);
+  const bad = runBandster(['dataset', 'info', data, '--patch', '16', '--json']);
   assert.equal(bad.status, 2);
   assert.equal(JSON.parse(bad.stdout).problems.length, 2);
   assert.match(bad.stderr, /Tile 2.images.image_part_001\.jpg: image without a mask/);
   assert.match(bad.stderr, /Tile 3.images.image_part_002\.jpg: cannot be read as an image/);
   assert.match(bad.stderr, /2 problems in /);
-  const badText = bandster(['dataset', 'info', data, '--patch', '16']);
+  const badText = runBandster(['dataset', 'info', data, '--patch', '16']);
   assert.equal(badText.status, 2);
   assert.match(
     badText.stdout,
     /2 problems:\n.*Tile 2.images.image_part_001\.jpg: image without a mask.*\n.*Tile 3.images.image_part_002\.jpg/,
   );
 
-  const flag = bandster(['dataset', 'info', data, '--patch', 'big']);
+  const flag = runBandster(['dataset', 'info', data, '--patch', 'big']);
   assert.notEqual(flag.status, 0);
   assert.match(flag.stderr, /--patch must be an integer \(got "big"\)/);
 });

@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { CLASSES } from '../../src/segmentation/types.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const script = fileURLToPath(new URL('./fixtures/inspect-peak-memory.ts', import.meta.url));
 
@@ -54,8 +54,7 @@ function inspect(root: string): {
 }
 
 test('dataset info inspects large images within a fixed memory, counting every pixel', { timeout: 600_000 }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-inspect-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-inspect-');
   const small = path.join(dir, 'small');
   const large = path.join(dir, 'large');
   const side = 6000;

@@ -3,12 +3,10 @@
 // `bandster export` finds the incumbent's weights in a tune run (its checkpoint, or a retraining that
 // reproduces the logged validation loss when there is none).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import ort from 'onnxruntime-node';
 
@@ -21,8 +19,8 @@ import { initBackend } from '../../src/segmentation/segmentation-job.js';
 import { generateSyntheticDataset } from '../../src/segmentation/synthetic-dataset.js';
 import { trainModel } from '../../src/segmentation/trainer.js';
 import type { SegmentationDataset } from '../../src/segmentation/types.js';
+import { runBandster } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
 let dataset: SegmentationDataset;
 
@@ -91,11 +89,7 @@ for (const backendName of ['onnxruntime-cpu', 'wasm'] as const) {
 }
 
 function bandster(args: string[]) {
-  return spawnSync(process.execPath, [path.join(root, 'bin', 'bandster.js'), ...args], {
-    encoding: 'utf8',
-    cwd: root,
-    env: { ...process.env, BANDSTER_CACHE_DIR: dir },
-  });
+  return runBandster(args, { env: { BANDSTER_CACHE_DIR: dir } });
 }
 
 test('bandster export writes the incumbent from its checkpoint, or retrains it to the logged loss when none was kept', async () => {

@@ -3,8 +3,6 @@
 // evaluated — the large ones in the frugal profile, which the log records — and the process's peak
 // RSS stays within the budget + 10 %.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +14,12 @@ import { predictSegmentationTrial, segmentationMemoryBudget } from '../../src/se
 import { studyPreset } from '../../src/segmentation/presets.js';
 import { segmentationSharedData, type SegmentationJobSettings } from '../../src/segmentation/segmentation-job.js';
 import type { SegmentationDataset } from '../../src/segmentation/types.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const poolObjective = fileURLToPath(new URL('../../src/segmentation/pool-objective.ts', import.meta.url));
 
 test('a memory-aware search: large batches run frugal, every configuration is evaluated, peak RSS within budget + 10 %', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-memory-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-memory-');
   const dataset: SegmentationDataset = { patchSize: 64, train: blockPatches(64, 20, 1), validation: blockPatches(64, 6, 2) };
   const settings: SegmentationJobSettings = {
     backend: 'onnxruntime-cpu',

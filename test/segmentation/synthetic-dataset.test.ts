@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { DatasetError } from '../../src/segmentation/dataset-error.js';
 import { generateSyntheticDataset, REAL_TILE_SIZES } from '../../src/segmentation/synthetic-dataset.js';
 import { CLASSES } from '../../src/segmentation/types.js';
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-synth-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** Every file under `dir` as relative path -> sha256, in sorted order. */
 function hashTree(dir: string): Map<string, string> {

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import { loadDataset } from '../../src/segmentation/dataset-loader.js';
 import { generateSyntheticDataset } from '../../src/segmentation/synthetic-dataset.js';
 import { NUM_CLASSES, type PatchSet } from '../../src/segmentation/types.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function subset(set: PatchSet, keep: (source: string) => boolean): PatchSet {
   const indices = set.sources.flatMap((source, index) => (keep(source) ? [index] : []));
@@ -54,8 +52,7 @@ function meanColours(set: PatchSet): Float32Array {
 }
 
 test('synthetic scenes are learnable from pixels: nearest class-mean colour (3×3 mean) beats the majority class by 0.2 on held-out tiles', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-learn-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-learn-');
   await generateSyntheticDataset(dir, { seed: 11, scale: 0.15, imagesPerTile: 4 });
   // Held-out tiles, not held-out patches: the classifier never saw a pixel of Tile 7 or Tile 8.
   const all = await loadDataset(dir, { patchSize: 32, seed: 5, validationFraction: 0 });

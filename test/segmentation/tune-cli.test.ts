@@ -1,48 +1,39 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { tempDir } from '../helpers/temp-dir.js';
+import { runBandster } from '../helpers/cli.js';
 
 test('bandster tune: generates the data, runs BOHB over the trainer in a thread pool, logs and summarises', (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-tune-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'bandster-tune-');
   const logDir = path.join(dir, 'run');
-  const tune = spawnSync(
-    process.execPath,
-    [
-      path.join(root, 'bin/bandster.js'),
-      'tune',
-      '--data',
-      path.join(dir, 'data'),
-      '--synth-scale',
-      '0.1',
-      '--patch',
-      '32',
-      '--max-patches',
-      '24',
-      '--depth',
-      '2',
-      '--iterations',
-      '1',
-      '--min-budget',
-      '1',
-      '--max-budget',
-      '3',
-      '--workers',
-      '2',
-      '--backend',
-      'wasm',
-      '--log-dir',
-      logDir,
-    ],
-    { encoding: 'utf8', cwd: root },
-  );
+  const tune = runBandster([
+    'tune',
+    '--data',
+    path.join(dir, 'data'),
+    '--synth-scale',
+    '0.1',
+    '--patch',
+    '32',
+    '--max-patches',
+    '24',
+    '--depth',
+    '2',
+    '--iterations',
+    '1',
+    '--min-budget',
+    '1',
+    '--max-budget',
+    '3',
+    '--workers',
+    '2',
+    '--backend',
+    'wasm',
+    '--log-dir',
+    logDir,
+  ]);
   assert.equal(tune.status, 0, tune.stderr);
   assert.match(tune.stderr, /generating a synthetic one/);
   // Not a terminal: a line per finished iteration and per new incumbent instead of a bar.
@@ -68,11 +59,7 @@ test('bandster tune: generates the data, runs BOHB over the trainer in a thread 
   assert.ok(Array.isArray(info.history));
 
   // compare --run trains on the run's data, patch size, depth, backend and seed without repeating them.
-  const compare = spawnSync(
-    process.execPath,
-    [path.join(root, 'bin/bandster.js'), 'compare', '--run', logDir, '--epochs', '1', '--out', path.join(dir, 'compare')],
-    { encoding: 'utf8', cwd: root },
-  );
+  const compare = runBandster(['compare', '--run', logDir, '--epochs', '1', '--out', path.join(dir, 'compare')]);
   assert.equal(compare.status, 0, compare.stderr);
   assert.match(
     compare.stderr,

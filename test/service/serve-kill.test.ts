@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Result } from '../../src/core/result.js';
-import { call, lossOf, SMALL_STUDY, tempDir } from './service-helpers.js';
-
-const BIN = fileURLToPath(new URL('../../bin/bandster.js', import.meta.url));
+import { tempDir } from '../helpers/temp-dir.js';
+import { call, lossOf, SMALL_STUDY } from './service-helpers.js';
+import { BANDSTER_BIN } from '../helpers/cli.js';
 
 /** Starts `bandster serve` on a free port; resolves once it listens, with its URL. */
 async function serve(data: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BANDSTER_BIN, 'serve', '--data', data, '--port', '0', ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -64,7 +65,7 @@ test('kill -9 right after a tell was acknowledged: after a restart the result is
 
 test('bandster serve refuses a non-loopback address without a token (exit 2, error: message)', async (t) => {
   const data = tempDir(t, 'bandster-serve-host-');
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--host', '0.0.0.0', '--port', '0'], {
+  const child = spawn(process.execPath, [BANDSTER_BIN, 'serve', '--data', data, '--host', '0.0.0.0', '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BANDSTER_TOKEN: '' },
   });

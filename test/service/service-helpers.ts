@@ -1,16 +1,8 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { createStudyServer, type StudyServer, type StudyServerOptions } from '../../src/service/study-server.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export interface TestContext {
   after(fn: () => unknown): void;
-}
-
-export function tempDir(t: TestContext, prefix = 'bandster-service-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 /** A study server on a free loopback port, closed after the test. */
@@ -18,7 +10,7 @@ export async function startServer(
   t: TestContext,
   options: Partial<StudyServerOptions> = {},
 ): Promise<{ server: StudyServer; url: string; data: string; warnings: string[] }> {
-  const data = options.data ?? tempDir(t);
+  const data = options.data ?? tempDir(t, 'bandster-service-');
   const warnings: string[] = [];
   const server = await createStudyServer({ data, onWarning: (message) => warnings.push(message), ...options });
   const url = await server.listen('127.0.0.1', 0);

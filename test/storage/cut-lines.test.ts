@@ -3,7 +3,6 @@
 // reopening a log to append rewrites it without its cut lines, atomically.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Search } from '../../src/core/search.js';
@@ -12,16 +11,11 @@ import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
 import { parsePythonJson } from '../../src/storage/python-json.js';
 import { RunLogger } from '../../src/storage/run-logger.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const objective: Objective = (config, budget) => (config as { x: number }).x + 1 / budget;
 const options = { space, objective, optimizer: 'hyperband', minBudget: 1, maxBudget: 9, eta: 3, nIterations: 1, seed: 8 } as const;
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-cut-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** Every line of `file` parses as JSON (Python's flavour), as hpbandster's reader requires. */
 function everyLineParses(file: string): void {

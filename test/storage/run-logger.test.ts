@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { RunLogError } from '../../src/storage/run-log-error.js';
@@ -12,16 +10,11 @@ import type { ConfigId, ConfigInfo, Configuration, Run } from '../../src/core/ty
 import { RunLogger } from '../../src/storage/run-logger.js';
 import { readRunDirectory } from '../../src/storage/run-reader.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { REPO_ROOT } from '../helpers/cli.js';
 
 const FIXTURE = HPBANDSTER_RUN;
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = path.resolve(HERE, '../..');
-
-function tempDir(t: TestContext): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-logger-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function lines(file: string): string[] {
   return fs

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
@@ -8,14 +7,9 @@ import type { TestContext } from 'node:test';
 import { RunLogError, type RunLogErrorCode } from '../../src/storage/run-log-error.js';
 import { readRunDirectory } from '../../src/storage/run-reader.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FIXTURE = HPBANDSTER_RUN;
-
-function tempDir(t: TestContext): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-reader-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /** A run directory holding a copy of the fixture. */
 function fixtureCopy(t: TestContext): string {

@@ -3,7 +3,6 @@
 // create a file outside the run directory). Such files are refused with an error naming them.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Result } from '../../src/core/result.js';
@@ -13,16 +12,11 @@ import { ConfigurationSpace } from '../../src/space/configuration-space.js';
 import { UniformFloatHyperparameter } from '../../src/space/numeric-hyperparameters.js';
 import { RunLogError } from '../../src/storage/run-log-error.js';
 import { RunLogger } from '../../src/storage/run-logger.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const space = new ConfigurationSpace().add(new UniformFloatHyperparameter('x', 0, 1));
 const objective: Objective = (config, budget) => (config as { x: number }).x + 1 / budget;
 const options = { space, objective, optimizer: 'hyperband', minBudget: 1, maxBudget: 9, eta: 3, nIterations: 1, seed: 3 } as const;
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-links-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function isLinkRefused(file: string): (error: unknown) => boolean {
   return (error) =>

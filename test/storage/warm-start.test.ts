@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
@@ -9,14 +8,9 @@ import { Search } from '../../src/core/search.js';
 import { parseConfigIdKey } from '../../src/core/types.js';
 import { readConfigSpaceJson } from '../../src/space/configspace-json.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const hpbandsterRun = fixturePath('hpbandster/counting_ones_4_4');
-
-function tempDir(t: { after: (fn: () => void) => void }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bandster-warm-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('warm start from a run written by hpbandster: its runs feed the model and stay in the new log', async (t) => {
   const logDir = path.join(tempDir(t), 'run');
