@@ -1,5 +1,6 @@
 import type { BackendModel, Batch, ModelOptions } from '../backend.js';
-import { BackendError, checkLength } from '../backend-error.js';
+import { BackendError } from '../backend-error.js';
+import { checkBatch, checkImages, EvaluationReuse } from '../batch-input.js';
 import type { ImageSlice, MicroBatchSteps } from '../micro-batch.js';
 import type { UNetSpec } from '../unet-spec.js';
 import type { FrugalOptions } from './frugal-options.js';
@@ -22,14 +23,6 @@ function sliceOf(batch: Batch, slice: ImageSlice, side: number, channels: number
   };
 }
 
-/** The last evaluated batch's probabilities, reused when `predict` follows on the same images (the trainer's validation does). */
-interface Evaluated {
-  readonly images: Float32Array;
-  readonly copy: Float32Array;
-  readonly version: number;
-  readonly probabilities: Float32Array;
-}
-
 /**
  * A model in the frugal profile: the configured batch size is honoured, and peak activation memory
  * is set by the micro-batch. A training step is taken slice by slice through the inner model's
@@ -43,7 +36,7 @@ export class FrugalModel implements BackendModel {
   private readonly steps: MicroBatchSteps;
   private readonly terms: LossTerms;
   private version = 0;
-  private evaluated: Evaluated | undefined;
+  private readonly evaluated = new EvaluationReuse();
 
   constructor(
     private readonly inner: BackendModel,
@@ -59,7 +52,7 @@ export class FrugalModel implements BackendModel {
   }
 
   async trainStep(batch: Batch): Promise<number> {
-    this.checkBatch(batch);
+    checkBatch(this.spec, batch);
     const { inputSize: side, inputChannels: channels, classes } = this.spec;
     const slices = slicesOf(batch.size, this.frugal.microBatch);
     const views = slices.map((slice) => sliceOf(batch, slice, side, channels));
@@ -84,28 +77,18 @@ export class FrugalModel implements BackendModel {
   }
 
   async evaluate(batch: Batch): Promise<number> {
-    this.checkBatch(batch);
+    checkBatch(this.spec, batch);
     const probabilities = await this.predictInChunks(batch.images, batch.size);
     const sums = new BatchSums(this.spec.classes);
     sums.addProbabilities(probabilities, batch.labels, this.terms.mean);
-    const copy = this.evaluated?.copy.length === batch.images.length ? this.evaluated.copy : new Float32Array(batch.images.length);
-    copy.set(batch.images);
-    this.evaluated = { images: batch.images, copy, version: this.version, probabilities };
+    this.evaluated.remember(batch.images, this.version, probabilities);
     const side = this.spec.inputSize;
     return lossFromSums(this.terms, sums, meanScale(this.terms, batch.size, side * side, this.spec.classes));
   }
 
   async predict(images: Float32Array, size: number): Promise<Float32Array> {
-    if (!Number.isInteger(size) || size < 1)
-      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `size must be a positive integer (got ${size})`);
-    const side = this.spec.inputSize;
-    checkLength('images', images.length, size * side * side * this.spec.inputChannels);
-    const cached = this.evaluated;
-    if (cached && cached.images === images && cached.version === this.version && sameValues(images, cached.copy)) {
-      this.evaluated = undefined;
-      return cached.probabilities;
-    }
-    return this.predictInChunks(images, size);
+    checkImages(this.spec, images, size);
+    return this.evaluated.take(images, this.version) ?? this.predictInChunks(images, size);
   }
 
   exportState(): Promise<Uint8Array> {
@@ -118,7 +101,7 @@ export class FrugalModel implements BackendModel {
   }
 
   dispose(): void {
-    this.evaluated = undefined;
+    this.evaluated.forget();
     this.inner.dispose();
   }
 
@@ -137,25 +120,4 @@ export class FrugalModel implements BackendModel {
     }
     return probabilities;
   }
-
-  private checkBatch(batch: Batch): void {
-    const { inputSize: side, inputChannels, classes } = this.spec;
-    if (!Number.isInteger(batch.size) || batch.size < 1) {
-      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.size must be a positive integer (got ${batch.size})`);
-    }
-    checkLength('batch.images', batch.images.length, batch.size * side * side * inputChannels);
-    checkLength('batch.labels', batch.labels.length, batch.size * side * side);
-    const labels = batch.labels;
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i] >= classes) {
-        throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.labels must be class ids < ${classes} (got ${labels[i]} at ${i})`);
-      }
-    }
-  }
-}
-
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
-  return true;
 }

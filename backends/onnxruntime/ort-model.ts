@@ -2,7 +2,8 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import type { BackendModel, Batch, ModelOptions } from '../backend.js';
 import type { MicroBatchOptions, MicroBatchSteps } from '../micro-batch.js';
-import { BackendError, checkLength } from '../backend-error.js';
+import { BackendError } from '../backend-error.js';
+import { checkBatch, checkImages, EvaluationReuse } from '../batch-input.js';
 import { DropoutMasks, keepScale } from '../dropout-masks.js';
 import { validateModelOptions } from '../model-options.js';
 import { decodeState, encodeState } from '../state-codec.js';
@@ -56,14 +57,6 @@ class StateBuffers {
   }
 }
 
-/** The last evaluated batch's probabilities, reused when `predict` follows on the same images (the trainer's validation does). */
-interface EvaluatedBatch {
-  readonly images: Float32Array;
-  readonly copy: Float32Array;
-  readonly version: number;
-  readonly probabilities: Float32Array;
-}
-
 /**
  * A U-Net trained by onnxruntime: each step is one run of the training graph, which reads the weights
  * and moments from one set of buffers and writes the updated ones into the other (ORT writes into
@@ -85,7 +78,7 @@ export class OrtUNetModel implements BackendModel {
   private version = 0;
   /** Inference sessions of the current weights: one for predict, one with the loss for evaluate. */
   private inference: { version: number; predict?: Promise<InferenceSession>; evaluate?: Promise<InferenceSession> } | undefined;
-  private evaluated: EvaluatedBatch | undefined;
+  private readonly evaluated = new EvaluationReuse();
   private microBatch: OrtMicroBatchSteps | undefined;
   private disposed = false;
 
@@ -147,7 +140,7 @@ export class OrtUNetModel implements BackendModel {
 
   async trainStep(batch: Batch): Promise<number> {
     this.ready();
-    this.checkBatch(batch);
+    checkBatch(this.spec, batch);
     const ort = this.host.ort;
     const side = this.spec.inputSize;
     const feeds: Record<string, Tensor> = {
@@ -182,26 +175,16 @@ export class OrtUNetModel implements BackendModel {
 
   async evaluate(batch: Batch): Promise<number> {
     this.ready();
-    this.checkBatch(batch);
+    checkBatch(this.spec, batch);
     const { loss, probabilities } = await this.infer(batch.images, batch.labels, batch.size);
-    const copy = this.evaluated?.copy.length === batch.images.length ? this.evaluated.copy : new Float32Array(batch.images.length);
-    copy.set(batch.images);
-    this.evaluated = { images: batch.images, copy, version: this.version, probabilities };
+    this.evaluated.remember(batch.images, this.version, probabilities);
     return loss;
   }
 
   async predict(images: Float32Array, size: number): Promise<Float32Array> {
     this.ready();
-    const side = this.spec.inputSize;
-    if (!Number.isInteger(size) || size < 1)
-      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `size must be a positive integer (got ${size})`);
-    checkLength('images', images.length, size * side * side * this.spec.inputChannels);
-    const cached = this.evaluated;
-    if (cached && cached.images === images && cached.version === this.version && sameValues(images, cached.copy)) {
-      this.evaluated = undefined;
-      return cached.probabilities;
-    }
-    return (await this.infer(images, undefined, size)).probabilities;
+    checkImages(this.spec, images, size);
+    return this.evaluated.take(images, this.version) ?? (await this.infer(images, undefined, size)).probabilities;
   }
 
   async exportState(): Promise<Uint8Array> {
@@ -246,7 +229,7 @@ export class OrtUNetModel implements BackendModel {
     if (this.disposed) return;
     this.disposed = true;
     this.releaseInference();
-    this.evaluated = undefined;
+    this.evaluated.forget();
     this.host.onDispose(this);
   }
 
@@ -307,25 +290,4 @@ export class OrtUNetModel implements BackendModel {
   private ready(): void {
     if (this.disposed) throw new BackendError('ERR_BACKEND_DISPOSED', 'this model has been disposed', { backend: this.host.backendName });
   }
-
-  private checkBatch(batch: Batch): void {
-    const { inputSize: side, inputChannels, classes } = this.spec;
-    if (!Number.isInteger(batch.size) || batch.size < 1) {
-      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.size must be a positive integer (got ${batch.size})`);
-    }
-    checkLength('batch.images', batch.images.length, batch.size * side * side * inputChannels);
-    checkLength('batch.labels', batch.labels.length, batch.size * side * side);
-    const labels = batch.labels;
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i] >= classes) {
-        throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.labels must be class ids < ${classes} (got ${labels[i]} at ${i})`);
-      }
-    }
-  }
-}
-
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
-  return true;
 }

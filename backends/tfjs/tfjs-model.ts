@@ -2,7 +2,8 @@ import * as tf from './tfjs-core.js';
 
 import type { UNetSpec } from '../unet-spec.js';
 import type { Batch, BackendModel, ModelOptions } from '../backend.js';
-import { BackendError, checkLength } from '../backend-error.js';
+import { BackendError } from '../backend-error.js';
+import { checkBatch, checkImages } from '../batch-input.js';
 import { validateModelOptions } from '../model-options.js';
 import type { MicroBatchOptions, MicroBatchSteps } from '../micro-batch.js';
 import { segmentationLoss } from './losses.js';
@@ -75,7 +76,7 @@ export class TfjsUNetModel implements BackendModel {
   async predict(images: Float32Array, size: number): Promise<Float32Array> {
     await this.ready();
     const side = this.spec.inputSize;
-    checkLength('images', images.length, size * side * side * this.spec.inputChannels);
+    checkImages(this.spec, images, size);
     const probabilities = tf.tidy(() => this.net.forward(tf.tensor4d(images, [size, side, side, this.spec.inputChannels]), false));
     const values = (await probabilities.data()) as Float32Array;
     probabilities.dispose();
@@ -174,16 +175,7 @@ export class TfjsUNetModel implements BackendModel {
 
   private batchTensors(batch: Batch): { images: tf.Tensor4D; oneHot: tf.Tensor4D } {
     const { inputSize: side, inputChannels, classes } = this.spec;
-    if (!Number.isInteger(batch.size) || batch.size < 1) {
-      throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.size must be a positive integer (got ${batch.size})`);
-    }
-    checkLength('batch.images', batch.images.length, batch.size * side * side * inputChannels);
-    checkLength('batch.labels', batch.labels.length, batch.size * side * side);
-    for (let i = 0; i < batch.labels.length; i++) {
-      if (batch.labels[i] >= classes) {
-        throw new BackendError('ERR_BACKEND_INVALID_INPUT', `batch.labels must be class ids < ${classes} (got ${batch.labels[i]} at ${i})`);
-      }
-    }
+    checkBatch(this.spec, batch);
     const images = tf.tensor4d(batch.images, [batch.size, side, side, inputChannels]);
     const labels = tf.tensor3d(Int32Array.from(batch.labels), [batch.size, side, side], 'int32');
     const oneHot = tf.cast(tf.oneHot(labels, classes), 'float32') as tf.Tensor4D;
