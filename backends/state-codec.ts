@@ -67,6 +67,30 @@ export function decodeState(bytes: Uint8Array): ModelState {
   return { spec: header.spec, iterations: header.iterations, arrays };
 }
 
+/**
+ * A checkpoint decoded for a model of `spec` with `shapes` (its weights' shapes; Adam's moments have
+ * the same): ERR_BACKEND_CHECKPOINT naming what differs — the spec field, the number of arrays or an
+ * array's shape — so every backend refuses a foreign checkpoint alike.
+ */
+export function decodeStateFor(bytes: Uint8Array, spec: UNetSpec, shapes: readonly (readonly number[])[]): ModelState {
+  const decoded = decodeState(bytes);
+  for (const key of ['inputSize', 'inputChannels', 'classes', 'baseFilters', 'depth'] as const) {
+    if (decoded.spec[key] !== spec[key]) {
+      throw checkpointError(`state: checkpoint is for spec.${key} = ${decoded.spec[key]}, this model has ${spec[key]}`);
+    }
+  }
+  if (decoded.arrays.length !== 3 * shapes.length) {
+    throw checkpointError(`state: checkpoint holds ${decoded.arrays.length} arrays, expected ${3 * shapes.length}`);
+  }
+  decoded.arrays.forEach((array, index) => {
+    const expected = shapes[index % shapes.length];
+    if (array.shape.length !== expected.length || array.shape.some((dimension, axis) => dimension !== expected[axis])) {
+      throw checkpointError(`state: array ${index} has shape [${array.shape}], expected [${expected}]`);
+    }
+  });
+  return decoded;
+}
+
 function checkpointError(message: string): BackendError {
   return new BackendError('ERR_BACKEND_CHECKPOINT', message);
 }

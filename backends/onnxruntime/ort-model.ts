@@ -6,7 +6,7 @@ import { BackendError } from '../backend-error.js';
 import { checkBatch, checkImages, EvaluationReuse } from '../batch-input.js';
 import { DropoutMasks, keepScale } from '../dropout-masks.js';
 import { validateModelOptions } from '../model-options.js';
-import { decodeState, encodeState } from '../state-codec.js';
+import { decodeStateFor, encodeState } from '../state-codec.js';
 import { initialUNet } from '../unet-init.js';
 import type { UNetSpec } from '../unet-spec.js';
 import { buildInferenceGraph, INFERENCE_IO } from './inference-graph.js';
@@ -199,26 +199,12 @@ export class OrtUNetModel implements BackendModel {
 
   async importState(state: Uint8Array): Promise<void> {
     this.ready();
-    const decoded = decodeState(state);
-    const specKeys = ['inputSize', 'inputChannels', 'classes', 'baseFilters', 'depth'] as const;
-    for (const key of specKeys) {
-      if (decoded.spec[key] !== this.spec[key]) {
-        throw new BackendError(
-          'ERR_BACKEND_CHECKPOINT',
-          `state: checkpoint is for spec.${key} = ${decoded.spec[key]}, this model has ${this.spec[key]}`,
-        );
-      }
-    }
+    const decoded = decodeStateFor(
+      state,
+      this.spec,
+      this.slots.map((slot) => slot.tfjsShape),
+    );
     const count = this.slots.length;
-    if (decoded.arrays.length !== 3 * count) {
-      throw new BackendError('ERR_BACKEND_CHECKPOINT', `state: checkpoint holds ${decoded.arrays.length} arrays, expected ${3 * count}`);
-    }
-    decoded.arrays.forEach((array, index) => {
-      const expected = this.slots[index % count].tfjsShape;
-      if (array.shape.length !== expected.length || array.shape.some((dimension, axis) => dimension !== expected[axis])) {
-        throw new BackendError('ERR_BACKEND_CHECKPOINT', `state: array ${index} has shape [${array.shape}], expected [${expected}]`);
-      }
-    });
     const targets = [this.current.weights, this.current.firstMoment, this.current.secondMoment];
     decoded.arrays.forEach((array, index) => writeFromTfjs(this.slots[index % count], array.values, targets[Math.floor(index / count)]));
     this.iterations = decoded.iterations;

@@ -8,7 +8,7 @@ import { validateModelOptions } from '../model-options.js';
 import type { MicroBatchOptions, MicroBatchSteps } from '../micro-batch.js';
 import { segmentationLoss } from './losses.js';
 import { TfjsMicroBatchSteps } from './tfjs-micro-batch.js';
-import { decodeState, encodeState } from './state-codec.js';
+import { decodeStateFor, encodeState } from '../state-codec.js';
 import { UNet } from './unet.js';
 
 /** Adam's slots as tfjs keeps them (private there; read for checkpoints). */
@@ -99,29 +99,12 @@ export class TfjsUNetModel implements BackendModel {
 
   async importState(state: Uint8Array): Promise<void> {
     await this.ready();
-    const decoded = decodeState(state);
-    const specKeys = ['inputSize', 'inputChannels', 'classes', 'baseFilters', 'depth'] as const;
-    for (const key of specKeys) {
-      if (decoded.spec[key] !== this.spec[key]) {
-        throw new BackendError(
-          'ERR_BACKEND_CHECKPOINT',
-          `state: checkpoint is for spec.${key} = ${decoded.spec[key]}, this model has ${this.spec[key]}`,
-        );
-      }
-    }
+    const decoded = decodeStateFor(
+      state,
+      this.spec,
+      this.net.variables.map((variable) => variable.shape),
+    );
     const variables = this.net.variables;
-    if (decoded.arrays.length !== 3 * variables.length) {
-      throw new BackendError(
-        'ERR_BACKEND_CHECKPOINT',
-        `state: checkpoint holds ${decoded.arrays.length} arrays, expected ${3 * variables.length}`,
-      );
-    }
-    decoded.arrays.forEach((array, index) => {
-      const expected = variables[index % variables.length].shape;
-      if (array.shape.length !== expected.length || array.shape.some((dimension, axis) => dimension !== expected[axis])) {
-        throw new BackendError('ERR_BACKEND_CHECKPOINT', `state: array ${index} has shape [${array.shape}], expected [${expected}]`);
-      }
-    });
     variables.forEach((variable, index) => {
       tf.tidy(() => variable.assign(tf.tensor(decoded.arrays[index].values, variable.shape)));
     });

@@ -1,2 +1,0 @@
-// The checkpoint format is every backend's (checkpoints interchange between them): backends/state-codec.ts.
-export { decodeState, encodeState, type ModelState } from '../state-codec.js';
