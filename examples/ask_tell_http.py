@@ -8,7 +8,9 @@ Start the server, then run this script:
 
 The script creates a study from a ConfigSpace-JSON space (learning rate, momentum, batch size,
 optimizer with momentum only for "momentum"), then loops: ask for a job, train for `budget`
-epochs, tell the validation loss. bandster (BOHB by default) decides which configurations get
+epochs, tell the validation loss. Each job is leased for two minutes; during training the
+script sends a heartbeat every 30 seconds, so a long trial keeps its job instead of it being
+handed out again to another worker. bandster (BOHB by default) decides which configurations get
 more epochs. The study is a normal bandster/hpbandster log directory (studies/sgd-python), so
 `npx bandster summary studies/sgd-python` and the dashboard at http://127.0.0.1:8470/ show it.
 """
@@ -19,6 +21,7 @@ import math
 import os
 import random
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -51,8 +54,10 @@ def make_data(seed=0, n=400, features=5):
 TRAIN, VALIDATION = make_data()
 
 
-def train(config, epochs, seed=0):
-    """Mini-batch (momentum) SGD on the linear model for `epochs` epochs; returns the validation MSE."""
+def train(config, epochs, seed=0, on_epoch=lambda: None):
+    """Mini-batch (momentum) SGD on the linear model for `epochs` epochs; returns the validation MSE.
+
+    `on_epoch` is called after each epoch (the script sends its heartbeats from there)."""
     rng = random.Random(seed)
     features = len(TRAIN[0][0])
     weights = [0.0] * features
@@ -75,6 +80,7 @@ def train(config, epochs, seed=0):
                 weights[j] -= config["lr"] * velocity[j]
                 if not math.isfinite(weights[j]):
                     return float("nan")  # diverged: bandster records it as a failed run
+        on_epoch()
     return sum((sum(w * v for w, v in zip(weights, x)) - y) ** 2 for x, y in VALIDATION) / len(VALIDATION)
 
 
@@ -105,6 +111,32 @@ def tell_body(job, loss):
     return {"configId": job["configId"], "budget": job["budget"], "loss": loss}
 
 
+class Heartbeat:
+    """Tells the server, at most every `every` seconds, that a job is still being trained."""
+
+    def __init__(self, api, study, job, every):
+        self.api, self.study, self.every = api, study, every
+        self.ref = {"configId": job["configId"], "budget": job["budget"], "attempt": job["attempt"]}
+        self.last = time.monotonic()
+        self.sent = 0
+        self.lost = False
+
+    def __call__(self):
+        if self.lost or time.monotonic() - self.last < self.every:
+            return
+        self.last = time.monotonic()
+        status, answer = self.api.call("POST", f"/api/studies/{self.study}/heartbeat", self.ref)
+        if status == 200:
+            self.sent += 1
+        elif status == 409:
+            # The lease ran out before this heartbeat (ERR_LEASE_EXPIRED): the job may be handed
+            # out again. Finishing is still worth it: whichever tell comes first counts.
+            print(f"job {self.ref['configId']}: {answer['error']['message']}", file=sys.stderr)
+            self.lost = True
+        else:
+            sys.exit(f"heartbeat failed: {answer['error']['message']}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8470")
@@ -112,6 +144,8 @@ def main():
     parser.add_argument("--optimizer", default="bohb")
     parser.add_argument("--iterations", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lease-seconds", type=float, default=120, help="how long a job is held without a heartbeat")
+    parser.add_argument("--heartbeat-seconds", type=float, default=30, help="at most one heartbeat per this many seconds")
     args = parser.parse_args()
     api = Bandster(args.url, os.environ.get("BANDSTER_TOKEN"))
 
@@ -131,8 +165,9 @@ def main():
         sys.exit(f"cannot create the study: {answer['error']['message']}")
 
     jobs = 0
+    heartbeats = 0
     while True:
-        status, answer = api.call("POST", f"/api/studies/{args.study}/ask", {"waitMs": 30000})
+        status, answer = api.call("POST", f"/api/studies/{args.study}/ask", {"waitMs": 30000, "leaseMs": args.lease_seconds * 1000})
         if status != 200:
             sys.exit(f"ask failed: {answer['error']['message']}")
         if answer["status"] == "finished":
@@ -140,7 +175,9 @@ def main():
         if answer["status"] == "wait":
             continue  # other workers hold the jobs this rung waits for: ask again
         job = answer["job"]
-        loss = train(job["config"], job["budget"])
+        heartbeat = Heartbeat(api, args.study, job, args.heartbeat_seconds)
+        loss = train(job["config"], job["budget"], on_epoch=heartbeat)
+        heartbeats += heartbeat.sent
         status, told = api.call("POST", f"/api/studies/{args.study}/tell", tell_body(job, loss))
         if status not in (200, 409):  # 409: the job was already told (its lease ran out and another worker finished it)
             sys.exit(f"tell failed: {told['error']['message']}")
@@ -148,7 +185,7 @@ def main():
 
     _, result = api.call("GET", f"/api/studies/{args.study}/incumbent")
     incumbent = result["incumbent"]
-    print(json.dumps({"jobs": jobs, "incumbent": incumbent}))
+    print(json.dumps({"jobs": jobs, "heartbeats": heartbeats, "incumbent": incumbent}))
 
 
 if __name__ == "__main__":

@@ -61,7 +61,17 @@ export type {
 
 // Searching.
 export { Search, SEARCH_DEFAULTS } from './core/search.js';
-export type { AskedJob, AskOptions, JobRef, OutstandingJob, RunOptions, SearchOptions, TellResult } from './core/search.js';
+export type {
+  AskedJob,
+  AskOptions,
+  ExtendedLease,
+  JobRef,
+  LeaseRef,
+  OutstandingJob,
+  RunOptions,
+  SearchOptions,
+  TellResult,
+} from './core/search.js';
 export { AskTellError } from './core/ask-tell-error.js';
 export type { AskTellErrorCode } from './core/ask-tell-error.js';
 export { AsynchronousSuccessiveHalving } from './core/asynchronous-successive-halving.js';

@@ -37,6 +37,23 @@ export interface JobRef {
 }
 
 /**
+ * Which job a lease extension is about: an {@link AskedJob}, or its id and budget with the
+ * attempt it was handed out as (without `attempt`, whichever attempt holds the job now).
+ */
+export interface LeaseRef extends JobRef {
+  readonly attempt?: number;
+}
+
+/** A job's lease after {@link AskTell.extendLease}. */
+export interface ExtendedLease {
+  readonly configId: ConfigId;
+  readonly budget: number;
+  /** The new end of the lease, in milliseconds since the Unix epoch. */
+  readonly leaseExpiresAt: number;
+  readonly attempt: number;
+}
+
+/**
  * What `Search.tell` accepts, with an objective's rules: a finite number or `{ loss, info? }`
  * succeeds; a non-finite loss or a malformed value is recorded as a failure; an Error or
  * `{ error: 'message' }` is a failure with that message (an objective that threw).
@@ -133,18 +150,51 @@ export class AskTell {
     if (this.closed) throw new AskTellError('ERR_SEARCH_CLOSED', 'the search is closed: nothing more can be told');
     const { configId, budget } = checkJobRef(job);
     const key = jobKey(configId, budget);
-    const lease = this.leases.get(key);
-    if (!lease) {
-      if (this.core.isRecorded(configId, budget)) {
-        throw new AskTellError('ERR_JOB_ALREADY_TOLD', `job ${key} was already told; its first result counts`);
-      }
-      throw new AskTellError('ERR_UNKNOWN_JOB', `job ${key} was not handed out by this search (check configId and budget)`);
-    }
+    const lease = this.leaseOf(key, configId, budget);
     this.leases.delete(key);
     if (lease.expired) this.reissue.splice(this.reissue.indexOf(lease), 1);
     const run = this.core.finish(lease.job, outcomeOfTold(value), { submitted: lease.askedAt, started: lease.askedAt, finished: now() });
     this.pump();
     return run;
+  }
+
+  /**
+   * A heartbeat: the job's holder is still working on it, so its lease now ends `leaseMs` from
+   * now (by default the lease it was asked with). A long training run calls this every so often
+   * instead of asking with a lease as long as its worst case. The deadline is set, not added to:
+   * a shorter `leaseMs` brings it closer.
+   *
+   * @throws AskTellError `ERR_UNKNOWN_JOB` for a job this search did not hand out,
+   *   `ERR_JOB_ALREADY_TOLD` for a job whose result is recorded, `ERR_LEASE_EXPIRED` for a job
+   *   whose lease ran out (it waits to be handed out again, or `job.attempt` is older than the
+   *   attempt that holds it now): that holder lost the lease, though its tell still counts.
+   */
+  extendLease(job: LeaseRef, leaseMs?: number): ExtendedLease {
+    if (this.closed) throw new AskTellError('ERR_SEARCH_CLOSED', 'the search is closed: no lease can be extended');
+    const { configId, budget } = checkJobRef(job);
+    const attempt = (job as { attempt?: unknown }).attempt;
+    if (attempt !== undefined && !(Number.isSafeInteger(attempt) && (attempt as number) >= 0)) {
+      throw new InvalidOptionError(`job.attempt must be an integer >= 0 as ask() returned it (got ${JSON.stringify(attempt)})`);
+    }
+    if (leaseMs !== undefined && (typeof leaseMs !== 'number' || !(leaseMs > 0) || !Number.isFinite(leaseMs))) {
+      throw new InvalidOptionError(`leaseMs must be a number of milliseconds > 0 (got ${leaseMs})`);
+    }
+    const key = jobKey(configId, budget);
+    const lease = this.leaseOf(key, configId, budget);
+    if (lease.expired) {
+      throw new AskTellError('ERR_LEASE_EXPIRED', `job ${key}'s lease of ${lease.leaseMs} ms ran out; it waits to be handed out again`);
+    }
+    if (attempt !== undefined && attempt !== lease.attempt) {
+      throw new AskTellError(
+        'ERR_LEASE_EXPIRED',
+        `job ${key} attempt ${attempt} lost its lease: it was handed out again (attempt ${lease.attempt} holds it now)`,
+      );
+    }
+    if (leaseMs !== undefined) lease.leaseMs = leaseMs;
+    lease.leaseExpiresAt = Date.now() + lease.leaseMs;
+    // A later deadline needs no new timer: the armed one fires early, finds nothing expired and re-arms.
+    if (lease.leaseExpiresAt < this.timerAt) this.armTimer(lease.leaseExpiresAt);
+    return { configId: lease.job.configId, budget, leaseExpiresAt: lease.leaseExpiresAt, attempt: lease.attempt };
   }
 
   /** Jobs asked and not yet told, oldest first. */
@@ -173,6 +223,16 @@ export class AskTell {
     const error = new AskTellError('ERR_SEARCH_CLOSED', 'the search was closed while this ask waited');
     for (const waiter of this.waiters.splice(0)) waiter.reject(error);
     this.core.close();
+  }
+
+  /** The lease of a job asked and not told; throws the reason when there is none. */
+  private leaseOf(key: string, configId: ConfigId, budget: number): Lease {
+    const lease = this.leases.get(key);
+    if (lease) return lease;
+    if (this.core.isRecorded(configId, budget)) {
+      throw new AskTellError('ERR_JOB_ALREADY_TOLD', `job ${key} was already told; its first result counts`);
+    }
+    throw new AskTellError('ERR_UNKNOWN_JOB', `job ${key} was not handed out by this search (check configId and budget)`);
   }
 
   /** A job for one asker: a job, null when the search is finished, undefined when it must wait. */

@@ -1,5 +1,14 @@
 import * as path from 'node:path';
-import { AskTell, type AskedJob, type AskOptions, type JobRef, type OutstandingJob, type TellResult } from './ask-tell.js';
+import {
+  AskTell,
+  type AskedJob,
+  type AskOptions,
+  type ExtendedLease,
+  type JobRef,
+  type LeaseRef,
+  type OutstandingJob,
+  type TellResult,
+} from './ask-tell.js';
 import type { AdmissionRule } from './admission.js';
 import { AskTellError } from './ask-tell-error.js';
 import { InvalidOptionError } from './errors.js';
@@ -28,7 +37,7 @@ import type { ConfigurationSpace } from '../space/configuration-space.js';
 import type { RunLock } from '../storage/run-lock.js';
 import { prepareSearchLog, type PreparedSearchLog } from '../storage/search-log.js';
 
-export type { AskedJob, AskOptions, JobRef, OutstandingJob, TellResult } from './ask-tell.js';
+export type { AskedJob, AskOptions, ExtendedLease, JobRef, LeaseRef, OutstandingJob, TellResult } from './ask-tell.js';
 
 /** Options of a {@link Search}; validated in the constructor, before anything is allocated or written. */
 export interface SearchOptions<C extends Configuration = Configuration> {
@@ -258,6 +267,25 @@ export class Search<C extends Configuration = Configuration> extends TypedEmitte
         : new AskTellError('ERR_UNKNOWN_JOB', 'nothing was asked from this search yet');
     }
     return this.askTell.tell(job, result);
+  }
+
+  /**
+   * A heartbeat for a job {@link ask} handed out: its holder is still working, so its lease now
+   * ends `leaseMs` from now (by default the lease it was asked with) and it is not handed out
+   * again meanwhile. Call it every so often during a long evaluation, well within the lease.
+   *
+   * @throws AskTellError `ERR_UNKNOWN_JOB` for a job this search did not hand out,
+   *   `ERR_JOB_ALREADY_TOLD` for a job already told, `ERR_LEASE_EXPIRED` for a job whose lease
+   *   ran out (waiting to be handed out again, or handed out again: `job.attempt` is older than
+   *   the current one). Its holder may still tell it; the first tell counts.
+   */
+  extendLease(job: LeaseRef, leaseMs?: number): ExtendedLease {
+    if (!this.askTell) {
+      throw this.mode === 'run'
+        ? new AskTellError('ERR_SEARCH_MODE', 'this search is driven by run(); it has no leases')
+        : new AskTellError('ERR_UNKNOWN_JOB', 'nothing was asked from this search yet');
+    }
+    return this.askTell.extendLease(job, leaseMs);
   }
 
   /** Jobs asked and not yet told (empty unless driven by ask/tell). */

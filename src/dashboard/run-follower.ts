@@ -14,6 +14,8 @@ import {
   type DashboardStatus,
 } from './dashboard-data.js';
 import { checkDelayMs } from '../core/option-checks.js';
+import { readRunSettings } from '../storage/run-settings.js';
+import { pendingJobs, type RunPlan, runPlanOf } from './pending-jobs.js';
 
 /** Options of {@link RunFollower.open}. */
 export interface RunFollowerOptions {
@@ -34,9 +36,11 @@ const SETTLE_MS = 50;
  * Follows a run directory while another process writes it (bandster's or hpbandster's logger:
  * lines only ever appended) and turns new lines into dashboard events. A change event from the
  * file system, or the poll, triggers a re-read with the tolerant reader (a line being written is
- * skipped until it is whole); runs past the ones already seen are new, and configurations
- * without a result are shown as running (the log does not record hand-outs, so their budget is
- * unknown). A log that shrank (overwritten) is announced as a fresh snapshot.
+ * skipped until it is whole); runs past the ones already seen are new. The log does not record
+ * hand-outs, so the jobs waiting for a result are derived: with bandster's run.json (synchronous
+ * brackets, a named optimizer) each rung is replayed and its members without a result are pending
+ * at the rung's budget (see {@link pendingJobs}); otherwise configurations without any result are
+ * pending at an unknown budget. A log that shrank (overwritten) is announced as a fresh snapshot.
  */
 export class RunFollower implements DashboardSource {
   readonly title: string;
@@ -49,6 +53,10 @@ export class RunFollower implements DashboardSource {
   private settle: NodeJS.Timeout | undefined;
   private signature = '';
   private incumbent: { loss: number; budget: number } | undefined;
+  /** The plan from run.json, once it is there (a search writes it when it starts). */
+  private runPlan: RunPlan | undefined;
+  /** The pending jobs of the last read, by `configId@budget`: new ones are announced as `job` events. */
+  private pending: DashboardSnapshot['running'] = [];
 
   private constructor(
     readonly dir: string,
@@ -58,6 +66,7 @@ export class RunFollower implements DashboardSource {
     const logged = this.read();
     this.result = new Result(logged);
     this.loggedRuns = logged.runs;
+    this.pending = pendingJobs(this.result, this.runPlan);
     for (const run of this.loggedRuns) this.advanceIncumbent(run);
     try {
       this.watcher = fs.watch(dir, () => this.changed());
@@ -90,7 +99,7 @@ export class RunFollower implements DashboardSource {
       status: this.counts(result),
       configs: configsOf(result),
       runs: result.allRuns(),
-      running: this.running(result),
+      running: this.pending,
       best: bestOf(result),
       trajectory: result.trajectory(),
     };
@@ -105,7 +114,6 @@ export class RunFollower implements DashboardSource {
   refresh(): void {
     const signature = this.fileSignature();
     if (signature === this.signature) return;
-    const before = this.result;
     let logged: LoggedRun;
     try {
       logged = this.read();
@@ -116,6 +124,8 @@ export class RunFollower implements DashboardSource {
     this.signature = signature;
     const after = new Result(logged);
     this.result = after;
+    const pendingBefore = new Set(this.pending.map(pendingKey));
+    this.pending = pendingJobs(after, this.runPlan);
     const oldRuns = this.loggedRuns;
     const newRuns = logged.runs;
     this.loggedRuns = newRuns;
@@ -125,8 +135,7 @@ export class RunFollower implements DashboardSource {
       this.broadcast({ type: 'snapshot', data: this.snapshot() });
       return;
     }
-    const known = before.idToConfig();
-    for (const job of this.running(after)) if (!known.has(configIdKey(job.configId))) this.broadcast({ type: 'job', data: job });
+    for (const job of this.pending) if (!pendingBefore.has(pendingKey(job))) this.broadcast({ type: 'job', data: job });
     if (newRuns.length === oldRuns.length) return;
     const best = bestOf(after);
     const trajectory = after.trajectory();
@@ -158,6 +167,13 @@ export class RunFollower implements DashboardSource {
 
   private read(): LoggedRun {
     this.signature = this.fileSignature();
+    if (!this.runPlan) {
+      try {
+        this.runPlan = runPlanOf(readRunSettings(this.dir));
+      } catch {
+        // An unreadable run.json: pending jobs are shown without budgets.
+      }
+    }
     if (!fs.existsSync(path.join(this.dir, CONFIGS_FILE))) return { configs: new Map(), runs: [], spaceJson: undefined, warnings: [] };
     // The reader skips a last line cut mid-write with a warning: the next read has it whole.
     return readRunDirectory(this.dir);
@@ -177,21 +193,14 @@ export class RunFollower implements DashboardSource {
       .join('|');
   }
 
-  private running(result: Result): DashboardSnapshot['running'] {
-    const finished = new Set(result.allRuns().map((run) => configIdKey(run.configId)));
-    return configsOf(result)
-      .filter((entry) => !finished.has(configIdKey(entry.configId)))
-      .map(({ configId, config }) => ({ configId, config, budget: null, askedAt: null, leaseExpiresAt: null }));
-  }
-
   private counts(result: Result): DashboardStatus {
     return {
       finished: false,
-      planned: null,
+      planned: this.runPlan?.planned ?? null,
       nRuns: result.nRuns,
       nFailed: result.nFailed,
       nConfigs: result.nConfigs,
-      running: this.running(result).length,
+      running: this.pending.length,
     };
   }
 
@@ -205,4 +214,8 @@ export class RunFollower implements DashboardSource {
   private broadcast(event: DashboardEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function pendingKey(job: DashboardSnapshot['running'][number]): string {
+  return `${configIdKey(job.configId)}@${job.budget}`;
 }

@@ -61,6 +61,19 @@ export const TELL_BODY = {
   },
 } as const;
 
+/** A heartbeat: the job's identity as ask answered it (`attempt` optional), and optionally a new lease length. */
+export const HEARTBEAT_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['configId', 'budget'],
+  properties: {
+    configId: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'integer', minimum: 0, maximum: MAX_ID_PART } },
+    budget: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
+    attempt: { type: 'integer', minimum: 0, maximum: MAX_ID_PART },
+    leaseMs: { type: 'number', exclusiveMinimum: 0, maximum: WEEK_MS },
+  },
+} as const;
+
 export const RUNS_QUERY = {
   type: 'object',
   additionalProperties: false,

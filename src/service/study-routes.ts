@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TellResult } from '../core/search.js';
 import { SERVICE_PRESET_NAMES, SERVICE_PRESETS } from './presets.js';
-import { ASK_BODY, CREATE_STUDY_BODY, NAME_PARAMS, RUNS_QUERY, TELL_BODY } from './schemas.js';
+import { ASK_BODY, CREATE_STUDY_BODY, HEARTBEAT_BODY, NAME_PARAMS, RUNS_QUERY, TELL_BODY } from './schemas.js';
 import { ServiceError } from './service-error.js';
 import type { StudyRegistry } from './study-registry.js';
 import type { StudySpec } from './study-spec.js';
@@ -23,13 +23,20 @@ interface TellBody {
   readonly error?: string;
 }
 
+interface HeartbeatBody {
+  readonly configId: [number, number, number];
+  readonly budget: number;
+  readonly attempt?: number;
+  readonly leaseMs?: number;
+}
+
 /**
  * How long an ask waits for a job when the scheduler waits for results (a rung barrier), unless
  * the body says otherwise: a long poll, so a client loop needs no sleeps of its own.
  */
 export const DEFAULT_ASK_WAIT_MS = 30_000;
 
-/** The JSON API of `bandster serve`: studies, ask, tell, status, incumbent, runs. */
+/** The JSON API of `bandster serve`: studies, ask, tell, heartbeat, status, incumbent, runs. */
 export function registerStudyRoutes(app: FastifyInstance, studies: StudyRegistry): void {
   app.get('/api/presets', async () => ({
     presets: SERVICE_PRESET_NAMES.map((name) => {
@@ -80,6 +87,16 @@ export function registerStudyRoutes(app: FastifyInstance, studies: StudyRegistry
       const result: TellResult =
         error !== undefined ? { error, info } : ({ loss: typeof loss === 'string' ? Number(loss) : loss, info } as TellResult);
       return { run: study.tell({ configId, budget }, result) };
+    },
+  );
+
+  // A job's holder is still working: its lease restarts, so a long trial is not handed out again.
+  app.post<{ Params: NameParams; Body: HeartbeatBody }>(
+    '/api/studies/:name/heartbeat',
+    { schema: { params: NAME_PARAMS, body: HEARTBEAT_BODY } },
+    async (request) => {
+      const { configId, budget, attempt, leaseMs } = request.body;
+      return { job: studies.get(request.params.name).extendLease({ configId, budget, attempt }, leaseMs) };
     },
   );
 

@@ -1,6 +1,6 @@
 import { AbortedError } from '../core/errors.js';
 import type { Incumbent, TrajectoryPoint } from '../core/result.js';
-import type { AskedJob, JobRef, OutstandingJob, TellResult } from '../core/search.js';
+import type { AskedJob, ExtendedLease, JobRef, LeaseRef, OutstandingJob, TellResult } from '../core/search.js';
 import { Search, type SearchOptions } from '../core/search.js';
 import type { Run } from '../core/types.js';
 import {
@@ -166,6 +166,11 @@ export class Study implements DashboardSource {
   /** Records a result (logged before this returns). */
   tell(job: JobRef, result: TellResult): Run {
     return this.search.tell(job, result);
+  }
+
+  /** A heartbeat: the job's lease restarts (`leaseMs`, else the lease it was asked with). */
+  extendLease(job: LeaseRef, leaseMs: number | undefined): ExtendedLease {
+    return this.search.extendLease(job, leaseMs);
   }
 
   status(): StudyStatus {

@@ -216,6 +216,98 @@ test('a job not told within its lease is handed out again, announced once; eithe
   search.close();
 });
 
+test('heartbeats keep a lease alive past its timeout; once they stop it expires and is handed out again', async (t) => {
+  // A controllable clock: leases are timed by Date.now and one setTimeout, both mocked here.
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  const search = new Search(searchOptions({ optimizer: 'successive-halving', nIterations: 1 }));
+  const warnings: string[] = [];
+  search.on('warning', ({ message }) => warnings.push(message));
+  const jobs: AskedJob[] = [];
+  for (let i = 0; i < 8; i++) jobs.push((await search.ask())!);
+  const slow = (await search.ask({ leaseMs: 100 }))!;
+  assert.equal(slow.leaseExpiresAt, 1_000_100);
+  for (const job of jobs) search.tell(job, evaluate(job));
+  // The rung waits for `slow`: this ask resolves only when its lease runs out.
+  const waiting = search.ask({ leaseMs: 60_000 });
+  for (let beat = 1; beat <= 5; beat++) {
+    t.mock.timers.tick(60);
+    const extended = search.extendLease(slow);
+    assert.equal(extended.leaseExpiresAt, Date.now() + 100, 'the lease restarts with the length it was asked with');
+    assert.equal(extended.attempt, 0);
+    assert.equal(search.outstanding()[0].leaseExpiresAt, extended.leaseExpiresAt);
+  }
+  // 300 ms have passed, three times the lease: without the heartbeats it would have been handed out again.
+  assert.equal(await state(waiting), 'pending');
+  assert.deepEqual(warnings, []);
+  // A heartbeat may also set another length.
+  t.mock.timers.tick(60);
+  assert.equal(search.extendLease(slow, 500).leaseExpiresAt, Date.now() + 500);
+  t.mock.timers.tick(499);
+  assert.equal(await state(waiting), 'pending');
+  // The heartbeats stop: the lease runs out and the job goes to the waiting ask.
+  t.mock.timers.tick(1);
+  const again = (await waiting)!;
+  assert.equal(configIdKey(again.configId), configIdKey(slow.configId));
+  assert.equal(again.attempt, 1);
+  assert.equal(warnings.length, 1);
+  // The first holder lost its lease (its tell would still count); the new holder may extend it.
+  assert.throws(
+    () => search.extendLease(slow),
+    (error: AskTellError) => error.code === 'ERR_LEASE_EXPIRED',
+  );
+  assert.equal(search.extendLease(again).attempt, 1);
+  assert.equal(search.extendLease({ configId: again.configId, budget: again.budget }).leaseExpiresAt, Date.now() + 60_000);
+  search.tell(again, evaluate(again));
+  assert.throws(
+    () => search.extendLease(again),
+    (error: AskTellError) => error.code === 'ERR_JOB_ALREADY_TOLD',
+  );
+  search.close();
+});
+
+test('a lease extension is refused for unknown jobs, expired leases not yet handed out again, and bad lengths', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  const search = new Search(searchOptions());
+  assert.throws(
+    () => search.extendLease({ configId: [0, 0, 0], budget: 1 }),
+    (error: AskTellError) => error.code === 'ERR_UNKNOWN_JOB',
+  );
+  const job = (await search.ask({ leaseMs: 50 }))!;
+  assert.throws(
+    () => search.extendLease({ configId: [0, 0, 99], budget: 1 }),
+    (error: AskTellError) => error.code === 'ERR_UNKNOWN_JOB',
+  );
+  assert.throws(
+    () => search.extendLease({ configId: job.configId, budget: job.budget * 3 }),
+    (error: AskTellError) => error.code === 'ERR_UNKNOWN_JOB',
+  );
+  for (const leaseMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.throws(
+      () => search.extendLease(job, leaseMs),
+      (error: BandsterError) => error.code === 'ERR_INVALID_OPTION',
+    );
+  }
+  assert.throws(
+    () => search.extendLease({ ...job, attempt: -1 }),
+    (error: BandsterError) => error.code === 'ERR_INVALID_OPTION',
+  );
+  // Nobody waits, so the expired job sits in the queue to be handed out again: too late to extend.
+  t.mock.timers.tick(50);
+  assert.throws(
+    () => search.extendLease(job),
+    (error: AskTellError) => error.code === 'ERR_LEASE_EXPIRED',
+  );
+  // Its holder may still tell it, and the job is then not handed out again.
+  search.tell(job, evaluate(job));
+  const next = (await search.ask())!;
+  assert.notEqual(configIdKey(next.configId), configIdKey(job.configId));
+  search.close();
+  assert.throws(
+    () => search.extendLease(next),
+    (error: AskTellError) => error.code === 'ERR_SEARCH_CLOSED',
+  );
+});
+
 test('ask/tell resumes like run(): told results are kept, jobs asked but not told are handed out again', async (t) => {
   const dir = tempDir(t);
   const options = searchOptions({ logDir: dir, nIterations: 4 });
@@ -280,6 +372,10 @@ test('a search is driven by run() or by ask/tell, not both', async () => {
   await assert.rejects(ran.ask(), (error: AskTellError) => error.code === 'ERR_SEARCH_MODE');
   assert.throws(
     () => ran.tell({ configId: [0, 0, 0], budget: 1 }, 1),
+    (error: AskTellError) => error.code === 'ERR_SEARCH_MODE',
+  );
+  assert.throws(
+    () => ran.extendLease({ configId: [0, 0, 0], budget: 1 }),
     (error: AskTellError) => error.code === 'ERR_SEARCH_MODE',
   );
   await assert.rejects(new Search(searchOptions()).run(), (error: BandsterError) => error.code === 'ERR_INVALID_OPTION');

@@ -8,6 +8,7 @@ import { RunFollower } from '../../src/dashboard/run-follower.js';
 import { readConfigSpaceJson } from '../../src/space/configspace-json.js';
 import { HPBANDSTER_RUN } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { configIdKey } from '../../src/core/types.js';
 
 /** Resolves with the next event of `type` from `follower`. */
 function next<T extends DashboardEvent['type']>(follower: RunFollower, type: T): Promise<Extract<DashboardEvent, { type: T }>> {
@@ -40,6 +41,50 @@ test('a run directory written by a search is followed: new configurations as job
   assert.equal(follower.snapshot().running.length, 0);
   search.close();
 });
+
+for (const optimizer of ['hyperband', 'dehb'] as const) {
+  test(`a ${optimizer} run directory with run.json: pending jobs carry the budget the plan gives them, promotions included`, async (t) => {
+    const dir = path.join(tempDir(t), 'run');
+    const space = readConfigSpaceJson(fs.readFileSync(path.join(HPBANDSTER_RUN, 'configspace.json'), 'utf8'));
+    const search = new Search({ space, optimizer, minBudget: 1, maxBudget: 9, nIterations: 3, seed: 4, logDir: dir });
+    await search.open();
+    const follower = RunFollower.open(dir, { pollMs: 60_000 });
+    t.after(() => follower.close());
+    assert.equal(follower.snapshot().status.planned, search.plannedEvaluations());
+    const pendingKeys = (): Set<string> => {
+      follower.refresh();
+      const { running } = follower.snapshot();
+      assert.ok(
+        running.every((job) => job.budget !== null),
+        'with a plan every pending job has a budget',
+      );
+      assert.equal(follower.snapshot().status.running, running.length);
+      return new Set(running.map((job) => `${configIdKey(job.configId)}@${job.budget}`));
+    };
+    const told = new Set<string>();
+    /** The follower's pending jobs after the last tell. */
+    let lastPending = new Set<string>();
+    let promotions = 0;
+    let jobs = 0;
+    for (let job = await search.ask(); job !== null; job = await search.ask()) {
+      const key = `${configIdKey(job.configId)}@${job.budget}`;
+      // A promotion is decided by the rung's results: the follower showed it pending before it was asked.
+      const promoted = [...told].some((done) => done.startsWith(`${configIdKey(job!.configId)}@`));
+      if (promoted) promotions++;
+      if (promoted) assert.ok(lastPending.has(key), `promotion ${key} was shown pending before it was asked`);
+      assert.ok(pendingKeys().has(key), `asked job ${key} is pending`);
+      // Every 5th job fails: failed configurations are not promoted and their slots are refilled.
+      search.tell(job, jobs % 5 === 4 ? { error: 'diverged' } : 1 / job.budget + job.configId[2] / 100);
+      told.add(key);
+      jobs++;
+      lastPending = pendingKeys();
+      assert.ok(!lastPending.has(key), `told job ${key} is no longer pending`);
+    }
+    assert.ok(promotions > 0, 'the run promoted configurations');
+    assert.equal(pendingKeys().size, 0);
+    search.close();
+  });
+}
 
 test("hpbandster's run directory: a line appended in two writes is read once it is whole; a shrunk log is a new snapshot", async (t) => {
   const dir = tempDir(t);

@@ -47,7 +47,7 @@ const JUNK_JSON = [
 /**
  * Deterministic fuzzed requests against a study server with studies `studies`: bad JSON, wrong
  * types, huge numbers, unknown fields, path-like names, wrong methods and content types, and a
- * share of well-formed requests (asks, and tells that may or may not match a job) mixed in.
+ * share of well-formed requests (asks, and tells and heartbeats that may or may not match a job) mixed in.
  */
 export function fuzzRequests(seed: number, count: number, studies: readonly string[]): FuzzRequest[] {
   const rng = new Rng(seed);
@@ -80,7 +80,7 @@ export function fuzzRequests(seed: number, count: number, studies: readonly stri
       case 0: // a path-like or illegal study name on any route
         requests.push({
           method: pick(['GET', 'POST']),
-          url: `/api/studies/${pick(PATH_LIKE_NAMES)}${pick(['', '/ask', '/tell', '/runs', '/incumbent', '/events'])}`,
+          url: `/api/studies/${pick(PATH_LIKE_NAMES)}${pick(['', '/ask', '/tell', '/heartbeat', '/runs', '/incumbent', '/events'])}`,
           body: '{}',
           contentType: 'application/json',
           malformed: true,
@@ -89,7 +89,7 @@ export function fuzzRequests(seed: number, count: number, studies: readonly stri
       case 1: // bad JSON
         requests.push({
           method: 'POST',
-          url: `/api/studies/${study}/${pick(['ask', 'tell'])}`,
+          url: `/api/studies/${study}/${pick(['ask', 'tell', 'heartbeat'])}`,
           body: pick(JUNK_JSON),
           contentType: 'application/json',
           malformed: true,
@@ -107,7 +107,7 @@ export function fuzzRequests(seed: number, count: number, studies: readonly stri
       case 3: // huge numbers, written as JSON text
         requests.push({
           method: 'POST',
-          url: `/api/studies/${study}/tell`,
+          url: `/api/studies/${study}/${pick(['tell', 'heartbeat'])}`,
           body: `{"configId": [0, 0, ${pick(HUGE_NUMBERS)}], "budget": ${pick(HUGE_NUMBERS)}, "loss": ${pick(HUGE_NUMBERS)}}`,
           contentType: 'application/json',
           malformed: true,
@@ -116,7 +116,7 @@ export function fuzzRequests(seed: number, count: number, studies: readonly stri
       case 4: // unknown fields
         requests.push({
           method: 'POST',
-          url: `/api/studies/${study}/${pick(['ask', 'tell'])}`,
+          url: `/api/studies/${study}/${pick(['ask', 'tell', 'heartbeat'])}`,
           body: json({ configId: [0, 0, 0], budget: 1, loss: 1, [`field${rng.int(100)}`]: randomValue() }),
           contentType: 'application/json',
           malformed: true,
@@ -176,14 +176,29 @@ export function fuzzRequests(seed: number, count: number, studies: readonly stri
           malformed: false,
         });
         break;
-      case 10: // well formed: a tell that matches a job or not (404/409 when not)
-        requests.push({
-          method: 'POST',
-          url: `/api/studies/${study}/tell`,
-          body: json({ configId: [0, rng.int(2), rng.int(12)], budget: pick([1, 3, 9]), loss: rng.uniform(0, 10) }),
-          contentType: 'application/json',
-          malformed: false,
-        });
+      case 10: // well formed: a tell or a heartbeat that matches a job or not (404/409 when not)
+        if (rng.random() < 0.5) {
+          requests.push({
+            method: 'POST',
+            url: `/api/studies/${study}/tell`,
+            body: json({ configId: [0, rng.int(2), rng.int(12)], budget: pick([1, 3, 9]), loss: rng.uniform(0, 10) }),
+            contentType: 'application/json',
+            malformed: false,
+          });
+        } else {
+          requests.push({
+            method: 'POST',
+            url: `/api/studies/${study}/heartbeat`,
+            body: json({
+              configId: [0, rng.int(2), rng.int(12)],
+              budget: pick([1, 3, 9]),
+              attempt: rng.int(2),
+              leaseMs: pick([1, 1000, 60_000]),
+            }),
+            contentType: 'application/json',
+            malformed: false,
+          });
+        }
         break;
       default: // well formed reads, with query junk
         requests.push({

@@ -17,10 +17,14 @@ test('the Python example (standard library only) tunes a Python training functio
   timeout: 120_000,
 }, async (t) => {
   const { url, data } = await startServer(t);
-  const child = spawn(PYTHON, [EXAMPLE, '--url', url, '--study', 'python-sgd', '--iterations', '2', '--seed', '3'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BANDSTER_TOKEN: '' },
-  });
+  const child = spawn(
+    PYTHON,
+    [EXAMPLE, '--url', url, '--study', 'python-sgd', '--iterations', '2', '--seed', '3', '--heartbeat-seconds', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BANDSTER_TOKEN: '' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -32,6 +36,14 @@ test('the Python example (standard library only) tunes a Python training functio
   assert.equal(printed.jobs, planned);
   const logged = Result.fromDirectory(path.join(data, 'python-sgd'));
   assert.equal(logged.nRuns, planned);
+  // A heartbeat after every epoch (--heartbeat-seconds 0), each accepted: one per epoch of a run that did not diverge.
+  const trainedEpochs = logged
+    .allRuns()
+    .filter((run) => run.loss !== null && Number.isFinite(run.loss))
+    .reduce((sum, run) => sum + Math.round(run.budget), 0);
+  assert.ok(trainedEpochs > 0);
+  assert.ok(printed.heartbeats >= trainedEpochs, `heartbeats sent: ${printed.heartbeats}, epochs trained: ${trainedEpochs}`);
+  assert.ok(!stderr.includes('ERR_LEASE_EXPIRED') && !/lease/.test(stderr), stderr);
   assert.deepEqual(printed.incumbent.configId, logged.incumbent()!.configId);
   // The incumbent was trained 9 epochs with settings that fit the linear model (the noise variance is 0.01).
   assert.equal(printed.incumbent.budget, 9);

@@ -123,6 +123,13 @@ test('bad requests get a 400 naming the field; unknown studies 404; existing nam
       413,
       undefined,
     ],
+    ['POST', '/api/studies/s/heartbeat', { configId: [0, 0], budget: 1 }, 400, 'body.configId'],
+    ['POST', '/api/studies/s/heartbeat', { configId: [0, 0, 0] }, 400, 'body.budget'],
+    ['POST', '/api/studies/s/heartbeat', { configId: [0, 0, 0], budget: 1, attempt: -1 }, 400, 'body.attempt'],
+    ['POST', '/api/studies/s/heartbeat', { configId: [0, 0, 0], budget: 1, leaseMs: 0 }, 400, 'body.leaseMs'],
+    ['POST', '/api/studies/s/heartbeat', { configId: [0, 0, 0], budget: 1, loss: 1 }, 400, 'body.loss'],
+    ['POST', '/api/studies/s/heartbeat', { configId: [0, 0, 99], budget: 1 }, 404, undefined],
+    ['POST', '/api/studies/missing/heartbeat', { configId: [0, 0, 0], budget: 1 }, 404, 'params.name'],
     ['DELETE', '/api/studies/s', undefined, 404, undefined],
   ];
   for (const [method, route, body, status, field] of cases) {
@@ -169,6 +176,42 @@ test('a lease that runs out hands the job out again, and the expiry reaches the 
     plannedOthers.push(answer.job);
   }
   assert.equal(warnings.filter((message) => message.includes('not told within its lease')).length, 1);
+});
+
+test("a heartbeat restarts a job's lease; a lost, told or unknown job is refused (409/404)", async (t) => {
+  const { url } = await startServer(t);
+  await call(url, 'POST', '/api/studies', { name: 'beat', ...SMALL_STUDY });
+  const jobs = [];
+  for (let i = 0; i < 8; i++) jobs.push((await call(url, 'POST', '/api/studies/beat/ask', {})).body.job);
+  const held = (await call(url, 'POST', '/api/studies/beat/ask', { leaseMs: 60_000 })).body.job;
+  const beat = await call(url, 'POST', '/api/studies/beat/heartbeat', { configId: held.configId, budget: held.budget, leaseMs: 600_000 });
+  assert.equal(beat.status, 200, JSON.stringify(beat.body));
+  assert.deepEqual(beat.body.job.configId, held.configId);
+  assert.equal(beat.body.job.attempt, 0);
+  assert.ok(beat.body.job.leaseExpiresAt >= held.leaseExpiresAt + 540_000, 'the lease now ends ten minutes out, not one');
+  const { outstanding } = (await call(url, 'GET', '/api/studies/beat/runs')).body;
+  assert.equal(
+    outstanding.find((job: { budget: number; configId: number[] }) => job.configId[2] === held.configId[2]).leaseExpiresAt,
+    beat.body.job.leaseExpiresAt,
+  );
+  // The last job of the rung gets a short lease and no heartbeat: a waiting ask receives it when it runs out.
+  const short = jobs.pop();
+  for (const job of [...jobs, held])
+    await call(url, 'POST', '/api/studies/beat/tell', { configId: job.configId, budget: job.budget, loss: lossOf(job) });
+  const shortRef = { configId: short.configId, budget: short.budget };
+  const shortened = await call(url, 'POST', '/api/studies/beat/heartbeat', { ...shortRef, attempt: 0, leaseMs: 30 });
+  assert.equal(shortened.status, 200);
+  const again = (await call(url, 'POST', '/api/studies/beat/ask', { waitMs: 30_000 })).body.job;
+  assert.deepEqual(again.configId, short.configId);
+  assert.equal(again.attempt, 1);
+  const lost = await call(url, 'POST', '/api/studies/beat/heartbeat', { ...shortRef, attempt: 0 });
+  assert.equal(lost.status, 409);
+  assert.equal(lost.body.error.code, 'ERR_LEASE_EXPIRED');
+  assert.equal((await call(url, 'POST', '/api/studies/beat/heartbeat', { ...shortRef, attempt: 1 })).status, 200);
+  await call(url, 'POST', '/api/studies/beat/tell', { ...shortRef, loss: lossOf(short) });
+  const told = await call(url, 'POST', '/api/studies/beat/heartbeat', shortRef);
+  assert.equal(told.status, 409);
+  assert.equal(told.body.error.code, 'ERR_JOB_ALREADY_TOLD');
 });
 
 test('the event stream sends a snapshot, then each new result', async (t) => {

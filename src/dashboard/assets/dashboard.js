@@ -119,7 +119,7 @@
       row.dataset.job = jobKey(job.configId, job.budget);
       cell(row, idKey(job.configId));
       cell(row, job.budget === null ? '—' : String(job.budget), 'number');
-      cell(row, job.askedAt === null ? 'sampled' : formatTime(job.askedAt));
+      cell(row, job.askedAt === null ? 'pending' : formatTime(job.askedAt));
       cell(row, job.leaseExpiresAt === null ? '—' : formatTime(job.leaseExpiresAt / 1000));
       cell(row, formatConfig(job.config), 'config');
       return row;
