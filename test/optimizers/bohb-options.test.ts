@@ -144,16 +144,11 @@ test('parallelAware: running jobs penalise candidates near them (local penalisat
   assert.equal(generator.runningJobs, 0);
 });
 
-test('highDimensional: randomFraction 0.2 and bandwidthFactor 2 unless given; options given explicitly win', () => {
+test('highDimensional: randomFraction 0.2 unless given; an explicit one wins', () => {
   const highDimensional = proposals({ highDimensional: true }, 3);
-  assert.deepEqual(proposals({ highDimensional: true, randomFraction: 0.2, bandwidthFactor: 2 }, 3), highDimensional);
-  const hpbandsterValues = proposals({ highDimensional: true, randomFraction: 1 / 3, bandwidthFactor: 3 }, 3);
-  assert.notDeepEqual(hpbandsterValues, highDimensional);
-  assert.deepEqual(
-    proposals({ randomFraction: 1 / 3, bandwidthFactor: 3 }, 3),
-    proposals({}, 3),
-    'the defaults without highDimensional stay hpbandster’s',
-  );
+  assert.deepEqual(proposals({ highDimensional: true, randomFraction: 0.2 }, 3), highDimensional);
+  assert.notDeepEqual(proposals({ highDimensional: true, randomFraction: 1 / 3 }, 3), highDimensional);
+  assert.deepEqual(proposals({ randomFraction: 1 / 3 }, 3), proposals({}, 3), 'the default without highDimensional stays hpbandster’s');
 });
 
 test('highDimensional: an early model long before hpbandster’s d+1 rule, over the hyperparameters the good configurations use; hpbandster’s model once the rule is met', () => {
