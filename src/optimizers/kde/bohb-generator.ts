@@ -317,12 +317,14 @@ export class BohbGenerator implements ConfigGenerator {
       goodDensity.push(Math.max(good.density(seen), 1e-32));
     }
     const running = this.parallelAware && this.running.size > 0 ? this.runningPoints(dims) : undefined;
+    // log k(p, p) depends on the running job only, not on the candidate.
+    const selfLogKernels = running?.map((point) => good.logPointKernel(point, point));
     const order = candidates.map((_, i) => i).sort((a, b) => goodDensity[b] - goodDensity[a] || a - b);
     const hasForbiddens = this.space.forbiddens.length > 0;
     const scored: { index: number; ratio: number }[] = [];
     let bestRatio = 0;
     for (const index of order) {
-      const penalty = running ? runningPenalty(good, running, modelled[index]) : 1;
+      const penalty = running ? runningPenalty(good, running, selfLogKernels!, modelled[index]) : 1;
       // Only the winner matters unless forbidden configurations force a fallback to the next.
       const bound = hasForbiddens || bestRatio === 0 ? Infinity : (goodDensity[index] * penalty) / bestRatio;
       const badDensity = bad.density(modelled[index], bound);
@@ -428,9 +430,9 @@ export class BohbGenerator implements ConfigGenerator {
  * (1 far from every running job, 0 on one), so that a candidate next to a running job loses to one
  * as good elsewhere, while the good region itself stays attractive.
  */
-function runningPenalty(good: ProductKde, running: readonly Float64Array[], x: Float64Array): number {
+function runningPenalty(good: ProductKde, running: readonly Float64Array[], selfLogKernels: readonly number[], x: Float64Array): number {
   let penalty = 1;
-  for (const point of running) penalty *= 1 - Math.exp(good.logPointKernel(x, point) - good.logPointKernel(point, point));
+  for (let r = 0; r < running.length; r++) penalty *= 1 - Math.exp(good.logPointKernel(x, running[r]) - selfLogKernels[r]);
   return penalty;
 }
 
