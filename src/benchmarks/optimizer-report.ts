@@ -117,6 +117,12 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
       { label: 'bohb', optimizer: 'bohb', asynchronous: true },
       { label: 'bohb parallel-aware', optimizer: 'bohb', model: { parallelAware: true }, asynchronous: true },
       { label: 'bohb high-dim', optimizer: 'bohb', model: { highDimensional: true }, asynchronous: true },
+      {
+        label: 'bohb high-dim + parallel-aware',
+        optimizer: 'bohb',
+        model: { highDimensional: true, parallelAware: true },
+        asynchronous: true,
+      },
       { label: 'dehb', optimizer: 'dehb', asynchronous: true },
       { label: 'bohb (sync)', optimizer: 'bohb', asynchronous: false },
       { label: 'bohb parallel-aware (sync)', optimizer: 'bohb', model: { parallelAware: true }, asynchronous: false },

@@ -113,7 +113,7 @@ test('multivariate: proposals follow a correlated valley more closely than axis-
   assert.ok(correlated < 0.85 * axisAligned, `|x0 − x1|: correlated ${correlated} vs axis-aligned ${axisAligned}`);
 });
 
-test('parallelAware: running jobs repel new proposals (a constant liar in the bad density)', () => {
+test('parallelAware: running jobs penalise candidates near them (local penalisation with the good kernel)', () => {
   const benchmark = countingOnes({ categorical: 2, continuous: 4 });
   const run = (announce: boolean): number => {
     const rng = new Rng(5);
@@ -142,6 +142,13 @@ test('parallelAware: running jobs repel new proposals (a constant liar in the ba
   generator.pending({ configId: [2, 0, 0], config, budget: 1 });
   generator.observe({ configId: [2, 0, 0], config, budget: 1, loss: 0, status: 'ok', info: {} });
   assert.equal(generator.runningJobs, 0);
+});
+
+test('highDimensional: randomFraction 0.2 unless given; an explicit one wins', () => {
+  const highDimensional = proposals({ highDimensional: true }, 3);
+  assert.deepEqual(proposals({ highDimensional: true, randomFraction: 0.2 }, 3), highDimensional);
+  assert.notDeepEqual(proposals({ highDimensional: true, randomFraction: 1 / 3 }, 3), highDimensional);
+  assert.deepEqual(proposals({ randomFraction: 1 / 3 }, 3), proposals({}, 3), 'the default without highDimensional stays hpbandster’s');
 });
 
 test('highDimensional: an early model long before hpbandster’s d+1 rule, over the hyperparameters the good configurations use; hpbandster’s model once the rule is met', () => {

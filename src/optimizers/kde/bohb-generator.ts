@@ -14,7 +14,10 @@ const truncatedNormalUnit = importedTruncatedNormalUnit;
 
 /** BOHB's model options; defaults are hpbandster's. */
 export interface BohbModelOptions {
-  /** Fraction of configurations sampled at random even when a model exists. @defaultValue 1/3 */
+  /**
+   * Fraction of configurations sampled at random even when a model exists.
+   * @defaultValue 1/3; 0.2 with `highDimensional` (see {@link HIGH_DIMENSIONAL_RANDOM_FRACTION})
+   */
   readonly randomFraction?: number;
   /** Percentage of the best observations that form the "good" density. @defaultValue 15 */
   readonly topNPercent?: number;
@@ -35,10 +38,13 @@ export interface BohbModelOptions {
   readonly multivariate?: boolean;
   /**
    * Beyond hpbandster: parallel-aware proposals. Jobs that are running (the search announces
-   * them) count as bad observations — a constant liar with the worst loss, as Optuna's TPE does —
-   * so that workers proposing at the same time do not pick near-duplicates of each other's
-   * configurations. Measured on counting ones with 8 workers it costs budget instead of saving it
-   * (the liar repels proposals from the good region the running jobs sit in; see `bandster bench
+   * them) penalise candidates near them, so that workers proposing at the same time do not pick
+   * near-duplicates of each other's configurations: a candidate's l(x)/g(x) is multiplied by
+   * Π_running (1 − k(x, p)/k(p, p)), k the good density's kernel (local penalisation, González et
+   * al. 2016, with TPE's good-set bandwidths as the length scales). Optuna's constant liar (running
+   * jobs as bad observations with the worst loss) measured worse: with the bad density's wide
+   * kernels it repels proposals from the whole good region the running jobs sit in. On counting
+   * ones with 8 workers this option is level with plain BOHB, not ahead (see `bandster bench
    * optimizers`). @defaultValue false
    */
   readonly parallelAware?: boolean;
@@ -50,7 +56,9 @@ export interface BohbModelOptions {
    * 2), the rest bad (at least 2), bandwidths clipped below at 1/min(100, n + 1) as Optuna's TPE
    * clips them (so that a model of a few points does not collapse onto them), over the
    * hyperparameters active in some good configuration only (the others are drawn from the prior).
-   * Early models serve only while no budget has hpbandster's model. @defaultValue false
+   * Early models serve only while no budget has hpbandster's model. Unless given, `randomFraction`
+   * then defaults to 0.2 (see {@link HIGH_DIMENSIONAL_RANDOM_FRACTION}).
+   * @defaultValue false
    */
   readonly highDimensional?: boolean;
   /** With `highDimensional`: results a budget needs before its early model. @defaultValue min(d + 1, 10) */
@@ -67,6 +75,16 @@ export const BOHB_MODEL_DEFAULTS = Object.freeze({
   parallelAware: false,
   highDimensional: false,
 });
+
+/**
+ * With `highDimensional`: the default `randomFraction` (an explicit one wins). In d dimensions a
+ * random configuration is ever less likely to beat one drawn near a good point, so hpbandster's
+ * 1/3 spends a third of the proposals on near-certain losers. Measured with `bandster bench
+ * optimizers` (see the README's "Which optimizer when"); a narrower `bandwidthFactor` was measured
+ * too and not adopted: it helped counting ones by the median only, within the noise of
+ * neighbouring factors, and cost Hartmann-6 much.
+ */
+export const HIGH_DIMENSIONAL_RANDOM_FRACTION = 0.2;
 
 /** With `highDimensional`: the default number of results a budget needs before it gets a model. */
 export const HIGH_DIMENSIONAL_MIN_POINTS = 10;
@@ -122,14 +140,17 @@ export class BohbGenerator implements ConfigGenerator {
   ) {
     const d = space.dimension;
     validateBohbModelOptions(options);
-    this.randomFraction = checkRange('randomFraction', options.randomFraction ?? BOHB_MODEL_DEFAULTS.randomFraction, 0, 1);
-    this.topNPercent = checkRange('topNPercent', options.topNPercent ?? BOHB_MODEL_DEFAULTS.topNPercent, 1, 99);
-    this.numSamples = checkAtLeast('numSamples', options.numSamples ?? BOHB_MODEL_DEFAULTS.numSamples, 1);
-    this.bandwidthFactor = checkRange('bandwidthFactor', options.bandwidthFactor ?? BOHB_MODEL_DEFAULTS.bandwidthFactor, 0, Infinity);
-    this.minBandwidth = checkRange('minBandwidth', options.minBandwidth ?? BOHB_MODEL_DEFAULTS.minBandwidth, 0, 1);
     this.multivariate = options.multivariate ?? BOHB_MODEL_DEFAULTS.multivariate;
     this.parallelAware = options.parallelAware ?? BOHB_MODEL_DEFAULTS.parallelAware;
     this.highDimensional = options.highDimensional ?? BOHB_MODEL_DEFAULTS.highDimensional;
+    const defaults = this.highDimensional
+      ? { ...BOHB_MODEL_DEFAULTS, randomFraction: HIGH_DIMENSIONAL_RANDOM_FRACTION }
+      : BOHB_MODEL_DEFAULTS;
+    this.randomFraction = checkRange('randomFraction', options.randomFraction ?? defaults.randomFraction, 0, 1);
+    this.topNPercent = checkRange('topNPercent', options.topNPercent ?? defaults.topNPercent, 1, 99);
+    this.numSamples = checkAtLeast('numSamples', options.numSamples ?? defaults.numSamples, 1);
+    this.bandwidthFactor = checkRange('bandwidthFactor', options.bandwidthFactor ?? defaults.bandwidthFactor, 0, Infinity);
+    this.minBandwidth = checkRange('minBandwidth', options.minBandwidth ?? defaults.minBandwidth, 0, 1);
     // hpbandster raises a smaller min_points_in_model to d+1 (with a warning): a KDE on
     // fewer points than dimensions has a singular bandwidth estimate.
     this.minPointsInModel = Math.max(checkAtLeast('minPointsInModel', options.minPointsInModel ?? d + 1, 1), d + 1);
@@ -295,17 +316,20 @@ export class BohbGenerator implements ConfigGenerator {
       modelled.push(seen);
       goodDensity.push(Math.max(good.density(seen), 1e-32));
     }
-    const liars = this.parallelAware && this.running.size > 0 ? this.liarPoints(dims) : undefined;
+    const running = this.parallelAware && this.running.size > 0 ? this.runningPoints(dims) : undefined;
+    // log k(p, p) depends on the running job only, not on the candidate.
+    const selfLogKernels = running?.map((point) => good.logPointKernel(point, point));
     const order = candidates.map((_, i) => i).sort((a, b) => goodDensity[b] - goodDensity[a] || a - b);
     const hasForbiddens = this.space.forbiddens.length > 0;
     const scored: { index: number; ratio: number }[] = [];
     let bestRatio = 0;
     for (const index of order) {
+      const penalty = running ? runningPenalty(good, running, selfLogKernels!, modelled[index]) : 1;
       // Only the winner matters unless forbidden configurations force a fallback to the next.
-      const bound = hasForbiddens ? Infinity : goodDensity[index] / bestRatio;
-      const badDensity = liars ? this.badDensityWithLiars(bad, liars, modelled[index], bound) : bad.density(modelled[index], bound);
+      const bound = hasForbiddens || bestRatio === 0 ? Infinity : (goodDensity[index] * penalty) / bestRatio;
+      const badDensity = bad.density(modelled[index], bound);
       if (badDensity === Infinity) continue;
-      const ratio = goodDensity[index] / Math.max(badDensity, 1e-32);
+      const ratio = (goodDensity[index] * penalty) / Math.max(badDensity, 1e-32);
       scored.push({ index, ratio });
       if (ratio > bestRatio) bestRatio = ratio;
     }
@@ -320,23 +344,8 @@ export class BohbGenerator implements ConfigGenerator {
   }
 
   /** The running jobs' vectors, restricted to the modelled dimensions. */
-  private liarPoints(dims: Int32Array | null): Float64Array[] {
+  private runningPoints(dims: Int32Array | null): Float64Array[] {
     return [...this.running.values()].map((vector) => (dims ? Float64Array.from(dims, (j) => vector[j]) : vector));
-  }
-
-  /**
-   * g(x) with the running jobs added to the bad set as a constant liar:
-   * (n_bad·g(x) + Σ_running k(x, p)) / (n_bad + n_running), each running job's kernel with the bad
-   * density's marginal bandwidths. The early-exit bound is passed on, rescaled.
-   */
-  private badDensityWithLiars(bad: ProductKde, liars: readonly Float64Array[], x: Float64Array, bound: number): number {
-    let liarSum = 0;
-    for (const point of liars) liarSum += bad.pointKernel(x, point);
-    const total = bad.nPoints + liars.length;
-    const rest = bound === Infinity ? Infinity : (bound * total - liarSum) / bad.nPoints;
-    if (rest <= 0) return Infinity;
-    const density = bad.density(x, rest);
-    return density === Infinity ? Infinity : (bad.nPoints * density + liarSum) / total;
   }
 
   /**
@@ -414,6 +423,17 @@ export class BohbGenerator implements ConfigGenerator {
     }
     return candidate;
   }
+}
+
+/**
+ * `parallelAware`: Π_p (1 − k(x, p)/k(p, p)) over the running jobs p, k the good density's kernel
+ * (1 far from every running job, 0 on one), so that a candidate next to a running job loses to one
+ * as good elsewhere, while the good region itself stays attractive.
+ */
+function runningPenalty(good: ProductKde, running: readonly Float64Array[], selfLogKernels: readonly number[], x: Float64Array): number {
+  let penalty = 1;
+  for (let r = 0; r < running.length; r++) penalty *= 1 - Math.exp(good.logPointKernel(x, running[r]) - selfLogKernels[r]);
+  return penalty;
 }
 
 /**

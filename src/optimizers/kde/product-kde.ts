@@ -229,10 +229,15 @@ export class ProductKde {
   /**
    * The kernel of one extra point `point` (not among the data) at `x`, with the axis-aligned
    * bandwidths: a dimension where `point` is NaN (an inactive hyperparameter) contributes the
-   * uniform factor (1 on a continuous [0, 1], 1/L for L levels). Used to add a few points to a
-   * fitted density without refitting it (the constant liar).
+   * uniform factor (1 on a continuous [0, 1], 1/L for L levels). Used to weigh candidates against
+   * running jobs without refitting the density (BOHB's `parallelAware` option).
    */
   pointKernel(x: ArrayLike<number>, point: ArrayLike<number>): number {
+    return Math.exp(this.logPointKernel(x, point));
+  }
+
+  /** log of {@link pointKernel}: ratios of kernels in many narrow dimensions overflow as plain numbers. */
+  logPointKernel(x: ArrayLike<number>, point: ArrayLike<number>): number {
     const { axisWeights, axisLogNormalisers } = this;
     let logKernel = 0;
     for (let j = 0; j < this.dimension; j++) {
@@ -248,7 +253,7 @@ export class ProductKde {
           : this.logFactor(j, clampLevel(value, kind.levels), clampLevel(x[j], kind.levels));
       }
     }
-    return Math.exp(logKernel);
+    return logKernel;
   }
 
   /** For each discrete group, the summed log kernel factor of every code against `x`. */
