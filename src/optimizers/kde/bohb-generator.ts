@@ -372,18 +372,7 @@ export class BohbGenerator implements ConfigGenerator {
     for (let k = 0; k < good.dimension; k++) {
       if (skip?.[k]) continue;
       const j = dims ? dims[k] : k;
-      const center = good.value(point, k);
-      const bandwidth = Math.max(good.bandwidths[k], this.minBandwidth);
-      const kind = this.kinds[j];
-      if (kind.kind === 'continuous') {
-        candidate[j] = truncatedNormalUnit(this.rng, center, this.bandwidthFactor * bandwidth);
-      } else if (this.rng.random() < 1 - bandwidth) {
-        candidate[j] = Math.round(center);
-      } else if (kind.kind === 'categorical') {
-        candidate[j] = this.rng.int(kind.levels);
-      } else {
-        candidate[j] = sampleWangRyzinLevel(this.rng, Math.round(center), kind.levels, bandwidth);
-      }
+      candidate[j] = this.perturbDimension(this.kinds[j], good.value(point, k), Math.max(good.bandwidths[k], this.minBandwidth));
     }
     if (good.correlation) {
       const continuous = good.continuousDimensions;
@@ -408,20 +397,21 @@ export class BohbGenerator implements ConfigGenerator {
     const point = this.rng.int(good.nPoints);
     const candidate = new Float64Array(d);
     for (let j = 0; j < d; j++) {
-      const center = good.value(point, j);
-      const bandwidth = Math.max(good.bandwidths[j], this.minBandwidth);
-      const kind = this.kinds[j];
-      if (kind.kind === 'continuous') {
-        candidate[j] = truncatedNormalUnit(this.rng, center, this.bandwidthFactor * bandwidth);
-      } else if (this.rng.random() < 1 - bandwidth) {
-        candidate[j] = Math.round(center);
-      } else if (kind.kind === 'categorical') {
-        candidate[j] = this.rng.int(kind.levels);
-      } else {
-        candidate[j] = sampleWangRyzinLevel(this.rng, Math.round(center), kind.levels, bandwidth);
-      }
+      candidate[j] = this.perturbDimension(this.kinds[j], good.value(point, j), Math.max(good.bandwidths[j], this.minBandwidth));
     }
     return candidate;
+  }
+
+  /**
+   * One dimension of a good point perturbed as hpbandster does: a continuous value by a truncated
+   * normal of the widened bandwidth; a discrete one kept with probability 1 − bandwidth, else drawn
+   * uniformly (categorical) or from the Wang–Ryzin kernel (ordinal).
+   */
+  private perturbDimension(kind: VectorDimension, center: number, bandwidth: number): number {
+    if (kind.kind === 'continuous') return truncatedNormalUnit(this.rng, center, this.bandwidthFactor * bandwidth);
+    if (this.rng.random() < 1 - bandwidth) return Math.round(center);
+    if (kind.kind === 'categorical') return this.rng.int(kind.levels);
+    return sampleWangRyzinLevel(this.rng, Math.round(center), kind.levels, bandwidth);
   }
 }
 
