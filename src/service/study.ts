@@ -2,7 +2,7 @@ import { AbortedError } from '../core/errors.js';
 import type { Incumbent, TrajectoryPoint } from '../core/result.js';
 import type { AskedJob, ExtendedLease, JobRef, LeaseRef, OutstandingJob, TellResult } from '../core/search.js';
 import { Search, type SearchOptions } from '../core/search.js';
-import type { Run } from '../core/types.js';
+import type { ConfigId, Run } from '../core/types.js';
 import {
   bestOf,
   configsOf,
@@ -82,7 +82,7 @@ export class Study implements DashboardSource {
     });
     search.on('job:submitted', ({ configId, config, budget }) => {
       if (this.listeners.size === 0) return;
-      const lease = this.search.outstanding().find((job) => job.budget === budget && job.configId.every((part, i) => part === configId[i]));
+      const lease = this.outstandingJob(configId, budget);
       this.broadcast({
         type: 'job',
         data: { configId, config, budget, askedAt: lease?.askedAt ?? Date.now() / 1000, leaseExpiresAt: lease?.leaseExpiresAt ?? null },
@@ -169,8 +169,19 @@ export class Study implements DashboardSource {
   }
 
   /** A heartbeat: the job's lease restarts (`leaseMs`, else the lease it was asked with). */
+  /** Restarts a job's lease; the page learns the new end as a `job` event for that job. */
   extendLease(job: LeaseRef, leaseMs: number | undefined): ExtendedLease {
-    return this.search.extendLease(job, leaseMs);
+    const extended = this.search.extendLease(job, leaseMs);
+    const lease = this.listeners.size === 0 ? undefined : this.outstandingJob(extended.configId, extended.budget);
+    if (lease) {
+      const { configId, config, budget, askedAt, leaseExpiresAt } = lease;
+      this.broadcast({ type: 'job', data: { configId, config, budget, askedAt, leaseExpiresAt } });
+    }
+    return extended;
+  }
+
+  private outstandingJob(configId: ConfigId, budget: number): OutstandingJob | undefined {
+    return this.search.outstanding().find((job) => job.budget === budget && job.configId.every((part, i) => part === configId[i]));
   }
 
   status(): StudyStatus {

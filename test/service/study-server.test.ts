@@ -214,7 +214,7 @@ test("a heartbeat restarts a job's lease; a lost, told or unknown job is refused
   assert.equal(told.body.error.code, 'ERR_JOB_ALREADY_TOLD');
 });
 
-test('the event stream sends a snapshot, then each new result', async (t) => {
+test('the event stream sends a snapshot, then each job, lease change and new result', async (t) => {
   const { url } = await startServer(t);
   await call(url, 'POST', '/api/studies', { name: 'events', ...SMALL_STUDY });
   const controller = new AbortController();
@@ -244,6 +244,15 @@ test('the event stream sends a snapshot, then each new result', async (t) => {
   const asked = await nextEvent();
   assert.equal(asked.event, 'job');
   assert.deepEqual(asked.data.configId, job.configId);
+  // A heartbeat moves the job's lease on the page too.
+  const beat = (
+    await call(url, 'POST', '/api/studies/events/heartbeat', { configId: job.configId, budget: job.budget, leaseMs: 3_600_000 })
+  ).body;
+  const extended = await nextEvent();
+  assert.equal(extended.event, 'job');
+  assert.deepEqual(extended.data.configId, job.configId);
+  assert.equal(extended.data.leaseExpiresAt, beat.job.leaseExpiresAt);
+  assert.ok(extended.data.leaseExpiresAt > asked.data.leaseExpiresAt);
   await call(url, 'POST', '/api/studies/events/tell', { configId: job.configId, budget: job.budget, loss: 0.25 });
   const result = await nextEvent();
   assert.equal(result.event, 'result');
