@@ -214,7 +214,8 @@ test("a heartbeat restarts a job's lease; a lost, told or unknown job is refused
   assert.equal(told.body.error.code, 'ERR_JOB_ALREADY_TOLD');
 });
 
-test('the event stream sends a snapshot, then each job, lease change and new result', async (t) => {
+// An event that never comes fails the test (after a minute) instead of hanging the suite.
+test('the event stream sends a snapshot, then each job, lease change and new result', { timeout: 60_000 }, async (t) => {
   const { url } = await startServer(t);
   await call(url, 'POST', '/api/studies', { name: 'events', ...SMALL_STUDY });
   const controller = new AbortController();
