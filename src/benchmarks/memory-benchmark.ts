@@ -71,19 +71,7 @@ export function specOf(point: MemoryPoint): UNetSpec {
 
 /** The model's prediction for a point. */
 export function predictPoint(point: MemoryPoint, calibration?: MemoryCalibration) {
-  return predictTrialMemory(
-    {
-      spec: specOf(point),
-      batch: point.batch,
-      validationBatch: point.validationBatch,
-      trainCount: point.trainCount,
-      validationCount: point.validationCount,
-      profile: point.profile,
-      microBatch: point.microBatch,
-      backend: point.backend,
-    },
-    calibration,
-  );
+  return predictTrialMemory(queryOf(point), calibration);
 }
 
 /**
@@ -232,6 +220,7 @@ function solveWeighted(rows: readonly { x: number[]; y: number; w: number }[], a
   return a.map((row, i) => (Math.abs(row[i]) < 1e-30 ? 0 : row[n] / row[i]));
 }
 
+/** What the memory model is asked about a point. */
 function queryOf(point: MemoryPoint) {
   return {
     spec: specOf(point),

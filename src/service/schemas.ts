@@ -37,13 +37,22 @@ export const CREATE_STUDY_BODY = {
   },
 } as const;
 
+/** A job's identity as ask answered it: the configuration id and the budget. */
+const JOB_IDENTITY = {
+  configId: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'integer', minimum: 0, maximum: MAX_ID_PART } },
+  budget: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
+} as const;
+
+/** A lease's length in ms (at most a week). */
+const LEASE_MS = { type: 'number', exclusiveMinimum: 0, maximum: WEEK_MS } as const;
+
 export const ASK_BODY = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: {
     /** How long to wait for a job when the scheduler waits for results. */
     waitMs: { type: 'integer', minimum: 0, maximum: 60_000 },
-    leaseMs: { type: 'number', exclusiveMinimum: 0, maximum: WEEK_MS },
+    leaseMs: LEASE_MS,
   },
 } as const;
 
@@ -52,8 +61,7 @@ export const TELL_BODY = {
   additionalProperties: false,
   required: ['configId', 'budget'],
   properties: {
-    configId: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'integer', minimum: 0, maximum: MAX_ID_PART } },
-    budget: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
+    ...JOB_IDENTITY,
     /** A number; JSON has no NaN or Infinity, so those come as strings (a non-finite loss is a recorded failure). */
     loss: { anyOf: [{ type: 'number' }, { type: 'null' }, { type: 'string', enum: ['NaN', 'Infinity', '-Infinity'] }] },
     info: { type: 'object' },
@@ -67,10 +75,9 @@ export const HEARTBEAT_BODY = {
   additionalProperties: false,
   required: ['configId', 'budget'],
   properties: {
-    configId: { type: 'array', minItems: 3, maxItems: 3, items: { type: 'integer', minimum: 0, maximum: MAX_ID_PART } },
-    budget: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 },
+    ...JOB_IDENTITY,
     attempt: { type: 'integer', minimum: 0, maximum: MAX_ID_PART },
-    leaseMs: { type: 'number', exclusiveMinimum: 0, maximum: WEEK_MS },
+    leaseMs: LEASE_MS,
   },
 } as const;
 
