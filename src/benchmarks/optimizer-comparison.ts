@@ -256,6 +256,8 @@ export function budgetToReach(
 export interface ParallelRow {
   readonly label: string;
   readonly asynchronous: boolean;
+  /** Simulated workers of this row. */
+  readonly workers: number;
   /** Per seed: budget (max-budget units) to reach the threshold; Infinity when it never did. */
   readonly unitsToReach: number[];
   readonly median: number;
@@ -269,10 +271,12 @@ export interface ParallelRow {
 
 /**
  * Counting ones 8+8 with `workers` simulated parallel workers (a job lasts its budget): budget spent
- * before the incumbent's regret reaches `threshold`, per optimizer.
+ * before the incumbent's regret reaches `threshold`, per optimizer. A row may set its own `workers`
+ * (1 for the sequential reference: what parallelism itself costs, i.e. all a parallel-aware
+ * proposal can win back).
  */
 export async function compareParallel(options: {
-  readonly optimizers: readonly (ComparedOptimizer & { readonly asynchronous: boolean })[];
+  readonly optimizers: readonly (ComparedOptimizer & { readonly asynchronous: boolean; readonly workers?: number })[];
   readonly seeds: readonly number[];
   readonly workers: number;
   readonly threshold: number;
@@ -280,12 +284,13 @@ export async function compareParallel(options: {
 }): Promise<ParallelRow[]> {
   const rows: ParallelRow[] = [];
   for (const entry of options.optimizers) {
+    const workers = entry.workers ?? options.workers;
     const unitsToReach: number[] = [];
     const finals: number[] = [];
     for (const seed of options.seeds) {
       const benchmark = countingOnes({ seed });
       const regret = regretFunction(benchmark);
-      const executor: Executor = new SimulatedWorkers(benchmark.objective, options.workers);
+      const executor: Executor = new SimulatedWorkers(benchmark.objective, workers);
       const result = await new Search({
         space: benchmark.space,
         executor,
@@ -306,6 +311,7 @@ export async function compareParallel(options: {
     rows.push({
       label: entry.label,
       asynchronous: entry.asynchronous,
+      workers,
       unitsToReach,
       median: quantile(sorted, 0.5),
       q1: quantile(sorted, 0.25),

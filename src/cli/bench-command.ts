@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { runOptimizerBenchmarks } from '../benchmarks/optimizer-report.js';
+import { DEFAULT_COMPARISON_SEEDS, runOptimizerBenchmarks } from '../benchmarks/optimizer-report.js';
 import { benchBackendsCommand } from './bench-backends-command.js';
 import { benchMemoryCommand } from './bench-memory-command.js';
+import { integer } from './cli-values.js';
 
 export function benchCommand(): Command {
   const bench = new Command('bench').description('benchmarks');
@@ -10,8 +11,19 @@ export function benchCommand(): Command {
     .description('propose() latency, throughput, and sample efficiency of every optimizer on five benchmarks (table, JSON, PNG)')
     .option('--quick', 'fewer repeats and seeds (a smoke run)', false)
     .option('--out <dir>', 'where optimizer-comparison.json and .png are written', 'runs/bench-optimizers')
+    .option(
+      '--seeds <n>',
+      `seeds of the sample-efficiency and parallel comparisons (default ${DEFAULT_COMPARISON_SEEDS}, 3 with --quick)`,
+      integer('--seeds'),
+    )
     .action(async (opts) => {
-      await runOptimizerBenchmarks({ quick: opts.quick, outDir: opts.out, write: (text) => process.stdout.write(text) });
+      await runOptimizerBenchmarks({
+        quick: opts.quick,
+        outDir: opts.out,
+        seeds: opts.seeds,
+        seedsField: '--seeds',
+        write: (text) => process.stdout.write(text),
+      });
     });
   bench.addCommand(benchBackendsCommand());
   bench.addCommand(benchMemoryCommand());

@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import { comparisonChartSpec } from '../../src/benchmarks/comparison-chart.js';
 import { conditionalSynthetic } from '../../src/benchmarks/conditional-synthetic.js';
 import { countingOnes } from '../../src/benchmarks/counting-ones.js';
+import { runOptimizerBenchmarks } from '../../src/benchmarks/optimizer-report.js';
 import {
   compareOptimizers,
+  compareParallel,
   COMPARED_BENCHMARKS,
   curveUnits,
   iterationsFor,
@@ -17,6 +19,7 @@ import {
 import { SimulatedWorkers } from '../../src/benchmarks/simulated-workers.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Objective } from '../../src/core/types.js';
+import { runBandster } from '../helpers/cli.js';
 
 test('with fixed seeds, DEHB is ahead of Hyperband, which is ahead of random search (counting ones 8+8, 5 seeds, 42 units)', async () => {
   const [comparison] = await compareOptimizers({
@@ -160,4 +163,34 @@ test('the comparison picture has one panel per benchmark, median lines and quart
     spec.data.values.every((row) => row.q1 > 0),
     'zeros are drawn at the floor of the log scale',
   );
+});
+
+test('a parallel row may set its own worker count: the same searches as when every row runs with that many workers', async () => {
+  const common = { seeds: [1, 2], threshold: 0.065, nIterations: 4 };
+  const [sequential, parallel] = await compareParallel({
+    ...common,
+    workers: 8,
+    optimizers: [
+      { label: 'one worker', optimizer: 'bohb', asynchronous: false, workers: 1 },
+      { label: 'eight workers', optimizer: 'bohb', asynchronous: false },
+    ],
+  });
+  const [alone] = await compareParallel({ ...common, workers: 1, optimizers: [{ label: 'alone', optimizer: 'bohb', asynchronous: false }] });
+  assert.equal(sequential.workers, 1);
+  assert.equal(parallel.workers, 8);
+  assert.deepEqual(sequential.unitsToReach, alone.unitsToReach);
+  assert.equal(sequential.finalRegret, alone.finalRegret);
+});
+
+test('the optimizer benchmark refuses a seed count below 1 before it measures anything, naming the flag', async () => {
+  const written: string[] = [];
+  await assert.rejects(
+    runOptimizerBenchmarks({ seeds: 0, seedsField: '--seeds', write: (text) => written.push(text) }),
+    /--seeds must be an integer >= 1 \(got 0\)/,
+  );
+  assert.deepEqual(written, []);
+  const cli = runBandster(['bench', 'optimizers', '--seeds', '0']);
+  assert.equal(cli.status, 2, cli.stderr);
+  assert.match(cli.stderr, /--seeds must be an integer >= 1 \(got 0\)/);
+  assert.doesNotMatch(cli.stderr, /at .*\.ts:\d+/, 'the message, not a stack');
 });
