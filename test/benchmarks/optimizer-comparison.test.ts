@@ -175,7 +175,11 @@ test('a parallel row may set its own worker count: the same searches as when eve
       { label: 'eight workers', optimizer: 'bohb', asynchronous: false },
     ],
   });
-  const [alone] = await compareParallel({ ...common, workers: 1, optimizers: [{ label: 'alone', optimizer: 'bohb', asynchronous: false }] });
+  const [alone] = await compareParallel({
+    ...common,
+    workers: 1,
+    optimizers: [{ label: 'alone', optimizer: 'bohb', asynchronous: false }],
+  });
   assert.equal(sequential.workers, 1);
   assert.equal(parallel.workers, 8);
   assert.deepEqual(sequential.unitsToReach, alone.unitsToReach);
