@@ -122,9 +122,8 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
   }
   write(`   (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 
-  const parallelSeeds = seeds;
   write(
-    `\n4. ${PARALLEL_WORKERS} parallel workers (simulated: a job lasts its budget) unless marked, counting ones 8+8, asynchronous (ASHA) unless marked, ${parallelSeeds.length} seeds: budget (max-budget units) until the incumbent's true regret is ≤ ${PARALLEL_THRESHOLD}; the 1-worker rows are the sequential reference (what parallelism itself costs)\n`,
+    `\n4. ${PARALLEL_WORKERS} parallel workers (simulated: a job lasts its budget) unless marked, counting ones 8+8, asynchronous (ASHA) unless marked, ${seeds.length} seeds: budget (max-budget units) until the incumbent's true regret is ≤ ${PARALLEL_THRESHOLD}; the 1-worker rows are the sequential reference (what parallelism itself costs)\n`,
   );
   write('   optimizer                         median [quartiles]        reached   final regret   × plain bohb, same mode\n');
   const parallelRows = await compareParallel({
@@ -145,7 +144,7 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
       { label: 'bohb (sync), 1 worker', optimizer: 'bohb', asynchronous: false, workers: 1 },
       { label: 'dehb (sync)', optimizer: 'dehb', asynchronous: false },
     ],
-    seeds: parallelSeeds,
+    seeds,
     workers: PARALLEL_WORKERS,
     threshold: PARALLEL_THRESHOLD,
     nIterations: quick ? 12 : 40,
