@@ -170,3 +170,43 @@ test('DEHB options are checked by name and value', () => {
   );
   assert.equal(optimizerByName('dehb', { ...budgets, model: { mutationFactor: 0.8, crossoverProb: 0.9 } }).name, 'dehb');
 });
+
+test('without a placement (ASHA) a proposal breeds from the highest budget with three members, crossed with a member of its own budget', () => {
+  const { space } = countingOnes({ categorical: 0, continuous: 4 });
+  const plan = dehbPlan({ minBudget: 9, maxBudget: 81, eta: 3 });
+  const generator = new DehbGenerator(space, new Rng(8), plan);
+  assert.deepEqual(
+    [9, 81].map((budget) => generator.subpopulation(budget)?.size),
+    [9, 3],
+  );
+  const rng = new Rng(9);
+  let index = 0;
+  // Results without a placement are admitted (ASHA, warm start): low values on budget 9, high ones on 81.
+  const admit = (budget: number, low: number, high: number) => {
+    const config = Object.fromEntries([0, 1, 2, 3].map((j) => [`float_${j}`, low + (high - low) * rng.random()]));
+    generator.observe({ configId: [0, 0, index++], config, budget, loss: -index, status: 'ok', info: {} });
+  };
+  for (let i = 0; i < 9; i++) admit(9, 0.02, 0.1);
+  for (let i = 0; i < 2; i++) admit(81, 0.85, 0.95);
+  const dims = (config: Configuration) => [0, 1, 2, 3].map((j) => Number(config[`float_${j}`]));
+  // Two members on 81 are too few for rand/1: budget 9 breeds from itself, and values near the top
+  // ones are rare (only a mutant dimension pushed below 0 and redrawn uniformly lands there).
+  let high = 0;
+  for (let k = 0; k < 20; k++) high += dims(generator.propose(9).config).filter((x) => x >= 0.8).length;
+  assert.ok(high < 10, `bred from budget 9: ${high} of 80 dimensions at 0.8 or more`);
+  admit(81, 0.85, 0.95);
+  for (let k = 0; k < 50; k++) {
+    const proposal = generator.propose(9);
+    assert.equal(proposal.info.model_based_pick, true);
+    const values = dims(proposal.config);
+    // rand/1 of members in [0.85, 0.95] stays in [0.8, 1]; crossover keeps the rest of a budget-9 member.
+    assert.ok(
+      values.every((x) => x <= 0.1 || x >= 0.8),
+      `each dimension from the mutant or the target: ${values}`,
+    );
+    assert.ok(
+      values.some((x) => x >= 0.8),
+      `at least one dimension from the budget-81 mutant: ${values}`,
+    );
+  }
+});

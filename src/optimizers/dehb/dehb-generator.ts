@@ -37,9 +37,13 @@ const MAX_FORBIDDEN_TRIALS = 10;
  * and the slot, so a resumed search (whose logged slots are not proposed again) breeds the same
  * trials afterwards as the uninterrupted search would.
  *
- * Without a placement (under ASHA, or a driver that gives none) a proposal targets the worst
- * member of its budget's subpopulation and breeds from that subpopulation, and a result replaces
- * the worst member when better (the reference's asynchronous 'worst' strategy). Warm-start
+ * Without a placement (under ASHA, or a driver that gives none) every new configuration starts on
+ * the lowest rung, whose subpopulation only holds lowest-budget results; breeding from it alone never
+ * uses what promotions learn higher up (counting ones 8+8, 8 workers: regret .065 in 1 of 30 seeds
+ * within 40 iterations). So the mutant comes from the highest budget whose subpopulation has three
+ * members — the best-informed individuals, as BOHB models the largest budget with enough results —
+ * and the target is a random member of the proposal's own budget (the reference's 'random'
+ * asynchronous strategy); a result replaces the worst member of its budget when better. Warm-start
  * results enter the same way.
  */
 export class DehbGenerator implements ConfigGenerator {
@@ -91,9 +95,10 @@ export class DehbGenerator implements ConfigGenerator {
       pool = this.subpopulations.get(lowerBudget) ?? subpopulation;
       poolSize = placement.bracket.nConfigs[placement.stage];
     } else {
-      target = subpopulation.member(subpopulation.worstIndex());
-      pool = subpopulation;
-      poolSize = subpopulation.size;
+      // A random slot, as the reference's 'random' strategy; an empty one proposes a random configuration.
+      target = subpopulation.member(rng.int(subpopulation.size));
+      pool = this.bestInformedSubpopulation() ?? subpopulation;
+      poolSize = pool.size;
     }
     if (!target) return this.randomProposal(rng);
     for (let attempt = 0; attempt < MAX_FORBIDDEN_TRIALS; attempt++) {
@@ -143,6 +148,14 @@ export class DehbGenerator implements ConfigGenerator {
     const [a, b, c] = distinctIndices(rng, parents.length, 3);
     const mutant = mutateRand1(parents[a], parents[b], parents[c], this.mutationFactor);
     return repairBounds(crossoverBinomial(target.vector, mutant, this.crossoverProb, rng), rng);
+  }
+
+  /** The subpopulation of the highest budget with three members (rand/1's parents), if any. */
+  private bestInformedSubpopulation(): Subpopulation | undefined {
+    let best: Subpopulation | undefined;
+    // Map order is by increasing budget (filled so in the constructor): the last match is the highest.
+    for (const subpopulation of this.subpopulations.values()) if (subpopulation.filled >= MIN_POOL) best = subpopulation;
+    return best;
   }
 
   /** Every member of every subpopulation but the target, topped up with random genotypes to three. */
