@@ -53,3 +53,19 @@ export function smallRunArgs(options: SmallRunOptions = {}): string[] {
   const { space = X_SPACE, objective = GATED_OBJECTIVE, maxBudget = '9' } = options;
   return ['run', '--space', space, '--objective', objective, '--min-budget', '1', '--max-budget', maxBudget];
 }
+
+/** Options of {@link tinySegmentationArgs}. */
+export interface TinySegmentationOptions {
+  /** The dataset folder (`--data`); a synthetic one is generated there when it is empty. */
+  readonly data: string;
+  /** `--max-patches`: how many 32-pixel patches the job reads. */
+  readonly maxPatches: number;
+  /** `--synth-scale` of the generated dataset; the command's default unless given. */
+  readonly synthScale?: number;
+}
+
+/** The dataset and model flags that keep `tune`, `compare` and friends test-sized: 32-pixel patches, a depth-2 U-Net. */
+export function tinySegmentationArgs(options: TinySegmentationOptions): string[] {
+  const scale = options.synthScale === undefined ? [] : ['--synth-scale', String(options.synthScale)];
+  return ['--data', options.data, ...scale, '--patch', '32', '--max-patches', String(options.maxPatches), '--depth', '2'];
+}

@@ -4,25 +4,12 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { assertPicture } from './png-checks.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { runBandster } from '../helpers/cli.js';
+import { runBandster, tinySegmentationArgs } from '../helpers/cli.js';
 
 test('bandster compare trains default and tuned side by side and writes histories, the three pictures and comparison.html', async (t) => {
   const dir = tempDir(t, 'bandster-compare-');
   const out = path.join(dir, 'out');
-  const data = [
-    '--data',
-    path.join(dir, 'data'),
-    '--synth-scale',
-    '0.1',
-    '--patch',
-    '32',
-    '--max-patches',
-    '40',
-    '--depth',
-    '2',
-    '--backend',
-    'wasm',
-  ];
+  const data = [...tinySegmentationArgs({ data: path.join(dir, 'data'), synthScale: 0.1, maxPatches: 40 }), '--backend', 'wasm'];
   const compare = runBandster([
     'compare',
     ...data,

@@ -19,7 +19,7 @@ import { initBackend } from '../../src/segmentation/segmentation-job.js';
 import { generateSyntheticDataset } from '../../src/segmentation/synthetic-dataset.js';
 import { trainModel } from '../../src/segmentation/trainer.js';
 import type { SegmentationDataset } from '../../src/segmentation/types.js';
-import { runBandster } from '../helpers/cli.js';
+import { runBandster, tinySegmentationArgs } from '../helpers/cli.js';
 
 let dir: string;
 let dataset: SegmentationDataset;
@@ -96,14 +96,7 @@ test('bandster export writes the incumbent from its checkpoint, or retrains it t
   const logDir = path.join(dir, 'run');
   const tune = bandster([
     'tune',
-    '--data',
-    path.join(dir, 'data'),
-    '--patch',
-    '32',
-    '--max-patches',
-    '24',
-    '--depth',
-    '2',
+    ...tinySegmentationArgs({ data: path.join(dir, 'data'), maxPatches: 24 }),
     '--iterations',
     '1',
     '--min-budget',

@@ -4,23 +4,14 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Result } from '../../src/core/result.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { runBandster } from '../helpers/cli.js';
+import { runBandster, tinySegmentationArgs } from '../helpers/cli.js';
 
 test('bandster tune: generates the data, runs BOHB over the trainer in a thread pool, logs and summarises', (t) => {
   const dir = tempDir(t, 'bandster-tune-');
   const logDir = path.join(dir, 'run');
   const tune = runBandster([
     'tune',
-    '--data',
-    path.join(dir, 'data'),
-    '--synth-scale',
-    '0.1',
-    '--patch',
-    '32',
-    '--max-patches',
-    '24',
-    '--depth',
-    '2',
+    ...tinySegmentationArgs({ data: path.join(dir, 'data'), synthScale: 0.1, maxPatches: 24 }),
     '--iterations',
     '1',
     '--min-budget',
