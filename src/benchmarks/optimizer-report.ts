@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkInteger } from '../core/option-checks.js';
 import type { OptimizerName } from '../optimizers/optimizer.js';
+import { medianRatioInterval, type RatioInterval } from './bootstrap.js';
 import { renderComparisonChart } from './comparison-chart.js';
 import { type BenchmarkComparison, compareOptimizers, compareParallel, type ParallelRow, TABLE_UNITS } from './optimizer-comparison.js';
 import { measureThroughput, type ProposeTiming, timeDehbPropose, timePropose } from './optimizer-benchmarks.js';
@@ -26,18 +27,23 @@ export interface OptimizerBenchmarkOptions {
   /** Where the comparison's JSON and PNG go; nothing is written when absent. */
   readonly outDir?: string;
   /**
-   * Seeds of the sample-efficiency comparison and of the parallel one. 30 by default: on counting
-   * ones one wrong categorical costs 1/16 of regret, so a 10-seed median moves by about .01 with the
-   * seed set (8+8 at 63 units with `highDimensional`: .055 on seeds 1–10, .043 on 1–30, .049 on 1–50).
-   * @defaultValue 30 (3 with `quick`)
+   * Seeds of the sample-efficiency comparison and of the parallel one, when given. Unless given,
+   * 30 for the regret curves: on counting ones one wrong categorical costs 1/16 of regret, so a
+   * 10-seed median moves by about .01 with the seed set (8+8 at 63 units with `highDimensional`:
+   * .055 on seeds 1–10, .043 on 1–30, .049 on 1–50); and 100 for the parallel comparison, whose
+   * budget-to-threshold spreads over ±40 % of its median (parallel-aware against plain BOHB in
+   * synchronous brackets: 13 % less on 30 seeds, 3 % on 100).
+   * @defaultValue 30 and 100 (3 and 3 with `quick`)
    */
   readonly seeds?: number;
   /** How an invalid `seeds` is named in the error (the CLI passes its flag). @defaultValue 'seeds' */
   readonly seedsField?: string;
 }
 
-/** Seeds of the comparisons unless given (see {@link OptimizerBenchmarkOptions.seeds}). */
+/** Seeds of the regret comparison unless given (see {@link OptimizerBenchmarkOptions.seeds}). */
 export const DEFAULT_COMPARISON_SEEDS = 30;
+/** Seeds of the parallel comparison unless given (see {@link OptimizerBenchmarkOptions.seeds}). */
+export const DEFAULT_PARALLEL_SEEDS = 100;
 
 /** Prints the optimizer benchmark tables, and writes the comparison as JSON and PNG to `outDir`. */
 export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions): Promise<void> {
@@ -45,6 +51,7 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
   const quick = options.quick ?? false;
   // Checked before the first table, so that a bad count fails at once rather than minutes in.
   const seedCount = checkInteger(options.seeds ?? (quick ? 3 : DEFAULT_COMPARISON_SEEDS), options.seedsField ?? 'seeds', { min: 1 });
+  const parallelSeedCount = options.seeds ?? (quick ? 3 : DEFAULT_PARALLEL_SEEDS);
 
   write('\n1. propose() after the model is fitted (random fraction 0, 64 candidates)\n');
   write('   d    N      median ms   fit ms   target ms   hpbandster ms   faster than hpbandster   ×prior sample\n');
@@ -90,6 +97,7 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
   }
 
   const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
+  const parallelSeeds = Array.from({ length: parallelSeedCount }, (_, i) => i + 1);
   const maxUnits = quick ? 42 : 126;
   write(
     `\n3. sample efficiency, ${seeds.length} seeds, 1 worker: true normalised regret of the incumbent (BOHB paper's rule), median [quartiles], against budget in max-budget units\n`,
@@ -123,7 +131,7 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
   write(`   (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 
   write(
-    `\n4. ${PARALLEL_WORKERS} parallel workers (simulated: a job lasts its budget) unless marked, counting ones 8+8, asynchronous (ASHA) unless marked, ${seeds.length} seeds: budget (max-budget units) until the incumbent's true regret is ≤ ${PARALLEL_THRESHOLD}; the 1-worker rows are the sequential reference (what parallelism itself costs)\n`,
+    `\n4. ${PARALLEL_WORKERS} parallel workers (simulated: a job lasts its budget) unless marked, counting ones 8+8, asynchronous (ASHA) unless marked, ${parallelSeeds.length} seeds: budget (max-budget units) until the incumbent's true regret is ≤ ${PARALLEL_THRESHOLD}; the 1-worker rows are the sequential reference (what parallelism itself costs); × plain bohb is the ratio of medians with its 90 % bootstrap interval\n`,
   );
   write('   optimizer                         median [quartiles]        reached   final regret   × plain bohb, same mode\n');
   const parallelRows = await compareParallel({
@@ -142,24 +150,27 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
       { label: 'bohb (sync)', optimizer: 'bohb', asynchronous: false },
       { label: 'bohb parallel-aware (sync)', optimizer: 'bohb', model: { parallelAware: true }, asynchronous: false },
       { label: 'bohb (sync), 1 worker', optimizer: 'bohb', asynchronous: false, workers: 1 },
+      { label: 'bohb high-dim (sync)', optimizer: 'bohb', model: { highDimensional: true }, asynchronous: false },
       { label: 'dehb (sync)', optimizer: 'dehb', asynchronous: false },
     ],
-    seeds,
+    seeds: parallelSeeds,
     workers: PARALLEL_WORKERS,
     threshold: PARALLEL_THRESHOLD,
     nIterations: quick ? 12 : 40,
   });
   for (const row of parallelRows) {
     // Each row against plain BOHB in its own scheduling mode (ASHA or synchronous brackets) with 8 workers.
-    const plain = parallelRows.find((other) => other.label === (row.asynchronous ? 'bohb' : 'bohb (sync)'))?.median;
-    const ratio = plain !== undefined && Number.isFinite(row.median) && Number.isFinite(plain) ? (row.median / plain).toFixed(2) : '-';
+    const plain = parallelRows.find((other) => other.label === (row.asynchronous ? 'bohb' : 'bohb (sync)'));
+    // Against a plain row that never reached the threshold there is nothing to compare with.
+    const comparable = plain && plain !== row && Number.isFinite(plain.median);
+    const ratio = comparable ? formatRatio(medianRatioInterval(row.unitsToReach, plain.unitsToReach)) : '-';
     write(
-      `   ${row.label.padEnd(33)} ${`${formatUnits(row.median)} [${formatUnits(row.q1)}, ${formatUnits(row.q3)}]`.padEnd(25)} ${`${row.reached}/${row.unitsToReach.length}`.padStart(7)}   ${formatRegret(row.finalRegret).padStart(12)}   ${ratio.padStart(22)}\n`,
+      `   ${row.label.padEnd(33)} ${`${formatUnits(row.median)} [${formatUnits(row.q1)}, ${formatUnits(row.q3)}]`.padEnd(25)} ${`${row.reached}/${row.unitsToReach.length}`.padStart(7)}   ${formatRegret(row.finalRegret).padStart(12)}   ${ratio.padStart(23)}\n`,
     );
   }
 
   write('\n5. targets\n');
-  for (const line of targetLines(comparisons, proposeRows.rows, parallelRows, seeds.length)) write(`   ${line}\n`);
+  for (const line of targetLines(comparisons, proposeRows.rows, parallelRows, seeds.length, parallelSeeds.length)) write(`   ${line}\n`);
 
   if (options.outDir) {
     fs.mkdirSync(options.outDir, { recursive: true });
@@ -175,7 +186,7 @@ export async function runOptimizerBenchmarks(options: OptimizerBenchmarkOptions)
             'true normalised regret of the incumbent (BOHB paper rule); counting ones: (f + 2N)/2N; others: (f − f*)/(mean prior f − f*)',
           budget: 'cumulative budget in max-budget units',
           benchmarks: comparisons,
-          parallel: { workers: PARALLEL_WORKERS, threshold: PARALLEL_THRESHOLD, rows: parallelRows.map(jsonSafe) },
+          parallel: { workers: PARALLEL_WORKERS, threshold: PARALLEL_THRESHOLD, seeds: parallelSeeds, rows: parallelRows.map(jsonSafe) },
           propose: proposeRows.rows,
         },
         null,
@@ -263,6 +274,7 @@ function targetLines(
   propose: readonly ProposeRow[],
   parallel: readonly ParallelRow[],
   seedCount: number,
+  parallelSeedCount: number,
 ): string[] {
   const lines: string[] = [];
   const at = (comparison: BenchmarkComparison, label: string, unit: number): number | undefined => {
@@ -302,11 +314,12 @@ function targetLines(
     const aware = parallel.find((row) => row.label === `bohb parallel-aware${suffix}`);
     const sequential = parallel.find((row) => row.label === `bohb${suffix}, 1 worker`);
     if (!plain || !aware || !Number.isFinite(plain.median)) continue;
-    const saving = 1 - aware.median / plain.median;
+    const interval = medianRatioInterval(aware.unitsToReach, plain.unitsToReach);
+    const saving = 1 - interval.ratio;
     // What 8 workers cost over 1 is all that proposing around running jobs can win back.
     const headroom = sequential && Number.isFinite(sequential.median) ? 1 - sequential.median / plain.median : undefined;
     lines.push(
-      `parallel-aware, ${PARALLEL_WORKERS} ${mode} workers, budget to regret ${PARALLEL_THRESHOLD}: ${formatUnits(aware.median)} vs ${formatUnits(plain.median)} units (${formatSaving(saving)}${mode === 'asynchronous' ? `; target ≥ 20%: ${saving >= 0.2 ? 'met' : 'missed'}` : ''}); 1 worker: ${sequential ? formatUnits(sequential.median) : '-'} units${headroom === undefined ? '' : ` (parallelism costs ${(100 * headroom).toFixed(0)}% of plain bohb's budget)`}`,
+      `parallel-aware, ${PARALLEL_WORKERS} ${mode} workers, ${parallelSeedCount} seeds, budget to regret ${PARALLEL_THRESHOLD}: ${formatUnits(aware.median)} vs ${formatUnits(plain.median)} units (${formatSaving(saving)}, × ${formatRatio(interval)}${mode === 'asynchronous' ? `; target ≥ 20%: ${saving >= 0.2 ? 'met' : 'missed'}` : ''}); 1 worker: ${sequential ? formatUnits(sequential.median) : '-'} units${headroom === undefined ? '' : ` (parallelism costs ${(100 * headroom).toFixed(0)}% of plain bohb's budget)`}`,
     );
   }
   return lines;
@@ -321,6 +334,13 @@ function jsonSafe(row: ParallelRow): Record<string, unknown> {
 function formatRegret(value: number): string {
   if (value === 0) return '0';
   return value >= 0.01 ? value.toFixed(3) : value.toExponential(1);
+}
+
+/** A ratio of medians with its bootstrap interval: "0.97 [0.88, 1.07]"; "-" when undefined. */
+function formatRatio(interval: RatioInterval): string {
+  if (!Number.isFinite(interval.ratio)) return '-';
+  const bound = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '∞');
+  return `${interval.ratio.toFixed(2)} [${bound(interval.low)}, ${bound(interval.high)}]`;
 }
 
 /** A budget saving as "13% less", or "5% more" when it is negative. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_COMPARISON_SEEDS, runOptimizerBenchmarks } from '../benchmarks/optimizer-report.js';
+import { DEFAULT_COMPARISON_SEEDS, DEFAULT_PARALLEL_SEEDS, runOptimizerBenchmarks } from '../benchmarks/optimizer-report.js';
 import { benchBackendsCommand } from './bench-backends-command.js';
 import { benchMemoryCommand } from './bench-memory-command.js';
 import { integer } from './cli-values.js';
@@ -13,7 +13,7 @@ export function benchCommand(): Command {
     .option('--out <dir>', 'where optimizer-comparison.json and .png are written', 'runs/bench-optimizers')
     .option(
       '--seeds <n>',
-      `seeds of the sample-efficiency and parallel comparisons (default ${DEFAULT_COMPARISON_SEEDS}, 3 with --quick)`,
+      `seeds of the sample-efficiency and parallel comparisons (default ${DEFAULT_COMPARISON_SEEDS} and ${DEFAULT_PARALLEL_SEEDS}, 3 with --quick)`,
       integer('--seeds'),
     )
     .action(async (opts) => {

@@ -44,9 +44,11 @@ export interface BohbModelOptions {
    * al. 2016, with TPE's good-set bandwidths as the length scales). Optuna's constant liar (running
    * jobs as bad observations with the worst loss) measured worse: with the bad density's wide
    * kernels it repels proposals from the whole good region the running jobs sit in. On counting
-   * ones with 8 workers it saves budget in synchronous brackets (13 % less to regret .065) and is
-   * level with plain BOHB under ASHA, where 8 workers cost only 12 % over one to begin with (see
-   * `bandster bench optimizers`). @defaultValue false
+   * ones with 8 workers it is level with plain BOHB (100 seeds, budget to regret .065: × 0.97 in
+   * synchronous brackets, × 1.01 under ASHA, both within noise): perturbed good points are seldom
+   * near-duplicates, and what 8 workers cost over one comes from proposals made before the results
+   * that would have informed them. `highDimensional` saves budget there (see `bandster bench
+   * optimizers`). @defaultValue false
    */
   readonly parallelAware?: boolean;
   /**
