@@ -52,7 +52,9 @@ export function comparisonChartSpec(comparisons: readonly BenchmarkComparison[])
     data: { values: rows },
     facet: { field: 'benchmark', type: 'nominal', title: null, sort: comparisons.map((comparison) => comparison.label) },
     columns: COLUMNS,
-    resolve: { scale: { y: 'independent' } },
+    // Each panel its own x axis: a shared one is drawn under every column of the bottom row,
+    // including the empty cell when the benchmarks do not fill it (5 panels in 3 columns).
+    resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
     spec: {
       width: panelWidth,
       height: 200,

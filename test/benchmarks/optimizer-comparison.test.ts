@@ -151,8 +151,10 @@ test('the comparison picture has one panel per benchmark, median lines and quart
     facet: { field: string; sort: string[] };
     data: { values: { q1: number }[] };
     spec: { layer: { mark: { type: string } }[] };
+    resolve: { axis?: { x?: string } };
   };
   assert.equal(spec.facet.field, 'benchmark');
+  assert.equal(spec.resolve.axis?.x, 'independent', 'each panel draws its own x axis, so an empty grid cell has none');
   assert.deepEqual(spec.facet.sort, ['one', 'two']);
   assert.deepEqual(
     spec.spec.layer.map((layer) => layer.mark.type),
