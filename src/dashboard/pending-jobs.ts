@@ -10,6 +10,8 @@ import type { DashboardJob } from './dashboard-data.js';
 /** What a run directory's settings (run.json) tell about its schedule; undefined when they tell nothing usable. */
 export interface RunPlan {
   readonly plan: BracketPlan;
+  /** ASHA (`asynchronous: true`): no rung barriers to replay; new configurations start on the plan's lowest budget. */
+  readonly asynchronous: boolean;
   readonly iterationOffset: number;
   readonly nIterations: number;
   /** Evaluations the run schedules when nothing fails. */
@@ -17,17 +19,23 @@ export interface RunPlan {
 }
 
 /**
- * The plan a run directory was written with, rebuilt from run.json: only for synchronous brackets
- * and a named optimizer (an Optimizer object or ASHA's promotions cannot be replayed from the
- * log). hpbandster's own directories have no run.json: undefined.
+ * The plan a run directory was written with, rebuilt from run.json: only for a named optimizer (an
+ * Optimizer object cannot be rebuilt). hpbandster's own directories have no run.json: undefined.
  */
 export function runPlanOf(settings: RunSettings | undefined): RunPlan | undefined {
-  if (!settings || settings.asynchronous || !isOptimizerName(settings.optimizer)) return undefined;
+  if (!settings || !isOptimizerName(settings.optimizer)) return undefined;
   try {
     const { minBudget, maxBudget, eta, model, nIterations } = settings;
     const { plan } = optimizerByName(settings.optimizer, { minBudget, maxBudget, eta, model: model as ModelOptions });
     const iterationOffset = Number.isSafeInteger(settings.iterationOffset) ? settings.iterationOffset : 0;
-    return { plan, iterationOffset, nIterations, planned: plannedEvaluations(plan, nIterations) };
+    // ASHA samples as many new configurations as the synchronous plan, and promotes about as many.
+    return {
+      plan,
+      asynchronous: settings.asynchronous === true,
+      iterationOffset,
+      nIterations,
+      planned: plannedEvaluations(plan, nIterations),
+    };
   } catch {
     return undefined; // settings written by another version, or edited: show what the log alone says
   }
@@ -48,8 +56,10 @@ interface Entry {
  * configurations in creation order, then the ones sampled for it (`[iteration, stage, k]`); when
  * every member has its result, the plan's promotion rule picks the next rung. So each member of
  * the latest rung of an iteration without a result at that rung's budget is running or queued
- * ("pending"). Without a plan (hpbandster's directories, ASHA), only configurations without any
- * result are pending, at an unknown budget.
+ * ("pending"). Under ASHA, whose promotions depend on when workers were free (not logged), the
+ * configurations without any result are pending on the lowest rung, where every new one starts;
+ * promotions cannot be seen. Without a plan (hpbandster's directories), configurations without any
+ * result are pending at an unknown budget.
  */
 export function pendingJobs(result: Result, runPlan: RunPlan | undefined): DashboardJob[] {
   const entries = new Map<string, Entry>();
@@ -59,7 +69,7 @@ export function pendingJobs(result: Result, runPlan: RunPlan | undefined): Dashb
   for (const run of result.allRuns()) entries.get(configIdKey(run.configId))?.losses.set(run.budget, run.loss);
   const pending: DashboardJob[] = [];
   const placed = new Set<Entry>();
-  if (runPlan) {
+  if (runPlan && !runPlan.asynchronous) {
     const byIteration = new Map<number, Entry[]>();
     for (const entry of entries.values()) {
       const iteration = entry.configId[0];
@@ -76,9 +86,10 @@ export function pendingJobs(result: Result, runPlan: RunPlan | undefined): Dashb
       // A replay that could not place a configuration (a log it does not explain) leaves it to the fallback.
     }
   }
+  const firstBudget = runPlan?.asynchronous ? runPlan.plan.ladder.budgets[0] : null;
   for (const entry of entries.values()) {
     if (!placed.has(entry) && entry.losses.size === 0) {
-      pending.push({ configId: entry.configId, config: entry.config, budget: null, askedAt: null, leaseExpiresAt: null });
+      pending.push({ configId: entry.configId, config: entry.config, budget: firstBudget, askedAt: null, leaseExpiresAt: null });
     }
   }
   return pending;

@@ -37,10 +37,11 @@ const SETTLE_MS = 50;
  * lines only ever appended) and turns new lines into dashboard events. A change event from the
  * file system, or the poll, triggers a re-read with the tolerant reader (a line being written is
  * skipped until it is whole); runs past the ones already seen are new. The log does not record
- * hand-outs, so the jobs waiting for a result are derived: with bandster's run.json (synchronous
- * brackets, a named optimizer) each rung is replayed and its members without a result are pending
- * at the rung's budget (see {@link pendingJobs}); otherwise configurations without any result are
- * pending at an unknown budget. A log that shrank (overwritten) is announced as a fresh snapshot.
+ * hand-outs, so the jobs waiting for a result are derived: with bandster's run.json (a named
+ * optimizer) each rung of synchronous brackets is replayed and its members without a result are
+ * pending at the rung's budget, and under ASHA configurations without any result are pending on the
+ * lowest rung (see {@link pendingJobs}); otherwise configurations without any result are pending at
+ * an unknown budget. A log that shrank (overwritten) is announced as a fresh snapshot.
  */
 export class RunFollower implements DashboardSource {
   readonly title: string;

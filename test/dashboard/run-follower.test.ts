@@ -86,6 +86,49 @@ for (const optimizer of ['hyperband', 'dehb'] as const) {
   });
 }
 
+test('an ASHA run directory with run.json: new configurations are pending on the lowest rung, and the plan is counted', async (t) => {
+  const dir = path.join(tempDir(t), 'run');
+  const space = readConfigSpaceJson(fs.readFileSync(path.join(HPBANDSTER_RUN, 'configspace.json'), 'utf8'));
+  const search = new Search({
+    space,
+    optimizer: 'bohb',
+    asynchronous: true,
+    minBudget: 1,
+    maxBudget: 9,
+    nIterations: 2,
+    seed: 2,
+    logDir: dir,
+  });
+  await search.open();
+  const follower = RunFollower.open(dir, { pollMs: 60_000 });
+  t.after(() => follower.close());
+  assert.equal(follower.snapshot().status.planned, search.plannedEvaluations());
+  const pending = (): Map<string, number | null> => {
+    follower.refresh();
+    return new Map(follower.snapshot().running.map((job) => [configIdKey(job.configId), job.budget]));
+  };
+  const seen = new Set<string>();
+  let fresh = 0;
+  let promotions = 0;
+  let step = 0;
+  for (let job = await search.ask(); job !== null; job = await search.ask(), step++) {
+    const key = configIdKey(job.configId);
+    if (seen.has(key)) {
+      promotions++;
+    } else {
+      fresh++;
+      assert.equal(job.budget, 1, 'ASHA starts every configuration on the lowest rung');
+      assert.equal(pending().get(key), 1, `new configuration ${key} is shown pending on the lowest rung`);
+    }
+    seen.add(key);
+    search.tell(job, step % 4 === 3 ? { error: 'diverged' } : job.configId[2] / 10 + 1 / job.budget);
+    assert.ok(!pending().has(key), `told configuration ${key} is no longer pending`);
+  }
+  assert.ok(fresh > 0 && promotions > 0, `${fresh} new configurations, ${promotions} promotions`);
+  assert.equal(pending().size, 0);
+  search.close();
+});
+
 test("hpbandster's run directory: a line appended in two writes is read once it is whole; a shrunk log is a new snapshot", async (t) => {
   const dir = tempDir(t);
   for (const file of ['configs.json', 'results.json', 'configspace.json'])
