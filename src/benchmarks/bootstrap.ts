@@ -1,5 +1,6 @@
 import { checkInteger, checkNumber } from '../core/option-checks.js';
 import { Rng } from '../core/rng.js';
+import { median } from './optimizer-benchmarks.js';
 import { quantile } from './optimizer-comparison.js';
 
 /** A ratio of medians with its percentile-bootstrap interval. */
@@ -36,16 +37,7 @@ export function medianRatioInterval(
     throw new RangeError(`medianRatioInterval needs two non-empty samples (got ${numerator.length} and ${denominator.length} values)`);
   }
   const rng = new Rng(options.seed ?? 1);
-  const median = (values: readonly number[]) =>
-    quantile(
-      [...values].sort((a, b) => a - b),
-      0.5,
-    );
-  const resampledMedian = (values: readonly number[]) => {
-    const draw = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) draw[i] = values[rng.int(values.length)];
-    return quantile(Array.from(draw.sort()), 0.5);
-  };
+  const resampledMedian = (values: readonly number[]) => median(Array.from(values, () => values[rng.int(values.length)]));
   const ratios: number[] = [];
   for (let r = 0; r < resamples; r++) {
     const ratio = resampledMedian(numerator) / resampledMedian(denominator);
